@@ -1,0 +1,116 @@
+//! The consistency rules of RULES.md, one file per family: pure functions from the model to
+//! findings. `check` runs them all under a scheme; `totals` computes the running total.
+
+mod basic_data;
+mod budget;
+pub mod catalog;
+mod closing;
+mod funds;
+mod score_sheet;
+mod staff;
+pub mod totals;
+
+use crate::finding::{Finding, Severity};
+use crate::model::{FieldPath, Report};
+use crate::scheme::Scheme;
+use rust_decimal::Decimal;
+
+pub use totals::{GroupTotal, Totals};
+
+/// What every rule sees.
+pub struct Ctx<'a> {
+    pub report: &'a Report,
+    pub scheme: &'a Scheme,
+}
+
+impl Ctx<'_> {
+    /// Whether two amounts agree within the scheme's tolerance.
+    pub fn agree(&self, a: Decimal, b: Decimal) -> bool {
+        self.scheme.agree(a, b)
+    }
+}
+
+/// Runs every rule family on a loaded report, applies the scheme's severities, and returns
+/// the findings in the order of the families.
+pub fn check(report: &Report, scheme: &Scheme) -> Vec<Finding> {
+    let ctx = Ctx { report, scheme };
+    let mut out = Vec::new();
+    budget::check(&ctx, &mut out);
+    staff::check(&ctx, &mut out);
+    funds::check(&ctx, &mut out);
+    basic_data::check(&ctx, &mut out);
+    score_sheet::check(&ctx, &mut out);
+    closing::check(&ctx, &mut out);
+    apply_severities(out, scheme)
+}
+
+/// Applies a scheme's severity overrides (and drops the rules it turns off).
+pub fn apply_severities(findings: Vec<Finding>, scheme: &Scheme) -> Vec<Finding> {
+    findings
+        .into_iter()
+        .filter_map(|mut f| {
+            f.severity = scheme.severity_of(f.rule, f.severity)?;
+            Some(f)
+        })
+        .collect()
+}
+
+/// A finding of `rule` with the catalogue's default severity.
+pub(crate) fn finding(rule: &'static str, path: FieldPath, message: String) -> Finding {
+    let severity = catalog::find(rule)
+        .map(|r| r.severity)
+        .unwrap_or(Severity::Warning);
+    let rule = catalog::find(rule).map(|r| r.id).unwrap_or(rule);
+    Finding::new(rule, severity, path, message)
+}
+
+/// `（差 0.01）`.
+pub(crate) fn diff(a: Decimal, b: Decimal) -> String {
+    format!("（差 {}）", (a - b).abs().normalize())
+}
+
+pub(crate) fn path(text: &str) -> FieldPath {
+    FieldPath::parse(text).expect("rule paths are written correctly")
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::*;
+    use crate::scheme::SchemeSet;
+    use crate::store;
+
+    /// Loads a report body under the standard head and returns the ids (with paths) that `check` gives.
+    pub fn ids(body: &str) -> Vec<(String, String)> {
+        let text = format!(
+            "schema = \"jixiao/1\"\nscheme = \"hunan-department\"\n[report]\nunit = \"某局\"\nyear = 2023\n{body}"
+        );
+        let schemes = SchemeSet::builtin();
+        let loaded = match store::load_str(&text, &schemes) {
+            Ok(l) => l,
+            Err(f) => panic!("test report did not load: {:?}", f.findings),
+        };
+        let scheme = schemes.get("hunan-department").unwrap();
+        check(&loaded.report, scheme)
+            .into_iter()
+            .map(|f| (f.rule.to_owned(), f.path.to_string()))
+            .collect()
+    }
+
+    /// The rule ids `check` gives for a body.
+    pub fn rules(body: &str) -> Vec<String> {
+        ids(body).into_iter().map(|(r, _)| r).collect()
+    }
+
+    /// The rule ids of one family (`'F'`) that `check` gives for a body.
+    pub fn family(body: &str, letter: char) -> Vec<String> {
+        rules(body)
+            .into_iter()
+            .filter(|r| r.starts_with(letter))
+            .collect()
+    }
+
+    /// Whether `rule` fires on a body.
+    pub fn fires(rule: &str, body: &str) -> bool {
+        rules(body).iter().any(|r| r == rule)
+    }
+}

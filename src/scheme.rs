@@ -1,0 +1,370 @@
+//! Scoring schemes: weights, the execution-rate rule, grade bands and rule severities.
+//!
+//! The shipped schemes (`config/schemes/*.toml`) are compiled in; a user adds more as files
+//! in `$XDG_CONFIG_HOME/jixiao/schemes/` without rebuilding.
+
+use crate::finding::Severity;
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::{Deserialize, Deserializer};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The schemes shipped with jixiao.
+pub const BUILTIN: &[(&str, &str)] = &[
+    (
+        "hunan-department",
+        include_str!("../config/schemes/hunan-department.toml"),
+    ),
+    (
+        "mof-project-2020",
+        include_str!("../config/schemes/mof-project-2020.toml"),
+    ),
+];
+
+/// How the 年度资金总额 row is scored.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FundsScoring {
+    /// min(分值, 执行数 ÷ 全年预算数 × 分值), rounded half-up to 2 decimals.
+    Proportional,
+    /// The score of the first band whose `min_rate` (percent) the execution rate reaches.
+    Bands,
+    /// No rule: C04 stays silent.
+    None,
+}
+
+/// A band of the execution rate (percent) and the score it earns.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct RateBand {
+    #[serde(deserialize_with = "exact")]
+    pub min_rate: Decimal,
+    #[serde(deserialize_with = "exact")]
+    pub score: Decimal,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct FundsRule {
+    pub name: String,
+    #[serde(deserialize_with = "exact")]
+    pub weight: Decimal,
+    pub scoring: FundsScoring,
+    #[serde(default)]
+    pub bands: Vec<RateBand>,
+}
+
+/// A 一级指标 the scheme prescribes.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct GroupRule {
+    pub name: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    #[serde(deserialize_with = "exact")]
+    pub weight: Decimal,
+    #[serde(default)]
+    pub categories: Vec<String>,
+}
+
+impl GroupRule {
+    /// Whether a group's stated name means this group (`产出指标`, `产出`, `产出指标（40分）`).
+    pub fn matches(&self, name: &str) -> bool {
+        let name = strip_points(name.trim());
+        name == self.name || self.aliases.iter().any(|a| a == name)
+    }
+}
+
+/// `产出指标（40分）` → `产出指标`.
+fn strip_points(name: &str) -> &str {
+    match name.find(['（', '(']) {
+        Some(i) if name.ends_with('）') || name.ends_with(')') => name[..i].trim_end(),
+        _ => name,
+    }
+}
+
+/// A grade band: the grade when the score reaches `min` (the last band has none).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct GradeBand {
+    pub name: String,
+    #[serde(default, deserialize_with = "exact_opt")]
+    pub min: Option<Decimal>,
+}
+
+/// A scoring scheme.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scheme {
+    pub id: String,
+    pub name: String,
+    #[serde(default, deserialize_with = "exact_opt")]
+    pub tolerance: Option<Decimal>,
+    pub funds: FundsRule,
+    pub groups: Vec<GroupRule>,
+    pub grades: Vec<GradeBand>,
+    /// Rule id → "error" | "warning" | "info" | "off".
+    #[serde(default)]
+    pub severity: BTreeMap<String, String>,
+    #[serde(skip)]
+    pub origin: Origin,
+}
+
+/// Where a scheme came from.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum Origin {
+    #[default]
+    Builtin,
+    File(PathBuf),
+}
+
+impl Scheme {
+    pub fn tolerance(&self) -> Decimal {
+        self.tolerance.unwrap_or_default()
+    }
+
+    /// Whether two amounts agree within the scheme's tolerance.
+    pub fn agree(&self, a: Decimal, b: Decimal) -> bool {
+        (a - b).abs() <= self.tolerance()
+    }
+
+    pub fn group(&self, name: &str) -> Option<&GroupRule> {
+        self.groups.iter().find(|g| g.matches(name))
+    }
+
+    /// The funds row's score by the scheme's rule; `None` when it has no rule or a figure is missing.
+    pub fn funds_score(
+        &self,
+        weight: Decimal,
+        full_year: Decimal,
+        executed: Decimal,
+    ) -> Option<Decimal> {
+        if full_year.is_zero() {
+            return None;
+        }
+        let rate = executed / full_year;
+        match self.funds.scoring {
+            FundsScoring::Proportional => {
+                let score = (rate * weight)
+                    .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+                Some(score.min(weight))
+            }
+            FundsScoring::Bands => {
+                let percent = rate * Decimal::ONE_HUNDRED;
+                self.funds
+                    .bands
+                    .iter()
+                    .find(|b| percent >= b.min_rate)
+                    .map(|b| b.score)
+                    .or(Some(Decimal::ZERO))
+            }
+            FundsScoring::None => None,
+        }
+    }
+
+    /// The grade for a total score.
+    pub fn grade(&self, score: Decimal) -> &str {
+        self.grades
+            .iter()
+            .find(|g| g.min.is_none_or(|m| score >= m))
+            .map(|g| g.name.as_str())
+            .unwrap_or("—")
+    }
+
+    /// The severity a rule has under this scheme; `None` when the scheme turns it off.
+    pub fn severity_of(&self, rule: &str, default: Severity) -> Option<Severity> {
+        match self.severity.get(rule).map(String::as_str) {
+            Some("off") => None,
+            Some(s) => Some(Severity::parse(s).unwrap_or(default)),
+            None => Some(default),
+        }
+    }
+
+    /// Parses a scheme file's text.
+    pub fn parse(text: &str, origin: Origin) -> Result<Scheme, String> {
+        let mut scheme: Scheme = toml::from_str(text).map_err(|e| e.to_string())?;
+        scheme.origin = origin;
+        for (rule, severity) in &scheme.severity {
+            if severity != "off" && Severity::parse(severity).is_none() {
+                return Err(format!(
+                    "[severity] {rule} = \"{severity}\"：应为 error、warning、info 或 off"
+                ));
+            }
+        }
+        // Grades are checked from the highest band down.
+        scheme.grades.sort_by(|a, b| {
+            b.min
+                .unwrap_or(Decimal::MIN)
+                .cmp(&a.min.unwrap_or(Decimal::MIN))
+        });
+        scheme
+            .funds
+            .bands
+            .sort_by(|a, b| b.min_rate.cmp(&a.min_rate));
+        Ok(scheme)
+    }
+}
+
+/// Every scheme known: the shipped ones, then the user's (a user file may replace a shipped id).
+#[derive(Debug, Clone)]
+pub struct SchemeSet {
+    pub schemes: Vec<Scheme>,
+    /// User scheme files that could not be read, with why.
+    pub problems: Vec<(PathBuf, String)>,
+}
+
+impl SchemeSet {
+    /// Only the shipped schemes.
+    pub fn builtin() -> SchemeSet {
+        let schemes = BUILTIN
+            .iter()
+            .map(|(id, text)| {
+                Scheme::parse(text, Origin::Builtin)
+                    .unwrap_or_else(|e| panic!("shipped scheme {id} is broken: {e}"))
+            })
+            .collect();
+        SchemeSet {
+            schemes,
+            problems: Vec::new(),
+        }
+    }
+
+    /// The shipped schemes plus the user's folder (`$XDG_CONFIG_HOME/jixiao/schemes`).
+    pub fn load() -> SchemeSet {
+        let mut set = SchemeSet::builtin();
+        if let Some(dir) = user_scheme_dir() {
+            set.add_folder(&dir);
+        }
+        set
+    }
+
+    /// Adds every `*.toml` of a folder; a broken file is recorded, not fatal.
+    pub fn add_folder(&mut self, dir: &Path) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        let mut paths: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect();
+        paths.sort();
+        for path in paths {
+            let parsed = std::fs::read_to_string(&path)
+                .map_err(|e| e.to_string())
+                .and_then(|text| Scheme::parse(&text, Origin::File(path.clone())));
+            match parsed {
+                Ok(scheme) => {
+                    self.schemes.retain(|s| s.id != scheme.id);
+                    self.schemes.push(scheme);
+                }
+                Err(why) => self.problems.push((path, why)),
+            }
+        }
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Scheme> {
+        self.schemes.iter().find(|s| s.id == id)
+    }
+
+    pub fn ids(&self) -> Vec<&str> {
+        self.schemes.iter().map(|s| s.id.as_str()).collect()
+    }
+}
+
+/// `$XDG_CONFIG_HOME/jixiao/schemes` (or the platform's config folder).
+pub fn user_scheme_dir() -> Option<PathBuf> {
+    config_dir().map(|d| d.join("schemes"))
+}
+
+/// `$XDG_CONFIG_HOME/jixiao` (or the platform's config folder).
+pub fn config_dir() -> Option<PathBuf> {
+    std::env::var_os("XDG_CONFIG_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(dirs::config_dir)
+        .map(|d| d.join("jixiao"))
+}
+
+/// A decimal written as an integer or a string (never read through a float).
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum ExactRepr {
+    Int(i64),
+    Text(String),
+}
+
+fn exact<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
+    match ExactRepr::deserialize(d)? {
+        ExactRepr::Int(i) => Ok(Decimal::from(i)),
+        ExactRepr::Text(t) => crate::model::parse_amount(&t).map_err(serde::de::Error::custom),
+    }
+}
+
+fn exact_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
+    exact(d).map(Some)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str_exact(s).unwrap()
+    }
+
+    #[test]
+    fn shipped_schemes_load() {
+        let set = SchemeSet::builtin();
+        let hunan = set.get("hunan-department").unwrap();
+        let weights: Vec<_> = hunan.groups.iter().map(|g| g.weight).collect();
+        assert_eq!(weights, [d("40"), d("20"), d("10"), d("20")]);
+        assert_eq!(hunan.funds.weight, d("10"));
+        let mof = set.get("mof-project-2020").unwrap();
+        let weights: Vec<_> = mof.groups.iter().map(|g| g.weight).collect();
+        assert_eq!(weights, [d("50"), d("30"), d("10")]);
+    }
+
+    #[test]
+    fn execution_rate_is_scored_half_up_and_capped() {
+        let set = SchemeSet::builtin();
+        let s = set.get("hunan-department").unwrap();
+        assert_eq!(
+            s.funds_score(d("10"), d("320.28"), d("320.25")),
+            Some(d("10.00"))
+        );
+        assert_eq!(
+            s.funds_score(d("10"), d("100"), d("90.005")),
+            Some(d("9.00"))
+        );
+        assert_eq!(s.funds_score(d("10"), d("100"), d("120")), Some(d("10")));
+        assert_eq!(s.funds_score(d("10"), d("0"), d("5")), None);
+    }
+
+    #[test]
+    fn grades_follow_the_bands() {
+        let set = SchemeSet::builtin();
+        let s = set.get("hunan-department").unwrap();
+        assert_eq!(s.grade(d("94")), "优");
+        assert_eq!(s.grade(d("90")), "优");
+        assert_eq!(s.grade(d("89.99")), "良");
+        assert_eq!(s.grade(d("60")), "中");
+        assert_eq!(s.grade(d("12")), "差");
+    }
+
+    #[test]
+    fn group_names_match_with_or_without_points() {
+        let set = SchemeSet::builtin();
+        let s = set.get("hunan-department").unwrap();
+        assert_eq!(s.group("产出指标（40分）").map(|g| g.weight), Some(d("40")));
+        assert_eq!(s.group("效益").map(|g| g.weight), Some(d("20")));
+        assert!(s.group("奇怪指标").is_none());
+    }
+
+    #[test]
+    fn user_folder_adds_and_reports_broken_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let mine = BUILTIN[0].1.replace("hunan-department", "my-county");
+        std::fs::write(dir.path().join("mine.toml"), mine).unwrap();
+        std::fs::write(dir.path().join("broken.toml"), "id = ").unwrap();
+        let mut set = SchemeSet::builtin();
+        set.add_folder(dir.path());
+        assert!(set.get("my-county").is_some());
+        assert_eq!(set.problems.len(), 1);
+    }
+}

@@ -1,0 +1,874 @@
+//! Format-preserving edits: set a value at a key path, add, remove and move rows, and every
+//! comment, blank line, key order, quoting and number spelling elsewhere stays byte for byte.
+
+use super::source::Source;
+use crate::model::schema::{self, Field, Kind};
+use crate::model::{FieldPath, Seg, parse_amount, parse_rate};
+use toml_edit::{Array, ArrayOfTables, DocumentMut, InlineTable, Item, Table, Value};
+
+/// Why an edit was refused; nothing was changed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EditError {
+    #[error("不认识的键“{path}”{hint}")]
+    UnknownKey { path: String, hint: String },
+    #[error("“{path}”（{label}）：{why}")]
+    BadValue {
+        path: String,
+        label: &'static str,
+        why: String,
+    },
+    #[error("“{0}”不存在（行号超出范围）")]
+    NoSuchRow(String),
+    #[error("“{0}”不是可以增删的行或列表")]
+    NotRows(String),
+    #[error("“{0}”在文件里不是预期的结构（{1}），请先修正文件")]
+    Shape(String, &'static str),
+    #[error("文件无法解析：{0}")]
+    Parse(String),
+}
+
+/// A report file open for editing: the TOML document model plus how the file was written
+/// (byte-order mark, line endings), so that saving gives back every untouched byte.
+#[derive(Debug, Clone)]
+pub struct Document {
+    doc: DocumentMut,
+    bom: bool,
+    crlf: bool,
+}
+
+impl Document {
+    /// Parses a source for editing.
+    pub fn parse(source: &Source) -> Result<Document, EditError> {
+        let doc = source
+            .text
+            .parse::<DocumentMut>()
+            .map_err(|e| EditError::Parse(e.message().to_owned()))?;
+        let crlf = source.text.contains("\r\n") && !has_lone_lf(&source.text);
+        Ok(Document {
+            doc,
+            bom: source.bom,
+            crlf,
+        })
+    }
+
+    /// The whole file as it will be saved.
+    pub fn to_text(&self) -> String {
+        let body = self.doc.to_string();
+        let body = if self.crlf { to_crlf(&body) } else { body };
+        if self.bom {
+            format!("\u{feff}{body}")
+        } else {
+            body
+        }
+    }
+
+    /// The value at a path as written in the file (`29.50`, `71.4%`, a text), if present.
+    pub fn written(&self, path: &FieldPath) -> Option<String> {
+        match find(self.doc.as_item(), path.segs())? {
+            Node::Item(Item::Value(v)) | Node::Value(v) => Some(written_value(v)),
+            _ => None,
+        }
+    }
+
+    /// How many rows or items a row path holds now.
+    pub fn row_count(&self, path: &FieldPath) -> usize {
+        match find(self.doc.as_item(), path.segs()) {
+            Some(Node::Item(Item::ArrayOfTables(a))) => a.len(),
+            Some(Node::Item(Item::Value(Value::Array(a))) | Node::Value(Value::Array(a))) => {
+                a.len()
+            }
+            _ => 0,
+        }
+    }
+
+    /// Sets the value at `path` from what the user typed, after validating it for the key's
+    /// kind. Empty input removes the key (the field becomes blank).
+    pub fn set(&mut self, path: &FieldPath, input: &str) -> Result<(), EditError> {
+        let field = field_for(path)?;
+        let (parent_path, last) = split_last(path)?;
+        let old = match find(self.doc.as_item(), path.segs()) {
+            Some(Node::Item(Item::Value(v)) | Node::Value(v)) => Some(v.clone()),
+            _ => None,
+        };
+        let new_value = match encode_input(path, field, input, old.as_ref())? {
+            Some(v) => v,
+            None => {
+                self.remove_key(&parent_path, &last)?;
+                return Ok(());
+            }
+        };
+        let parent = self.ensure_container(&parent_path)?;
+        match parent {
+            Container::Table(t) => set_in_table(t, &last, new_value),
+            Container::Inline(t) => set_in_inline(t, &last, new_value),
+            Container::Array(a) => {
+                let Seg::Index(i) = last else {
+                    return Err(EditError::Shape(path.to_string(), "列表项应按序号访问"));
+                };
+                let slot = a
+                    .get_mut(i)
+                    .ok_or_else(|| EditError::NoSuchRow(path.to_string()))?;
+                let decor = slot.decor().clone();
+                *slot = new_value;
+                *slot.decor_mut() = decor;
+            }
+        }
+        Ok(())
+    }
+
+    /// Inserts an empty row (or empty list item) at `index` of the rows at `rows_path`;
+    /// returns the new row's path.
+    pub fn insert_row(
+        &mut self,
+        rows_path: &FieldPath,
+        index: usize,
+    ) -> Result<FieldPath, EditError> {
+        let field = field_for(rows_path)?;
+        let (parent_path, last) = split_last(rows_path)?;
+        let Seg::Key(key) = last else {
+            return Err(EditError::NotRows(rows_path.to_string()));
+        };
+        match field.kind {
+            Kind::Rows(_) => {
+                let parent = self.ensure_container(&parent_path)?;
+                match parent {
+                    Container::Table(t) => {
+                        let item = t
+                            .entry(&key)
+                            .or_insert_with(|| Item::ArrayOfTables(ArrayOfTables::new()));
+                        match item {
+                            Item::ArrayOfTables(a) => {
+                                if index > a.len() {
+                                    return Err(EditError::NoSuchRow(
+                                        rows_path.index(index).to_string(),
+                                    ));
+                                }
+                                a.insert(index, Table::new());
+                            }
+                            Item::Value(Value::Array(a)) => {
+                                if index > a.len() {
+                                    return Err(EditError::NoSuchRow(
+                                        rows_path.index(index).to_string(),
+                                    ));
+                                }
+                                insert_array_item(a, index, Value::InlineTable(InlineTable::new()));
+                            }
+                            _ => return Err(EditError::Shape(rows_path.to_string(), "应为表格行")),
+                        }
+                    }
+                    Container::Inline(t) => {
+                        let value = t.entry(&key).or_insert_with(|| Value::Array(Array::new()));
+                        let Value::Array(a) = value else {
+                            return Err(EditError::Shape(rows_path.to_string(), "应为表格行"));
+                        };
+                        if index > a.len() {
+                            return Err(EditError::NoSuchRow(rows_path.index(index).to_string()));
+                        }
+                        insert_array_item(a, index, Value::InlineTable(InlineTable::new()));
+                    }
+                    Container::Array(_) => {
+                        return Err(EditError::Shape(rows_path.to_string(), "应为表格行"));
+                    }
+                }
+            }
+            Kind::TextList => {
+                let parent = self.ensure_container(&parent_path)?;
+                let array = match parent {
+                    Container::Table(t) => t
+                        .entry(&key)
+                        .or_insert_with(|| Item::Value(Value::Array(Array::new())))
+                        .as_array_mut(),
+                    Container::Inline(t) => t
+                        .entry(&key)
+                        .or_insert_with(|| Value::Array(Array::new()))
+                        .as_array_mut(),
+                    Container::Array(_) => None,
+                }
+                .ok_or_else(|| EditError::Shape(rows_path.to_string(), "应为文字列表"))?;
+                if index > array.len() {
+                    return Err(EditError::NoSuchRow(rows_path.index(index).to_string()));
+                }
+                insert_array_item(array, index, Value::from(""));
+            }
+            _ => return Err(EditError::NotRows(rows_path.to_string())),
+        }
+        Ok(rows_path.index(index))
+    }
+
+    /// Removes the row (or list item) at `row_path` (`…[n]`), its own lines with it.
+    pub fn remove_row(&mut self, row_path: &FieldPath) -> Result<(), EditError> {
+        let (rows_path, index) = split_index(row_path)?;
+        match self.node_mut(&rows_path) {
+            Some(NodeMut::Item(Item::ArrayOfTables(a))) if index < a.len() => {
+                a.remove(index);
+                Ok(())
+            }
+            Some(NodeMut::Item(Item::Value(Value::Array(a))) | NodeMut::Value(Value::Array(a)))
+                if index < a.len() =>
+            {
+                remove_array_item(a, index);
+                Ok(())
+            }
+            _ => Err(EditError::NoSuchRow(row_path.to_string())),
+        }
+    }
+
+    /// Moves the row at `row_path` one place up (`-1`) or down (`+1`); returns its new path.
+    pub fn move_row(&mut self, row_path: &FieldPath, down: bool) -> Result<FieldPath, EditError> {
+        let (rows_path, index) = split_index(row_path)?;
+        let len = self.row_count(&rows_path);
+        let other = if down {
+            index + 1
+        } else {
+            index.wrapping_sub(1)
+        };
+        if index >= len || other >= len {
+            return Err(EditError::NoSuchRow(row_path.to_string()));
+        }
+        let (first, second) = (index.min(other), index.max(other));
+        match self.node_mut(&rows_path) {
+            Some(NodeMut::Item(Item::ArrayOfTables(a))) => {
+                let moved = a.remove(second);
+                a.insert(first, moved);
+                // Let both rows (and everything under them) take their place in the
+                // order of the array rather than their old spots in the file.
+                for i in [first, second] {
+                    if let Some(t) = a.get_mut(i) {
+                        clear_positions(t);
+                    }
+                }
+            }
+            Some(NodeMut::Item(Item::Value(Value::Array(a))) | NodeMut::Value(Value::Array(a))) => {
+                let first_decor = a.get(first).map(|v| v.decor().clone());
+                let second_decor = a.get(second).map(|v| v.decor().clone());
+                let moved = a.remove(second);
+                a.insert_formatted(first, moved);
+                if let (Some(d1), Some(d2)) = (first_decor, second_decor) {
+                    if let Some(v) = a.get_mut(first) {
+                        *v.decor_mut() = d1;
+                    }
+                    if let Some(v) = a.get_mut(second) {
+                        *v.decor_mut() = d2;
+                    }
+                }
+            }
+            _ => return Err(EditError::NoSuchRow(row_path.to_string())),
+        }
+        Ok(rows_path.index(other))
+    }
+
+    fn remove_key(&mut self, parent: &FieldPath, last: &Seg) -> Result<(), EditError> {
+        match (self.node_mut(parent), last) {
+            (Some(NodeMut::Item(Item::Table(t)) | NodeMut::Table(t)), Seg::Key(k)) => {
+                t.remove(k);
+            }
+            (
+                Some(
+                    NodeMut::Item(Item::Value(Value::InlineTable(t)))
+                    | NodeMut::Value(Value::InlineTable(t)),
+                ),
+                Seg::Key(k),
+            ) => {
+                t.remove(k);
+            }
+            (
+                Some(NodeMut::Item(Item::Value(Value::Array(a))) | NodeMut::Value(Value::Array(a))),
+                Seg::Index(i),
+            ) => {
+                if let Some(slot) = a.get_mut(*i) {
+                    let decor = slot.decor().clone();
+                    *slot = Value::from("");
+                    *slot.decor_mut() = decor;
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn node_mut(&mut self, path: &FieldPath) -> Option<NodeMut<'_>> {
+        walk_mut(
+            NodeMut::Item(self.doc.as_item_mut()),
+            path.segs(),
+            schema::ROOT,
+            FieldPath::root(),
+            false,
+        )
+        .ok()
+    }
+
+    /// The table (or inline table, or array) at `path`, created as the schema says when absent.
+    fn ensure_container(&mut self, path: &FieldPath) -> Result<Container<'_>, EditError> {
+        let node = walk_mut(
+            NodeMut::Item(self.doc.as_item_mut()),
+            path.segs(),
+            schema::ROOT,
+            FieldPath::root(),
+            true,
+        )?;
+        match node {
+            NodeMut::Item(Item::Table(t)) | NodeMut::Table(t) => Ok(Container::Table(t)),
+            NodeMut::Item(Item::Value(Value::InlineTable(t)))
+            | NodeMut::Value(Value::InlineTable(t)) => Ok(Container::Inline(t)),
+            NodeMut::Item(Item::Value(Value::Array(a))) | NodeMut::Value(Value::Array(a)) => {
+                Ok(Container::Array(a))
+            }
+            _ => Err(EditError::Shape(path.to_string(), "应为表")),
+        }
+    }
+}
+
+enum Container<'a> {
+    Table(&'a mut Table),
+    Inline(&'a mut InlineTable),
+    Array(&'a mut Array),
+}
+
+/// A place in the document: an item, a row table of an array of tables, or a value inside
+/// an inline table or array.
+enum Node<'a> {
+    Item(&'a Item),
+    Table(&'a Table),
+    Value(&'a Value),
+}
+
+enum NodeMut<'a> {
+    Item(&'a mut Item),
+    Table(&'a mut Table),
+    Value(&'a mut Value),
+}
+
+fn find<'a>(root: &'a Item, segs: &[Seg]) -> Option<Node<'a>> {
+    let mut node = Node::Item(root);
+    for seg in segs {
+        node = match (node, seg) {
+            (Node::Item(Item::Table(t)) | Node::Table(t), Seg::Key(k)) => Node::Item(t.get(k)?),
+            (Node::Item(Item::ArrayOfTables(a)), Seg::Index(i)) => Node::Table(a.get(*i)?),
+            (Node::Item(Item::Value(v)) | Node::Value(v), seg) => match (v, seg) {
+                (Value::InlineTable(t), Seg::Key(k)) => Node::Value(t.get(k)?),
+                (Value::Array(a), Seg::Index(i)) => Node::Value(a.get(*i)?),
+                _ => return None,
+            },
+            _ => return None,
+        };
+    }
+    Some(node)
+}
+
+/// Walks to `segs`, creating missing tables as the schema says when `create` is set.
+fn walk_mut<'a>(
+    node: NodeMut<'a>,
+    segs: &[Seg],
+    fields: &'static [Field],
+    walked: FieldPath,
+    create: bool,
+) -> Result<NodeMut<'a>, EditError> {
+    let Some((seg, rest)) = segs.split_first() else {
+        return Ok(node);
+    };
+    match seg {
+        Seg::Key(key) => {
+            let here = walked.key(key);
+            let field = fields
+                .iter()
+                .find(|f| f.key == key)
+                .ok_or_else(|| unknown(&here, fields))?;
+            let children = field.kind.children().unwrap_or(&[]);
+            let missing = || EditError::Shape(here.to_string(), "不存在");
+            let next = match node {
+                NodeMut::Item(Item::Table(t)) | NodeMut::Table(t) => {
+                    if create {
+                        NodeMut::Item(t.entry(key).or_insert_with(|| new_container(field.kind)))
+                    } else {
+                        NodeMut::Item(t.get_mut(key).ok_or_else(missing)?)
+                    }
+                }
+                NodeMut::Item(Item::Value(Value::InlineTable(t)))
+                | NodeMut::Value(Value::InlineTable(t)) => {
+                    if create {
+                        NodeMut::Value(
+                            t.entry(key)
+                                .or_insert_with(|| new_inline_container(field.kind)),
+                        )
+                    } else {
+                        NodeMut::Value(t.get_mut(key).ok_or_else(missing)?)
+                    }
+                }
+                _ => return Err(EditError::Shape(walked.to_string(), "应为表")),
+            };
+            walk_mut(next, rest, children, here, create)
+        }
+        Seg::Index(i) => {
+            let here = walked.index(*i);
+            let next = match node {
+                NodeMut::Item(Item::ArrayOfTables(a)) => NodeMut::Table(
+                    a.get_mut(*i)
+                        .ok_or_else(|| EditError::NoSuchRow(here.to_string()))?,
+                ),
+                NodeMut::Item(Item::Value(Value::Array(a))) | NodeMut::Value(Value::Array(a)) => {
+                    NodeMut::Value(
+                        a.get_mut(*i)
+                            .ok_or_else(|| EditError::NoSuchRow(here.to_string()))?,
+                    )
+                }
+                _ => return Err(EditError::Shape(walked.to_string(), "应为表格行")),
+            };
+            walk_mut(next, rest, fields, here, create)
+        }
+    }
+}
+
+/// A new, empty container for a key of this kind; sections are implicit until they hold values.
+fn new_container(kind: Kind) -> Item {
+    match kind {
+        Kind::InlineTable(_) => Item::Value(Value::InlineTable(InlineTable::new())),
+        Kind::Rows(_) => Item::ArrayOfTables(ArrayOfTables::new()),
+        Kind::TextList => Item::Value(Value::Array(Array::new())),
+        _ => {
+            let mut t = Table::new();
+            t.set_implicit(true);
+            Item::Table(t)
+        }
+    }
+}
+
+fn new_inline_container(kind: Kind) -> Value {
+    match kind {
+        Kind::Rows(_) | Kind::TextList => Value::Array(Array::new()),
+        _ => Value::InlineTable(InlineTable::new()),
+    }
+}
+
+fn clear_positions(table: &mut Table) {
+    table.set_position(None);
+    for (_, item) in table.iter_mut() {
+        match item {
+            Item::Table(t) => clear_positions(t),
+            Item::ArrayOfTables(a) => {
+                for t in a.iter_mut() {
+                    clear_positions(t);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn set_in_table(table: &mut Table, last: &Seg, mut value: Value) {
+    let Seg::Key(key) = last else { return };
+    table.set_implicit(false);
+    match table.get_mut(key) {
+        Some(Item::Value(old)) => {
+            *value.decor_mut() = old.decor().clone();
+            *old = value;
+        }
+        _ => {
+            table.insert(key, Item::Value(value));
+        }
+    }
+}
+
+fn set_in_inline(table: &mut InlineTable, last: &Seg, mut value: Value) {
+    let Seg::Key(key) = last else { return };
+    match table.get_mut(key) {
+        Some(old) => {
+            *value.decor_mut() = old.decor().clone();
+            *old = value;
+        }
+        None => {
+            // The last cell holds the space before `}`: hand it on to the new last cell.
+            let closing = table.iter_mut().last().map(|(_, last)| {
+                let suffix = last.decor().suffix().cloned();
+                last.decor_mut().set_suffix("");
+                suffix
+            });
+            if let Some(Some(suffix)) = closing {
+                value.decor_mut().set_prefix(" ");
+                value.decor_mut().set_suffix(suffix);
+            }
+            table.insert(key, value);
+        }
+    }
+}
+
+fn insert_array_item(array: &mut Array, index: usize, mut value: Value) {
+    // Copy the layout of a neighbour, so that a one-item-per-line list stays one.
+    let neighbour = array
+        .get(index)
+        .or_else(|| index.checked_sub(1).and_then(|i| array.get(i)))
+        .map(|v| v.decor().clone());
+    if let Some(decor) = neighbour {
+        *value.decor_mut() = decor;
+    }
+    array.insert_formatted(index, value);
+}
+
+fn remove_array_item(array: &mut Array, index: usize) {
+    array.remove(index);
+}
+
+fn has_lone_lf(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes
+        .iter()
+        .enumerate()
+        .any(|(i, b)| *b == b'\n' && (i == 0 || bytes[i - 1] != b'\r'))
+}
+
+fn to_crlf(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 40);
+    let mut prev = '\0';
+    for c in text.chars() {
+        if c == '\n' && prev != '\r' {
+            out.push('\r');
+        }
+        out.push(c);
+        prev = c;
+    }
+    out
+}
+
+fn written_value(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.value().clone(),
+        Value::Integer(i) => i.display_repr().trim().to_owned(),
+        Value::Float(f) => f.display_repr().trim().to_owned(),
+        other => other.to_string().trim().to_owned(),
+    }
+}
+
+fn field_for(path: &FieldPath) -> Result<&'static Field, EditError> {
+    let shape = path.shape();
+    schema::lookup(&shape).ok_or_else(|| {
+        // Suggest within the deepest table that is known.
+        let mut fields = schema::ROOT;
+        let mut hint = String::new();
+        for key in &shape {
+            match fields.iter().find(|f| f.key == *key) {
+                Some(f) => fields = f.kind.children().unwrap_or(&[]),
+                None => {
+                    if let Some(k) = schema::nearest_key(key, fields) {
+                        hint = format!("，是否想写“{k}”？");
+                    }
+                    break;
+                }
+            }
+        }
+        EditError::UnknownKey {
+            path: path.to_string(),
+            hint,
+        }
+    })
+}
+
+fn unknown(path: &FieldPath, fields: &[Field]) -> EditError {
+    let hint = path
+        .last_key()
+        .and_then(|k| schema::nearest_key(k, fields))
+        .map(|k| format!("，是否想写“{k}”？"))
+        .unwrap_or_default();
+    EditError::UnknownKey {
+        path: path.to_string(),
+        hint,
+    }
+}
+
+fn split_last(path: &FieldPath) -> Result<(FieldPath, Seg), EditError> {
+    let last = path
+        .segs()
+        .last()
+        .cloned()
+        .ok_or_else(|| EditError::Shape(String::new(), "路径为空"))?;
+    Ok((path.parent().unwrap_or_default(), last))
+}
+
+fn split_index(path: &FieldPath) -> Result<(FieldPath, usize), EditError> {
+    match split_last(path)? {
+        (parent, Seg::Index(i)) => Ok((parent, i)),
+        _ => Err(EditError::NotRows(path.to_string())),
+    }
+}
+
+/// Validates what the user typed for a key and turns it into the TOML value to write;
+/// `None` means "blank" (remove the key).
+fn encode_input(
+    path: &FieldPath,
+    field: &'static Field,
+    input: &str,
+    old: Option<&Value>,
+) -> Result<Option<Value>, EditError> {
+    let bad = |why: String| EditError::BadValue {
+        path: path.to_string(),
+        label: field.label,
+        why,
+    };
+    let trimmed = input.trim();
+    let old_is_quoted_figure = matches!(old, Some(Value::String(s)) if {
+        let v = s.value().trim();
+        !v.is_empty() && v != "/"
+    });
+    match field.kind {
+        Kind::Amount | Kind::SignedAmount => {
+            if trimmed.is_empty() {
+                return Ok(None);
+            }
+            if trimmed == "/" || trimmed == "／" {
+                return Ok(Some(Value::from("/")));
+            }
+            let amount = parse_amount(trimmed).map_err(|e| bad(e.0))?;
+            if amount.is_sign_negative() && !amount.is_zero() && field.kind == Kind::Amount {
+                return Err(bad("此处金额不能为负".to_owned()));
+            }
+            let text = amount.to_string();
+            if old_is_quoted_figure {
+                return Ok(Some(Value::from(text)));
+            }
+            text.parse::<Value>()
+                .map_err(|_| bad(format!("“{trimmed}”无法写成数字")))
+                .map(Some)
+        }
+        Kind::Count => {
+            if trimmed.is_empty() {
+                return Ok(None);
+            }
+            if trimmed == "/" || trimmed == "／" {
+                return Ok(Some(Value::from("/")));
+            }
+            let number = parse_amount(trimmed).map_err(|e| bad(e.0))?;
+            if number.scale() != 0 || number.is_sign_negative() && !number.is_zero() {
+                return Err(bad(format!("“{trimmed}”应为不小于 0 的整数")));
+            }
+            let n = i64::try_from(number).map_err(|_| bad(format!("“{trimmed}”太大")))?;
+            Ok(Some(Value::from(n)))
+        }
+        Kind::Rate => {
+            if trimmed.is_empty() {
+                return Ok(None);
+            }
+            if trimmed == "/" || trimmed == "／" {
+                return Ok(Some(Value::from("/")));
+            }
+            let rate = parse_rate(trimmed).map_err(|e| bad(e.0))?;
+            let keeps_fullwidth = trimmed.ends_with('％');
+            let text = format!(
+                "{}{}",
+                rate.percent,
+                if keeps_fullwidth { "％" } else { "%" }
+            );
+            match old {
+                Some(Value::Integer(_) | Value::Float(_)) if !trimmed.ends_with(['%', '％']) => {
+                    rate.percent
+                        .to_string()
+                        .parse::<Value>()
+                        .map(Some)
+                        .map_err(|_| bad(format!("“{trimmed}”无法写成数字")))
+                }
+                _ => Ok(Some(Value::from(text))),
+            }
+        }
+        Kind::Text | Kind::LongText => {
+            if input.is_empty() {
+                return Ok(None);
+            }
+            let was_multiline = matches!(old, Some(Value::String(s))
+                if s.as_repr().and_then(|r| r.as_raw().as_str()).is_some_and(|raw| raw.starts_with("\"\"\"") || raw.starts_with("'''")));
+            if input.contains('\n') && (was_multiline || field.kind == Kind::LongText) {
+                multiline_string(input)
+                    .map(Some)
+                    .ok_or_else(|| bad("文字无法写入".to_owned()))
+            } else {
+                Ok(Some(Value::from(input)))
+            }
+        }
+        Kind::TextList | Kind::Table(_) | Kind::InlineTable(_) | Kind::Rows(_) => {
+            if let Some(Seg::Index(_)) = path.segs().last() {
+                // An item of a text list.
+                return Ok(Some(Value::from(input)));
+            }
+            Err(bad(format!("{}不能直接赋值", field.kind.describe())))
+        }
+    }
+}
+
+/// A `"""` string holding the text as written, line breaks kept.
+fn multiline_string(text: &str) -> Option<Value> {
+    let mut body = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\\' => body.push_str("\\\\"),
+            '"' => body.push_str("\\\""),
+            '\n' => body.push('\n'),
+            '\t' => body.push_str("\\t"),
+            c if c.is_control() => body.push_str(&format!("\\u{:04X}", c as u32)),
+            c => body.push(c),
+        }
+    }
+    format!("\"\"\"\n{body}\"\"\"").parse::<Value>().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(text: &str) -> Document {
+        Document::parse(&Source::new(text)).unwrap()
+    }
+
+    fn p(s: &str) -> FieldPath {
+        FieldPath::parse(s).unwrap()
+    }
+
+    const SAMPLE: &str = "# 报告\nschema = \"jixiao/1\"  # 版本\n\n[budget]\ninitial = 241.75   # 年初\nspent = \"320.25\"\n\n# 专项一\n[[performance.special_funds]]\nname = \"安全监管\"\nspent = 56.58 # 实际\n\n# 专项二\n[[performance.special_funds]]\nname = \"疫情防控专项\"\n\n[basic_data.costs]\npublic = { prev_final = 24.14, final = 20.67 }\n";
+
+    #[test]
+    fn setting_a_value_changes_only_that_value() {
+        let mut d = doc(SAMPLE);
+        d.set(&p("performance.special_funds[0].spent"), "299.58")
+            .unwrap();
+        let out = d.to_text();
+        assert_eq!(
+            out,
+            SAMPLE.replace("spent = 56.58 # 实际", "spent = 299.58 # 实际")
+        );
+    }
+
+    #[test]
+    fn amounts_are_written_as_typed_and_quoted_ones_stay_quoted() {
+        let mut d = doc(SAMPLE);
+        d.set(&p("budget.initial"), "29.50").unwrap();
+        d.set(&p("budget.spent"), "3").unwrap();
+        let out = d.to_text();
+        assert!(out.contains("initial = 29.50   # 年初\n"), "{out}");
+        assert!(out.contains("spent = \"3\"\n"), "{out}");
+    }
+
+    #[test]
+    fn inline_table_cells_are_set_and_added_in_place() {
+        let mut d = doc(SAMPLE);
+        d.set(&p("basic_data.costs.public.final"), "20.66").unwrap();
+        d.set(&p("basic_data.costs.public.budget"), "21.99")
+            .unwrap();
+        let out = d.to_text();
+        assert!(
+            out.contains("public = { prev_final = 24.14, final = 20.66, budget = 21.99 }"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn missing_tables_are_created() {
+        let mut d = doc(SAMPLE);
+        d.set(&p("basic_data.costs.office.final"), "0.86").unwrap();
+        d.set(&p("score_sheet.funds.weight"), "10").unwrap();
+        let out = d.to_text();
+        assert!(out.starts_with(SAMPLE.trim_end_matches('\n')), "{out}");
+        assert!(out.contains("office = { final = 0.86 }"), "{out}");
+        assert!(out.contains("[score_sheet.funds]\nweight = 10\n"), "{out}");
+    }
+
+    #[test]
+    fn bad_values_change_nothing() {
+        let mut d = doc(SAMPLE);
+        for (path, value) in [
+            ("budget.initial", "12..5"),
+            ("budget.initial", "-3"),
+            ("budget.initial", "abc"),
+            ("basic.staff.in_service", "3.5"),
+            ("basic_data.control_rate", "七成"),
+        ] {
+            assert!(d.set(&p(path), value).is_err(), "{path}={value}");
+        }
+        assert!(matches!(
+            d.set(&p("budget.initail"), "1"),
+            Err(EditError::UnknownKey { .. })
+        ));
+        assert_eq!(d.to_text(), SAMPLE);
+    }
+
+    #[test]
+    fn rows_are_added_removed_and_moved_with_their_lines() {
+        let mut d = doc(SAMPLE);
+        let new = d.insert_row(&p("performance.special_funds"), 2).unwrap();
+        d.set(&new.key("name"), "新专项").unwrap();
+        let out = d.to_text();
+        assert!(
+            out.ends_with("[[performance.special_funds]]\nname = \"新专项\"\n")
+                || out.contains("\n[[performance.special_funds]]\nname = \"新专项\"\n"),
+            "{out}"
+        );
+        d.remove_row(&new).unwrap();
+        assert_eq!(d.to_text(), SAMPLE);
+
+        d.remove_row(&p("performance.special_funds[0]")).unwrap();
+        let out = d.to_text();
+        assert!(
+            !out.contains("安全监管") && !out.contains("# 专项一"),
+            "{out}"
+        );
+        assert!(out.contains("# 专项二\n[[performance.special_funds]]\nname = \"疫情防控专项\""));
+    }
+
+    #[test]
+    fn moving_a_row_moves_its_comment() {
+        let mut d = doc(SAMPLE);
+        let moved = d
+            .move_row(&p("performance.special_funds[1]"), false)
+            .unwrap();
+        assert_eq!(moved, p("performance.special_funds[0]"));
+        let out = d.to_text();
+        let second = out.find("# 专项二").unwrap();
+        let first = out.find("# 专项一").unwrap();
+        assert!(second < first, "{out}");
+        let reloaded = doc(&out);
+        assert_eq!(
+            reloaded
+                .written(&p("performance.special_funds[0].name"))
+                .as_deref(),
+            Some("疫情防控专项")
+        );
+    }
+
+    #[test]
+    fn text_lists_keep_their_layout() {
+        let text = "[basic]\nfunctions = [\n  \"一\",\n  \"二\",\n]\n";
+        let mut d = doc(text);
+        let item = d.insert_row(&p("basic.functions"), 1).unwrap();
+        d.set(&item, "新").unwrap();
+        assert_eq!(
+            d.to_text(),
+            "[basic]\nfunctions = [\n  \"一\",\n  \"新\",\n  \"二\",\n]\n"
+        );
+        d.remove_row(&item).unwrap();
+        assert_eq!(d.to_text(), text);
+    }
+
+    #[test]
+    fn crlf_and_bom_survive() {
+        let text = "\u{feff}schema = \"jixiao/1\"\r\n[budget]\r\ninitial = 1 # x\r\n";
+        let mut d = Document::parse(&Source::new(text)).unwrap();
+        assert_eq!(d.to_text(), text);
+        d.set(&p("budget.initial"), "2").unwrap();
+        assert_eq!(d.to_text(), text.replace("initial = 1", "initial = 2"));
+    }
+
+    #[test]
+    fn long_text_with_line_breaks_uses_a_multiline_string() {
+        let mut d = doc("[closing]\nproblems = \"无\"\n");
+        d.set(&p("closing.problems"), "一是……\n二是……").unwrap();
+        assert_eq!(
+            d.to_text(),
+            "[closing]\nproblems = \"\"\"\n一是……\n二是……\"\"\"\n"
+        );
+        assert_eq!(
+            d.written(&p("closing.problems")).as_deref(),
+            Some("一是……\n二是……")
+        );
+    }
+
+    #[test]
+    fn empty_input_removes_the_key() {
+        let mut d = doc(SAMPLE);
+        d.set(&p("budget.initial"), "").unwrap();
+        assert!(!d.to_text().contains("initial"));
+    }
+}

@@ -1,0 +1,1138 @@
+//! Reading a report: TOML text → typed model, with every error at once and a span for every value.
+
+use super::source::Source;
+use crate::finding::{Finding, Severity};
+use crate::model::schema::{self, Field};
+use crate::model::*;
+use crate::scheme::SchemeSet;
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::Path;
+use toml_edit::{Item, TableLike, Value};
+
+/// The largest report file jixiao opens.
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Where every table, row and value of a loaded report sits in the source (bytes).
+#[derive(Debug, Clone, Default)]
+pub struct Locations {
+    spans: HashMap<FieldPath, Range<usize>>,
+}
+
+impl Locations {
+    pub fn get(&self, path: &FieldPath) -> Option<Range<usize>> {
+        self.spans.get(path).cloned()
+    }
+
+    /// The span of the path, or of its nearest ancestor that has one.
+    pub fn nearest(&self, path: &FieldPath) -> Option<Range<usize>> {
+        let mut current = Some(path.clone());
+        while let Some(p) = current {
+            if let Some(span) = self.spans.get(&p) {
+                return Some(span.clone());
+            }
+            current = p.parent();
+        }
+        None
+    }
+
+    fn insert(&mut self, path: FieldPath, span: Option<Range<usize>>) {
+        if let Some(span) = span {
+            self.spans.insert(path, span);
+        }
+    }
+}
+
+/// A report that loaded.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub report: Report,
+    pub source: Source,
+    pub locations: Locations,
+    /// Warnings found while reading (X03 unknown keys, X04 amounts with more than two decimals).
+    pub notes: Vec<Finding>,
+}
+
+/// A report that did not load: every X01, X02, X05 and X06 at once (plus the notes so far).
+#[derive(Debug, Clone)]
+pub struct LoadFailure {
+    pub source: Source,
+    pub findings: Vec<Finding>,
+}
+
+/// A file that cannot even be read as a report.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReadError {
+    #[error("{0}：文件不存在")]
+    Missing(String),
+    #[error("{0}：这是一个文件夹，不是报告文件")]
+    Folder(String),
+    #[error("{0}：不是普通文件（设备、管道或套接字），拒绝打开")]
+    NotAFile(String),
+    #[error("{0}：文件有 {1} 字节，超过 16 MiB 的上限，拒绝打开")]
+    TooLarge(String, u64),
+    #[error("{0}：无法读取（{1}）")]
+    Io(String, String),
+}
+
+/// Reads a report file's bytes after refusing folders, devices, missing and oversized files.
+pub fn read_report_file(path: &Path) -> Result<Vec<u8>, ReadError> {
+    let name = path.display().to_string();
+    let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => ReadError::Missing(name.clone()),
+        _ => ReadError::Io(name.clone(), e.to_string()),
+    })?;
+    if meta.is_dir() {
+        return Err(ReadError::Folder(name));
+    }
+    if !meta.is_file() {
+        return Err(ReadError::NotAFile(name));
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(ReadError::TooLarge(name, meta.len()));
+    }
+    let bytes = std::fs::read(path).map_err(|e| ReadError::Io(name.clone(), e.to_string()))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(ReadError::TooLarge(name, bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
+/// Loads a report from bytes.
+pub fn load(bytes: &[u8], schemes: &SchemeSet) -> Result<Loaded, LoadFailure> {
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let valid = String::from_utf8_lossy(&bytes[..e.valid_up_to()]).into_owned();
+            let source = Source::new(&valid);
+            let finding = Finding::new(
+                "X01",
+                Severity::Error,
+                FieldPath::root(),
+                format!(
+                    "文件不是有效的 UTF-8 文本（第 {} 字节起无法解码）：请以 UTF-8 编码保存",
+                    e.valid_up_to()
+                ),
+            )
+            .at(Some(source.text.len()..source.text.len()));
+            return Err(LoadFailure {
+                source,
+                findings: vec![finding],
+            });
+        }
+    };
+    load_str(text, schemes)
+}
+
+/// Loads a report from text.
+pub fn load_str(text: &str, schemes: &SchemeSet) -> Result<Loaded, LoadFailure> {
+    let source = Source::new(text);
+    let doc = match toml_edit::Document::parse(source.text.as_str()) {
+        Ok(doc) => doc,
+        Err(e) => {
+            let span = e.span().unwrap_or(0..0);
+            let finding = Finding::new(
+                "X01",
+                Severity::Error,
+                FieldPath::root(),
+                format!("不是有效的 TOML：{}", translate_parse_error(e.message())),
+            )
+            .at(Some(span));
+            return Err(LoadFailure {
+                source,
+                findings: vec![finding],
+            });
+        }
+    };
+    let mut reader = Reader {
+        src: &source,
+        errors: Vec::new(),
+        notes: Vec::new(),
+        locations: Locations::default(),
+    };
+    let report = reader.report(doc.as_table(), schemes);
+    let Reader {
+        errors,
+        notes,
+        locations,
+        ..
+    } = reader;
+    if errors.is_empty() {
+        Ok(Loaded {
+            report,
+            source,
+            locations,
+            notes,
+        })
+    } else {
+        let mut findings = errors;
+        findings.extend(notes);
+        findings.sort_by_key(|f| f.span.as_ref().map(|s| s.start));
+        Err(LoadFailure { source, findings })
+    }
+}
+
+/// The parser's English explanation, with the usual phrases in Chinese.
+fn translate_parse_error(message: &str) -> String {
+    let m = message.trim();
+    let zh = if m.contains("duplicate key") {
+        "键重复定义"
+    } else if m.contains("invalid table header") || m.contains("unclosed table header") {
+        "表头写法不对"
+    } else if m.contains("unterminated") || m.contains("unclosed") {
+        "字符串或括号没有闭合（文件可能被截断）"
+    } else if m.contains("expected") {
+        "此处的写法不符合 TOML 语法"
+    } else {
+        "语法错误"
+    };
+    format!("{zh}（{m}）")
+}
+
+struct Reader<'s> {
+    src: &'s Source,
+    errors: Vec<Finding>,
+    notes: Vec<Finding>,
+    locations: Locations,
+}
+
+/// A value as found, with its span.
+struct Raw<'t> {
+    value: &'t Value,
+    span: Option<Range<usize>>,
+}
+
+impl<'s> Reader<'s> {
+    fn error(
+        &mut self,
+        rule: &'static str,
+        path: &FieldPath,
+        span: Option<Range<usize>>,
+        message: String,
+    ) {
+        self.errors
+            .push(Finding::new(rule, Severity::Error, path.clone(), message).at(span));
+    }
+
+    /// Checks a table's keys against the schema (X03) and records where each key sits.
+    fn known_keys(&mut self, table: &dyn TableLike, path: &FieldPath, fields: &'static [Field]) {
+        for (key, item) in table.iter() {
+            let key_span = table.key(key).and_then(|k| k.span());
+            if !fields.iter().any(|f| f.key == key) {
+                let suggestion = schema::nearest_key(key, fields)
+                    .map(|k| format!("，是否想写“{k}”？"))
+                    .unwrap_or_else(|| "，保存时原样保留".to_owned());
+                let child = path.key(key);
+                self.notes.push(
+                    Finding::new(
+                        "X03",
+                        Severity::Warning,
+                        child.clone(),
+                        format!("未知的键“{}”{suggestion}", child),
+                    )
+                    .at(key_span.or_else(|| item.span())),
+                );
+            }
+        }
+    }
+
+    /// A sub-table (section or inline), or `None` when absent; X02 when it is something else.
+    fn table<'t>(
+        &mut self,
+        parent: &'t dyn TableLike,
+        key: &str,
+        path: &FieldPath,
+        fields: &'static [Field],
+    ) -> Option<&'t dyn TableLike> {
+        let item = parent.get(key)?;
+        let child = path.key(key);
+        match item.as_table_like() {
+            Some(table) => {
+                let span = item
+                    .span()
+                    .or_else(|| parent.key(key).and_then(|k| k.span()));
+                self.locations.insert(child.clone(), span);
+                self.known_keys(table, &child, fields);
+                Some(table)
+            }
+            None => {
+                let span = item.span();
+                self.error(
+                    "X02",
+                    &child,
+                    span,
+                    format!(
+                        "“{child}”应为表（[{child}] 或 {{ … }}），实际是{}",
+                        describe(item)
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    /// The rows of an array of tables (`[[x]]` or `x = [{…}, …]`).
+    fn rows<'t>(
+        &mut self,
+        parent: &'t dyn TableLike,
+        key: &str,
+        path: &FieldPath,
+        fields: &'static [Field],
+    ) -> Vec<(FieldPath, &'t dyn TableLike)> {
+        let Some(item) = parent.get(key) else {
+            return Vec::new();
+        };
+        let child = path.key(key);
+        let mut rows: Vec<(FieldPath, &'t dyn TableLike)> = Vec::new();
+        match item {
+            Item::ArrayOfTables(array) => {
+                self.locations.insert(
+                    child.clone(),
+                    array.span().or_else(|| array.get(0).and_then(|t| t.span())),
+                );
+                for (i, table) in array.iter().enumerate() {
+                    rows.push((child.index(i), table));
+                    self.locations.insert(child.index(i), table.span());
+                }
+            }
+            Item::Value(Value::Array(array)) => {
+                self.locations.insert(child.clone(), array.span());
+                for (i, value) in array.iter().enumerate() {
+                    match value.as_inline_table() {
+                        Some(table) => {
+                            rows.push((child.index(i), table));
+                            self.locations.insert(child.index(i), value.span());
+                        }
+                        None => {
+                            let row = child.index(i);
+                            let span = value.span();
+                            self.error(
+                                "X02",
+                                &row,
+                                span,
+                                format!(
+                                    "“{row}”应为一行（{{ … }}），实际是{}",
+                                    describe_value(value)
+                                ),
+                            );
+                        }
+                    }
+                }
+            }
+            other => {
+                let span = other.span();
+                self.error(
+                    "X02",
+                    &child,
+                    span,
+                    format!(
+                        "“{child}”应为表格行（[[{child}]]），实际是{}",
+                        describe(other)
+                    ),
+                );
+            }
+        }
+        for (row_path, table) in &rows {
+            self.known_keys(*table, row_path, fields);
+        }
+        rows
+    }
+
+    /// A plain value under `key`, its location recorded; X02 when it is a table.
+    fn value<'t>(
+        &mut self,
+        parent: &'t dyn TableLike,
+        key: &str,
+        path: &FieldPath,
+    ) -> Option<Raw<'t>> {
+        let item = parent.get(key)?;
+        let child = path.key(key);
+        let key_start = parent.key(key).and_then(|k| k.span()).map(|s| s.start);
+        match item {
+            Item::Value(value) => {
+                let span = value.span();
+                let whole = match (key_start, &span) {
+                    (Some(start), Some(v)) if start <= v.start => Some(start..v.end),
+                    _ => span.clone(),
+                };
+                self.locations.insert(child, whole);
+                Some(Raw { value, span })
+            }
+            other => {
+                let span = other.span();
+                let field = schema::lookup(&child.shape());
+                let expected = field.map(|f| f.kind.describe()).unwrap_or("值");
+                self.error(
+                    "X02",
+                    &child,
+                    span,
+                    format!("“{child}”应为{expected}，实际是{}", describe(other)),
+                );
+                None
+            }
+        }
+    }
+
+    /// The characters of a number as written.
+    fn written(&self, raw: &Raw<'_>) -> String {
+        match &raw.span {
+            Some(span) => self.src.slice(span).to_owned(),
+            None => raw.value.to_string().trim().to_owned(),
+        }
+    }
+
+    fn amount(&mut self, t: &dyn TableLike, key: &str, path: &FieldPath) -> Amount {
+        self.amount_signed(t, key, path, false)
+    }
+
+    fn amount_signed(
+        &mut self,
+        t: &dyn TableLike,
+        key: &str,
+        path: &FieldPath,
+        signed: bool,
+    ) -> Amount {
+        let Some(raw) = self.value(t, key, path) else {
+            return Cell::Blank;
+        };
+        let child = path.key(key);
+        let text = match raw.value {
+            Value::Integer(_) | Value::Float(_) => self.written(&raw),
+            Value::String(s) => {
+                let v = s.value().trim();
+                if v.is_empty() {
+                    return Cell::Blank;
+                }
+                if v == "/" || v == "／" {
+                    return Cell::NotApplicable;
+                }
+                v.to_owned()
+            }
+            other => {
+                self.error(
+                    "X02",
+                    &child,
+                    raw.span.clone(),
+                    format!("“{child}”应为金额（万元），实际是{}", describe_value(other)),
+                );
+                return Cell::Blank;
+            }
+        };
+        match parse_amount(&text) {
+            Ok(v) => {
+                if v.is_sign_negative() && !v.is_zero() && !signed {
+                    self.error(
+                        "X02",
+                        &child,
+                        raw.span.clone(),
+                        format!("“{child}”是负数 {v}：此处金额不能为负"),
+                    );
+                    return Cell::Blank;
+                }
+                if v.scale() > 2 {
+                    self.notes.push(
+                        Finding::new(
+                            "X04",
+                            Severity::Warning,
+                            child.clone(),
+                            format!(
+                                "“{child}”= {v} 有 {} 位小数：万元金额应精确到分（两位小数）",
+                                v.scale()
+                            ),
+                        )
+                        .at(raw.span.clone()),
+                    );
+                }
+                Cell::Value(v)
+            }
+            Err(why) => {
+                self.error(
+                    "X02",
+                    &child,
+                    raw.span.clone(),
+                    format!("“{child}”应为金额（万元）：{why}"),
+                );
+                Cell::Blank
+            }
+        }
+    }
+
+    fn rate(&mut self, t: &dyn TableLike, key: &str, path: &FieldPath) -> RateCell {
+        let Some(raw) = self.value(t, key, path) else {
+            return Cell::Blank;
+        };
+        let child = path.key(key);
+        let text = match raw.value {
+            Value::Integer(_) | Value::Float(_) => self.written(&raw),
+            Value::String(s) => {
+                let v = s.value().trim();
+                if v.is_empty() {
+                    return Cell::Blank;
+                }
+                if v == "/" || v == "／" {
+                    return Cell::NotApplicable;
+                }
+                v.to_owned()
+            }
+            other => {
+                self.error(
+                    "X02",
+                    &child,
+                    raw.span.clone(),
+                    format!(
+                        "“{child}”应为比率（如 \"71.4%\"），实际是{}",
+                        describe_value(other)
+                    ),
+                );
+                return Cell::Blank;
+            }
+        };
+        match parse_rate(&text) {
+            Ok(rate) if rate.percent.is_sign_negative() && !rate.percent.is_zero() => {
+                self.error(
+                    "X02",
+                    &child,
+                    raw.span.clone(),
+                    format!("“{child}”是负的比率 {rate}"),
+                );
+                Cell::Blank
+            }
+            Ok(rate) => Cell::Value(rate),
+            Err(why) => {
+                self.error(
+                    "X02",
+                    &child,
+                    raw.span.clone(),
+                    format!("“{child}”应为比率（如 \"71.4%\"）：{why}"),
+                );
+                Cell::Blank
+            }
+        }
+    }
+
+    fn count(&mut self, t: &dyn TableLike, key: &str, path: &FieldPath) -> Count {
+        let Some(raw) = self.value(t, key, path) else {
+            return Cell::Blank;
+        };
+        let child = path.key(key);
+        match raw.value {
+            Value::Integer(i) => match u64::try_from(*i.value()) {
+                Ok(n) => Cell::Value(n),
+                Err(_) => {
+                    self.error(
+                        "X02",
+                        &child,
+                        raw.span.clone(),
+                        format!("“{child}”是负数 {}：人数、年度等计数不能为负", i.value()),
+                    );
+                    Cell::Blank
+                }
+            },
+            Value::String(s) if s.value().trim().is_empty() => Cell::Blank,
+            Value::String(s) if matches!(s.value().trim(), "/" | "／") => Cell::NotApplicable,
+            Value::Float(_) => {
+                let written = self.written(&raw);
+                self.error(
+                    "X02",
+                    &child,
+                    raw.span.clone(),
+                    format!("“{child}”应为整数，实际是小数 {written}"),
+                );
+                Cell::Blank
+            }
+            other => {
+                self.error(
+                    "X02",
+                    &child,
+                    raw.span.clone(),
+                    format!(
+                        "“{child}”应为整数（不加引号），实际是{}",
+                        describe_value(other)
+                    ),
+                );
+                Cell::Blank
+            }
+        }
+    }
+
+    fn text(&mut self, t: &dyn TableLike, key: &str, path: &FieldPath) -> Option<String> {
+        let raw = self.value(t, key, path)?;
+        match raw.value {
+            Value::String(s) => Some(s.value().clone()),
+            other => {
+                let child = path.key(key);
+                self.error(
+                    "X02",
+                    &child,
+                    raw.span.clone(),
+                    format!(
+                        "“{child}”应为文字（用引号括起），实际是{}",
+                        describe_value(other)
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    fn text_list(&mut self, t: &dyn TableLike, key: &str, path: &FieldPath) -> Vec<String> {
+        let Some(raw) = self.value(t, key, path) else {
+            return Vec::new();
+        };
+        let child = path.key(key);
+        let Value::Array(array) = raw.value else {
+            self.error(
+                "X02",
+                &child,
+                raw.span.clone(),
+                format!(
+                    "“{child}”应为文字列表 [\"…\", \"…\"]，实际是{}",
+                    describe_value(raw.value)
+                ),
+            );
+            return Vec::new();
+        };
+        let mut items = Vec::new();
+        for (i, value) in array.iter().enumerate() {
+            let item_path = child.index(i);
+            self.locations.insert(item_path.clone(), value.span());
+            match value.as_str() {
+                Some(s) => items.push(s.to_owned()),
+                None => self.error(
+                    "X02",
+                    &item_path,
+                    value.span(),
+                    format!("“{item_path}”应为文字，实际是{}", describe_value(value)),
+                ),
+            }
+        }
+        items
+    }
+
+    fn cost_cells(&mut self, t: &dyn TableLike, path: &FieldPath) -> CostCells {
+        CostCells {
+            prev_final: self.amount(t, "prev_final", path),
+            budget: self.amount(t, "budget", path),
+            r#final: self.amount(t, "final", path),
+        }
+    }
+
+    fn report(&mut self, root: &toml_edit::Table, schemes: &SchemeSet) -> Report {
+        let top = FieldPath::root();
+        self.known_keys(root, &top, schema::ROOT);
+        let mut report = Report {
+            schema: self.text(root, "schema", &top),
+            scheme: self.text(root, "scheme", &top),
+            ..Report::default()
+        };
+        self.required_top(root, &report, schemes);
+
+        let fields = |key: &str| -> &'static [Field] {
+            schema::lookup(&[key])
+                .and_then(|f| f.kind.children())
+                .unwrap_or(&[])
+        };
+
+        if let Some(t) = self.table(root, "report", &top, fields("report")) {
+            let p = top.key("report");
+            report.report = Cover {
+                title: self.text(t, "title", &p),
+                unit: self.text(t, "unit", &p),
+                year: self.count(t, "year", &p),
+            };
+        }
+        self.required_cover(root, &report);
+        if let Some(t) = self.table(root, "basic", &top, fields("basic")) {
+            report.basic = Some(self.basic(t, &top.key("basic")));
+        }
+        if let Some(t) = self.table(root, "budget", &top, fields("budget")) {
+            report.budget = Some(self.budget(t, &top.key("budget")));
+        }
+        if let Some(t) = self.table(root, "performance", &top, fields("performance")) {
+            report.performance = Some(self.performance(t, &top.key("performance")));
+        }
+        if let Some(t) = self.table(root, "closing", &top, fields("closing")) {
+            let p = top.key("closing");
+            report.closing = Some(Closing {
+                problems: self.text(t, "problems", &p),
+                improvements: self.text(t, "improvements", &p),
+                publication: self.text(t, "publication", &p),
+            });
+        }
+        if let Some(t) = self.table(root, "basic_data", &top, fields("basic_data")) {
+            report.basic_data = Some(self.basic_data(t, &top.key("basic_data")));
+        }
+        if let Some(t) = self.table(root, "score_sheet", &top, fields("score_sheet")) {
+            report.score_sheet = Some(self.score_sheet(t, &top.key("score_sheet")));
+        }
+        report
+    }
+
+    fn required_top(&mut self, root: &toml_edit::Table, report: &Report, schemes: &SchemeSet) {
+        let top = FieldPath::root();
+        match report.schema.as_deref() {
+            None if !root.contains_key("schema") => self.error(
+                "X05",
+                &top.key("schema"),
+                Some(0..0),
+                "缺少 schema：文件开头应写 schema = \"jixiao/1\"".to_owned(),
+            ),
+            Some(v) if v != "jixiao/1" => {
+                let span = root.get("schema").and_then(|i| i.span());
+                self.error(
+                    "X05",
+                    &top.key("schema"),
+                    span,
+                    format!("schema = \"{v}\" 不是本程序认识的格式版本：应为 \"jixiao/1\""),
+                );
+            }
+            _ => {}
+        }
+        match report.scheme.as_deref() {
+            None if !root.contains_key("scheme") => self.error(
+                "X05",
+                &top.key("scheme"),
+                Some(0..0),
+                format!(
+                    "缺少 scheme：应写明评分方案，如 scheme = \"hunan-department\"（可用：{}）",
+                    schemes.ids().join("、")
+                ),
+            ),
+            Some(id) if schemes.get(id).is_none() => {
+                let span = root.get("scheme").and_then(|i| i.span());
+                let known = schemes.ids().join("、");
+                self.error(
+                    "X06",
+                    &top.key("scheme"),
+                    span,
+                    format!("没有名为“{id}”的评分方案（可用：{known}；用 jixiao schemes 查看）"),
+                );
+            }
+            _ => {}
+        }
+    }
+
+    fn required_cover(&mut self, root: &toml_edit::Table, report: &Report) {
+        let p = FieldPath::root().key("report");
+        let span = root.get("report").and_then(|i| i.span()).or(Some(0..0));
+        let cover = root.get("report").and_then(|i| i.as_table_like());
+        if report.report.unit.is_none() && !cover.is_some_and(|t| t.contains_key("unit")) {
+            self.error(
+                "X05",
+                &p.key("unit"),
+                span.clone(),
+                "缺少 report.unit（单位名称）".to_owned(),
+            );
+        }
+        if !cover.is_some_and(|t| t.contains_key("year")) {
+            self.error(
+                "X05",
+                &p.key("year"),
+                span,
+                "缺少 report.year（年度）".to_owned(),
+            );
+        }
+    }
+
+    fn basic(&mut self, t: &dyn TableLike, p: &FieldPath) -> Basic {
+        let staff_fields = schema::lookup(&["basic", "staff"])
+            .and_then(|f| f.kind.children())
+            .unwrap_or(&[]);
+        let staff = self.table(t, "staff", p, staff_fields).map(|s| {
+            let sp = p.key("staff");
+            Staff {
+                actual_total: self.count(s, "actual_total", &sp),
+                in_service: self.count(s, "in_service", &sp),
+                open_ended: self.count(s, "open_ended", &sp),
+                government_employees: self.count(s, "government_employees", &sp),
+                retired: self.count(s, "retired", &sp),
+                other: self.count(s, "other", &sp),
+            }
+        });
+        Basic {
+            functions: self.text_list(t, "functions", p),
+            organization: self.text(t, "organization", p),
+            departments: self.text_list(t, "departments", p),
+            staff,
+        }
+    }
+
+    fn budget(&mut self, t: &dyn TableLike, p: &FieldPath) -> Budget {
+        let children = |k: &str| {
+            schema::lookup(&["budget", k])
+                .and_then(|f| f.kind.children())
+                .unwrap_or(&[])
+        };
+        let projects = self
+            .rows(t, "projects", p, children("projects"))
+            .into_iter()
+            .map(|(rp, r)| ProjectItem {
+                name: self.text(r, "name", &rp),
+                amount: self.amount(r, "amount", &rp),
+            })
+            .collect();
+        let other = self.table(t, "other", p, children("other")).map(|o| {
+            let op = p.key("other");
+            OtherBudgets {
+                government_fund: self.text(o, "government_fund", &op),
+                state_capital: self.text(o, "state_capital", &op),
+                social_insurance: self.text(o, "social_insurance", &op),
+            }
+        });
+        Budget {
+            initial: self.amount(t, "initial", p),
+            income: self.amount(t, "income", p),
+            spent: self.amount(t, "spent", p),
+            basic: self.amount(t, "basic", p),
+            personnel: self.amount(t, "personnel", p),
+            public: self.amount(t, "public", p),
+            project: self.amount(t, "project", p),
+            projects,
+            other,
+        }
+    }
+
+    fn performance(&mut self, t: &dyn TableLike, p: &FieldPath) -> Performance {
+        let fund_fields = schema::lookup(&["performance", "special_funds"])
+            .and_then(|f| f.kind.children())
+            .unwrap_or(&[]);
+        let special_funds = self
+            .rows(t, "special_funds", p, fund_fields)
+            .into_iter()
+            .map(|(fp, f)| SpecialFund {
+                name: self.text(f, "name", &fp),
+                scope: self.text(f, "scope", &fp),
+                budget: self.amount(f, "budget", &fp),
+                adjustment: self.amount_signed(f, "adjustment", &fp, true),
+                spent: self.amount(f, "spent", &fp),
+                carryover: self.amount(f, "carryover", &fp),
+                description: self.text(f, "description", &fp),
+            })
+            .collect();
+        Performance {
+            overall: self.text(t, "overall", p),
+            special_fund_count: self.count(t, "special_fund_count", p),
+            special_funds,
+        }
+    }
+
+    fn basic_data(&mut self, t: &dyn TableLike, p: &FieldPath) -> BasicData {
+        let children = |path: &[&str]| {
+            schema::lookup(path)
+                .and_then(|f| f.kind.children())
+                .unwrap_or(&[])
+        };
+        let costs = self
+            .table(t, "costs", p, children(&["basic_data", "costs"]))
+            .map(|c| {
+                let cp = p.key("costs");
+                let mut costs = Costs::default();
+                for row in CostRow::ALL {
+                    if let Some(cells) = self.table(c, row.key(), &cp, schema::COST_CELLS) {
+                        let rp = cp.key(row.key());
+                        *costs.row_mut(row) = Some(self.cost_cells(cells, &rp));
+                    }
+                }
+                costs.project_lines = self
+                    .rows(
+                        c,
+                        "project_lines",
+                        &cp,
+                        children(&["basic_data", "costs", "project_lines"]),
+                    )
+                    .into_iter()
+                    .map(|(lp, l)| ProjectLine {
+                        name: self.text(l, "name", &lp),
+                        group: self.text(l, "group", &lp),
+                        cells: self.cost_cells(l, &lp),
+                    })
+                    .collect();
+                costs
+            });
+        let buildings = self
+            .rows(t, "buildings", p, children(&["basic_data", "buildings"]))
+            .into_iter()
+            .map(|(bp, b)| Building {
+                name: self.text(b, "name", &bp),
+                approved_area: self.amount(b, "approved_area", &bp),
+                actual_area: self.amount(b, "actual_area", &bp),
+                area_control_rate: self.rate(b, "area_control_rate", &bp),
+                budget_investment: self.amount(b, "budget_investment", &bp),
+                actual_investment: self.amount(b, "actual_investment", &bp),
+                investment_control_rate: self.rate(b, "investment_control_rate", &bp),
+            })
+            .collect();
+        let signoff = self
+            .table(t, "signoff", p, children(&["basic_data", "signoff"]))
+            .map(|s| {
+                let sp = p.key("signoff");
+                Signoff {
+                    prepared_by: self.text(s, "prepared_by", &sp),
+                    prepared_on: self.text(s, "prepared_on", &sp),
+                    phone: self.text(s, "phone", &sp),
+                    head: self.text(s, "head", &sp),
+                }
+            });
+        BasicData {
+            authorized: self.count(t, "authorized", p),
+            in_service: self.count(t, "in_service", p),
+            control_rate: self.rate(t, "control_rate", p),
+            costs,
+            buildings,
+            austerity: self.text(t, "austerity", p),
+            signoff,
+        }
+    }
+
+    fn score_sheet(&mut self, t: &dyn TableLike, p: &FieldPath) -> ScoreSheet {
+        let children = |path: &[&str]| {
+            schema::lookup(path)
+                .and_then(|f| f.kind.children())
+                .unwrap_or(&[])
+        };
+        let funds = self
+            .table(t, "funds", p, children(&["score_sheet", "funds"]))
+            .map(|f| {
+                let fp = p.key("funds");
+                FundsRow {
+                    initial: self.amount(f, "initial", &fp),
+                    full_year: self.amount(f, "full_year", &fp),
+                    executed: self.amount(f, "executed", &fp),
+                    weight: self.amount(f, "weight", &fp),
+                    rate: self.rate(f, "rate", &fp),
+                    score: self.amount(f, "score", &fp),
+                }
+            });
+        let by_source = self
+            .table(t, "by_source", p, children(&["score_sheet", "by_source"]))
+            .map(|s| {
+                let sp = p.key("by_source");
+                BySource {
+                    total: self.amount(s, "total", &sp),
+                    general_public: self.amount(s, "general_public", &sp),
+                    government_fund: self.amount(s, "government_fund", &sp),
+                    nontax_special: self.amount(s, "nontax_special", &sp),
+                    other: self.amount(s, "other", &sp),
+                }
+            });
+        let by_use = self
+            .table(t, "by_use", p, children(&["score_sheet", "by_use"]))
+            .map(|u| {
+                let up = p.key("by_use");
+                ByUse {
+                    total: self.amount(u, "total", &up),
+                    basic: self.amount(u, "basic", &up),
+                    project: self.amount(u, "project", &up),
+                }
+            });
+        let goal = self
+            .table(t, "goal", p, children(&["score_sheet", "goal"]))
+            .map(|g| {
+                let gp = p.key("goal");
+                Goal {
+                    expected: self.text(g, "expected", &gp),
+                    actual: self.text(g, "actual", &gp),
+                }
+            });
+        let indicator_fields = children(&["score_sheet", "groups", "indicators"]);
+        let groups = self
+            .rows(t, "groups", p, children(&["score_sheet", "groups"]))
+            .into_iter()
+            .map(|(gp, g)| Group {
+                name: self.text(g, "name", &gp),
+                weight: self.amount(g, "weight", &gp),
+                indicators: self
+                    .rows(g, "indicators", &gp, indicator_fields)
+                    .into_iter()
+                    .map(|(ip, i)| Indicator {
+                        category: self.text(i, "category", &ip),
+                        name: self.text(i, "name", &ip),
+                        target: self.text(i, "target", &ip),
+                        actual: self.text(i, "actual", &ip),
+                        weight: self.amount(i, "weight", &ip),
+                        score: self.amount(i, "score", &ip),
+                        deviation: self.text(i, "deviation", &ip),
+                    })
+                    .collect(),
+            })
+            .collect();
+        ScoreSheet {
+            funds,
+            by_source,
+            by_use,
+            goal,
+            groups,
+            total_weight: self.amount(t, "total_weight", p),
+            total_score: self.amount(t, "total_score", p),
+        }
+    }
+}
+
+fn describe(item: &Item) -> String {
+    match item {
+        Item::None => "空".to_owned(),
+        Item::Value(v) => describe_value(v),
+        Item::Table(_) => "表".to_owned(),
+        Item::ArrayOfTables(_) => "表格行 [[…]]".to_owned(),
+    }
+}
+
+fn describe_value(value: &Value) -> String {
+    match value {
+        Value::String(s) => format!(
+            "文字 \"{}\"",
+            crate::sanitize::visible(&first_line_short(s.value(), 20))
+        ),
+        Value::Integer(i) => format!("整数 {}", i.value()),
+        Value::Float(f) => format!("小数 {}", f.display_repr()),
+        Value::Boolean(b) => format!("布尔值 {}", b.value()),
+        Value::Datetime(d) => format!("日期时间 {}", d.value()),
+        Value::Array(_) => "列表 […]".to_owned(),
+        Value::InlineTable(_) => "表 { … }".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal::Decimal;
+
+    fn schemes() -> SchemeSet {
+        SchemeSet::builtin()
+    }
+
+    const HEAD: &str = "schema = \"jixiao/1\"\nscheme = \"hunan-department\"\n[report]\nunit = \"某局\"\nyear = 2023\n";
+
+    fn ok(body: &str) -> Loaded {
+        match load_str(&format!("{HEAD}{body}"), &schemes()) {
+            Ok(l) => l,
+            Err(f) => panic!("did not load: {:?}", f.findings),
+        }
+    }
+
+    fn fails(text: &str) -> Vec<Finding> {
+        match load_str(text, &schemes()) {
+            Ok(_) => panic!("loaded"),
+            Err(f) => f.findings,
+        }
+    }
+
+    #[test]
+    fn amounts_are_taken_from_the_characters_written() {
+        let l = ok("[budget]\ninitial = 29.50\nincome = 0.1\nspent = \"241.75\"\nbasic = 3\n");
+        let b = l.report.budget.unwrap();
+        assert_eq!(b.initial.value().unwrap().to_string(), "29.50");
+        assert_eq!(
+            b.income.value().unwrap(),
+            Decimal::from_str_exact("0.1").unwrap()
+        );
+        assert_eq!(b.spent.value().unwrap().to_string(), "241.75");
+        assert_eq!(b.basic.value().unwrap().to_string(), "3");
+    }
+
+    #[test]
+    fn every_wrong_kind_is_reported_at_once_with_its_place() {
+        let findings = fails(&format!(
+            "{HEAD}[budget]\ninitial = \"abc\"\nspent = -3\n[basic.staff]\nin_service = 3.5\n[performance]\nspecial_fund_count = \"五\"\n"
+        ));
+        let ids: Vec<_> = findings
+            .iter()
+            .map(|f| (f.rule, f.path.to_string()))
+            .collect();
+        assert_eq!(
+            ids,
+            [
+                ("X02", "budget.initial".to_owned()),
+                ("X02", "budget.spent".to_owned()),
+                ("X02", "basic.staff.in_service".to_owned()),
+                ("X02", "performance.special_fund_count".to_owned()),
+            ]
+        );
+        assert!(findings.iter().all(|f| f.span.is_some()));
+    }
+
+    #[test]
+    fn missing_required_keys_and_unknown_schemes() {
+        let findings = fails("scheme = \"nope\"\n[report]\ntitle = \"x\"\n");
+        let ids: Vec<_> = findings
+            .iter()
+            .map(|f| (f.rule, f.path.to_string()))
+            .collect();
+        assert!(ids.contains(&("X05", "schema".to_owned())));
+        assert!(ids.contains(&("X06", "scheme".to_owned())));
+        assert!(ids.contains(&("X05", "report.unit".to_owned())));
+        assert!(ids.contains(&("X05", "report.year".to_owned())));
+        let findings = fails(
+            "schema = \"jixiao/2\"\nscheme = \"hunan-department\"\n[report]\nunit = \"x\"\nyear = 2023\n",
+        );
+        assert_eq!(findings[0].rule, "X05");
+    }
+
+    #[test]
+    fn not_toml_is_x01_with_a_place() {
+        let findings = fails("schema = \"jixiao/1\"\n[budget\n");
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].rule, "X01");
+        assert!(findings[0].span.is_some());
+        let failure = load(b"schema = \"\xff\xfe\"\n", &schemes()).unwrap_err();
+        assert_eq!(failure.findings[0].rule, "X01");
+    }
+
+    #[test]
+    fn unknown_keys_are_warnings_with_a_suggestion() {
+        let l = ok("[budjet]\nx = 3\n[budget]\nspentt = 1\n");
+        let messages: Vec<_> = l
+            .notes
+            .iter()
+            .map(|f| (f.rule, f.message.clone()))
+            .collect();
+        assert_eq!(messages.len(), 2);
+        assert!(messages[0].1.contains("budget"), "{messages:?}");
+        assert!(messages[1].1.contains("spent"), "{messages:?}");
+    }
+
+    #[test]
+    fn more_than_two_decimals_is_x04() {
+        let l = ok("[budget]\nspent = 1.005\n");
+        assert_eq!(l.notes.len(), 1);
+        assert_eq!(l.notes[0].rule, "X04");
+    }
+
+    #[test]
+    fn any_layout_of_the_same_content_loads_the_same() {
+        let sections = ok(
+            "[[budget.projects]]\nname = \"a\"\namount = 1.5\n[basic_data.costs]\npublic = { final = 2 }\n",
+        );
+        let inline = ok(
+            "[basic_data.costs.public]\nfinal = 2\n[budget]\nprojects = [{ name = \"a\", amount = \"1.5\" }]\n[basic_data]\n",
+        );
+        assert_eq!(sections.report.budget, inline.report.budget);
+        assert_eq!(sections.report.basic_data, inline.report.basic_data);
+    }
+
+    #[test]
+    fn slash_and_empty_strings_are_not_filled_in() {
+        let l = ok(
+            "[[score_sheet.groups]]\nname = \"效益指标\"\n[[score_sheet.groups.indicators]]\nweight = \"/\"\nscore = \"\"\n",
+        );
+        let i = &l.report.score_sheet.unwrap().groups[0].indicators[0];
+        assert_eq!(i.weight, Cell::NotApplicable);
+        assert_eq!(i.score, Cell::Blank);
+    }
+
+    #[test]
+    fn locations_point_at_values_and_rows() {
+        let l = ok("[[performance.special_funds]]\nname = \"x\"\nspent = 3\n");
+        let row = l
+            .locations
+            .get(&FieldPath::parse("performance.special_funds[0]").unwrap())
+            .unwrap();
+        assert_eq!(l.source.line_col(row.start), (6, 1));
+        let v = l
+            .locations
+            .get(&FieldPath::parse("performance.special_funds[0].spent").unwrap())
+            .unwrap();
+        assert_eq!(l.source.line_col(v.start), (8, 1));
+        assert_eq!(l.source.slice(&v), "spent = 3");
+    }
+}

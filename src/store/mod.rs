@@ -1,0 +1,14 @@
+//! TOML ⇄ model: exact decimals from the source text, a span for every value,
+//! format-preserving edits and atomic saves.
+
+mod edit;
+mod load;
+mod save;
+mod source;
+
+pub use edit::{Document, EditError};
+pub use load::{
+    LoadFailure, Loaded, Locations, MAX_FILE_BYTES, ReadError, load, load_str, read_report_file,
+};
+pub use save::{SaveError, atomic_write, resolve_target};
+pub use source::{LineIndex, Source};
