@@ -1,6 +1,8 @@
 //! jixiao (绩效): the core of the annual 部门整体支出绩效自评报告 — model, store, schemes,
 //! rules and totals — with two front ends, the `check` command and the workbench.
 
+pub mod check;
+pub mod commands;
 pub mod finding;
 pub mod model;
 pub mod rules;

@@ -1,1 +1,155 @@
-fn main() {}
+//! The `jixiao` binary: parses the command line and dispatches.
+
+use clap::{Parser, Subcommand, ValueEnum};
+use jixiao::check::{self, Palette};
+use jixiao::commands::{self, Failure};
+use jixiao::scheme::SchemeSet;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// 绩效 jixiao — 部门整体支出绩效自评报告的终端工作台与检查工具。
+#[derive(Parser)]
+#[command(
+    name = "jixiao",
+    version,
+    about,
+    args_conflicts_with_subcommands = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Deny {
+    Warnings,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// 检查一个或多个报告文件（文件夹表示其中全部 *.toml），输出问题和总分
+    Check {
+        /// 报告文件或文件夹
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// 输出格式
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+        /// 把警告也当作失败（退出码 1）
+        #[arg(long, value_enum)]
+        deny: Option<Deny>,
+    },
+    /// 说明一条规则：保护什么、公式、怎样改；不带编号时列出全部规则
+    Explain {
+        /// 规则编号，如 F02
+        id: Option<String>,
+    },
+    /// 新建一份带中文注释的空白报告（不会覆盖已有文件）
+    New {
+        /// 要创建的文件
+        file: PathBuf,
+        /// 评分方案
+        #[arg(long, default_value = "hunan-department")]
+        scheme: String,
+        /// 单位名称
+        #[arg(long, default_value = "")]
+        unit: String,
+        /// 年度（默认去年）
+        #[arg(long)]
+        year: Option<u64>,
+    },
+    /// 列出已知的评分方案（内置的和自定义的）
+    Schemes,
+    /// 在命令行修改报告中的值，如 budget.spent=320.25（保留格式与注释，原子保存）
+    Set {
+        /// 报告文件
+        file: PathBuf,
+        /// 键=值，可写多个
+        #[arg(required = true, value_name = "KEY=VALUE")]
+        assignments: Vec<String>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let result = run(cli);
+    match result {
+        Ok(code) => ExitCode::from(code as u8),
+        Err(Failure { message, code }) => {
+            eprintln!("{message}");
+            ExitCode::from(code as u8)
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<i32, Failure> {
+    let schemes = SchemeSet::load();
+    let mut stdout = std::io::stdout().lock();
+    match cli.command {
+        None => {
+            let example = PathBuf::from("examples/lusong-emergency-2023.toml");
+            let reports = check::check_files(&[example], &schemes);
+            print!("{}", check::render_text(&reports, palette()));
+            Ok(check::exit_code(&reports, false))
+        }
+        Some(Command::Check {
+            files,
+            format,
+            deny,
+        }) => {
+            let files = check::expand(&files);
+            if files.is_empty() {
+                return Err(Failure::usage("没有找到要检查的 .toml 文件"));
+            }
+            let reports = check::check_files(&files, &schemes);
+            let text = match format {
+                Format::Text => check::render_text(&reports, palette()),
+                Format::Json => check::render_json(&reports) + "\n",
+            };
+            use std::io::Write;
+            let _ = stdout.write_all(text.as_bytes());
+            Ok(check::exit_code(&reports, deny.is_some()))
+        }
+        Some(Command::Explain { id }) => commands::explain(id.as_deref(), &mut stdout).map(|_| 0),
+        Some(Command::New {
+            file,
+            scheme,
+            unit,
+            year,
+        }) => commands::new_report(
+            &file,
+            &schemes,
+            &scheme,
+            &unit,
+            year.unwrap_or_else(commands::default_year),
+            &mut stdout,
+        )
+        .map(|_| 0),
+        Some(Command::Schemes) => commands::schemes(&schemes, &mut stdout).map(|_| 0),
+        Some(Command::Set { file, assignments }) => {
+            commands::set(&file, &assignments, &schemes, &mut stdout).map(|_| 0)
+        }
+    }
+}
+
+/// Colour only on a terminal, and never with `NO_COLOR`.
+fn palette() -> Palette {
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    Palette {
+        color: !no_color && std::io::stdout().is_terminal(),
+    }
+}

@@ -196,7 +196,7 @@ impl Scheme {
         scheme
             .funds
             .bands
-            .sort_by(|a, b| b.min_rate.cmp(&a.min_rate));
+            .sort_by_key(|b| std::cmp::Reverse(b.min_rate));
         Ok(scheme)
     }
 }

@@ -55,34 +55,32 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     if let (Some(attached), Some(stated)) = (
         costs.cell(CostRow::Project, CostColumn::Final).value(),
         body.and_then(|b| b.project.value()),
-    ) {
-        if !ctx.agree(attached, stated) {
-            out.push(finding(
-                "D01",
-                row_path(CostRow::Project),
-                format!(
-                    "附件2 项目支出 {attached} ≠ 正文 项目支出 {stated}{}",
-                    diff(attached, stated)
-                ),
-            ));
-        }
+    ) && !ctx.agree(attached, stated)
+    {
+        out.push(finding(
+            "D01",
+            row_path(CostRow::Project),
+            format!(
+                "附件2 项目支出 {attached} ≠ 正文 项目支出 {stated}{}",
+                diff(attached, stated)
+            ),
+        ));
     }
 
     // D02 — 附件2 公用经费 本年决算数 = 正文 公用经费.
     if let (Some(attached), Some(stated)) = (
         costs.cell(CostRow::Public, CostColumn::Final).value(),
         body.and_then(|b| b.public.value()),
-    ) {
-        if !ctx.agree(attached, stated) {
-            out.push(finding(
-                "D02",
-                row_path(CostRow::Public),
-                format!(
-                    "附件2 公用经费 {attached} ≠ 正文 公用经费 {stated}{}",
-                    diff(attached, stated)
-                ),
-            ));
-        }
+    ) && !ctx.agree(attached, stated)
+    {
+        out.push(finding(
+            "D02",
+            row_path(CostRow::Public),
+            format!(
+                "附件2 公用经费 {attached} ≠ 正文 公用经费 {stated}{}",
+                diff(attached, stated)
+            ),
+        ));
     }
 
     for column in CostColumn::ALL {
@@ -119,19 +117,20 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
                 continue;
             };
             for part in *parts {
-                if let Some(v) = costs.cell(*part, column).value() {
-                    if v > total && !ctx.agree(v, total) {
-                        out.push(finding(
-                            "D03",
-                            row_path(*part),
-                            format!(
-                                "附件2 {}：其中 {} {v} 超过 {} {total}",
-                                column.label(),
-                                part.label(),
-                                parent.label()
-                            ),
-                        ));
-                    }
+                if let Some(v) = costs.cell(*part, column).value()
+                    && v > total
+                    && !ctx.agree(v, total)
+                {
+                    out.push(finding(
+                        "D03",
+                        row_path(*part),
+                        format!(
+                            "附件2 {}：其中 {} {v} 超过 {} {total}",
+                            column.label(),
+                            part.label(),
+                            parent.label()
+                        ),
+                    ));
                 }
             }
         }

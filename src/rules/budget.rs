@@ -58,32 +58,32 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     if let (Some(project), Some(sum)) = (
         b.project.value(),
         sum_filled(b.projects.iter().map(|p| p.amount)),
-    ) {
-        if !ctx.agree(project, sum) {
-            out.push(finding(
-                "B03",
-                path("budget.project"),
-                format!(
-                    "正文 项目支出 {project} ≠ 各项目支出合计 {sum}（{} 项）{}",
-                    b.projects.len(),
-                    diff(project, sum)
-                ),
-            ));
-        }
+    ) && !ctx.agree(project, sum)
+    {
+        out.push(finding(
+            "B03",
+            path("budget.project"),
+            format!(
+                "正文 项目支出 {project} ≠ 各项目支出合计 {sum}（{} 项）{}",
+                b.projects.len(),
+                diff(project, sum)
+            ),
+        ));
     }
 
     // B04 — spent more than was appropriated.
-    if let (Some(spent), Some(income)) = (b.spent.value(), b.income.value()) {
-        if spent > income && !ctx.agree(spent, income) {
-            out.push(finding(
-                "B04",
-                path("budget.spent"),
-                format!(
-                    "正文 财政拨款支出 {spent} > 财政拨款收入 {income}：超支 {} 万元，需说明资金来源",
-                    (spent - income).normalize()
-                ),
-            ));
-        }
+    if let (Some(spent), Some(income)) = (b.spent.value(), b.income.value())
+        && spent > income
+        && !ctx.agree(spent, income)
+    {
+        out.push(finding(
+            "B04",
+            path("budget.spent"),
+            format!(
+                "正文 财政拨款支出 {spent} > 财政拨款收入 {income}：超支 {} 万元，需说明资金来源",
+                (spent - income).normalize()
+            ),
+        ));
     }
 }
 

@@ -34,10 +34,10 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             blank("basic.organization", "一（二）机构情况");
         }
     }
-    if let Some(p) = &r.performance {
-        if is_blank_text(&p.overall) {
-            blank("performance.overall", "六（一）整体支出绩效情况");
-        }
+    if let Some(p) = &r.performance
+        && is_blank_text(&p.overall)
+    {
+        blank("performance.overall", "六（一）整体支出绩效情况");
     }
     if let Some(s) = &r.score_sheet {
         let goal_blank = s

@@ -73,6 +73,21 @@ pub(crate) fn path(text: &str) -> FieldPath {
     FieldPath::parse(text).expect("rule paths are written correctly")
 }
 
+/// Findings and totals of a loaded report: the loader's notes and every rule, with the
+/// scheme's severities, each located in the source, in file order.
+pub fn analyze(loaded: &crate::store::Loaded, scheme: &Scheme) -> (Vec<Finding>, Totals) {
+    let mut findings = apply_severities(loaded.notes.clone(), scheme);
+    findings.extend(check(&loaded.report, scheme));
+    for f in &mut findings {
+        if f.span.is_none() {
+            f.span = loaded.locations.nearest(&f.path);
+        }
+    }
+    findings.sort_by_key(|f| f.span.as_ref().map_or(usize::MAX, |s| s.start));
+    let totals = Totals::compute(&loaded.report, scheme, &findings);
+    (findings, totals)
+}
+
 #[cfg(test)]
 pub(crate) mod testing {
     use super::*;

@@ -6,6 +6,9 @@ use crate::finding::Finding;
 use crate::model::{Amount, FieldPath, Indicator, is_nothing_text, sum_filled};
 use rust_decimal::Decimal;
 
+/// A split of the 全年预算数: its label, where its total sits, the total, and its labelled parts.
+type Split<'a> = (&'a str, FieldPath, Amount, Vec<(&'a str, Amount)>);
+
 pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     let Some(sheet) = &ctx.report.score_sheet else {
         return;
@@ -14,63 +17,60 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
 
     if let Some(f) = &sheet.funds {
         // C01 — 年初预算数 = 正文 年初预算资金.
-        if let (Some(a), Some(b)) = (f.initial.value(), body.and_then(|b| b.initial.value())) {
-            if !ctx.agree(a, b) {
-                out.push(finding(
-                    "C01",
-                    path("score_sheet.funds.initial"),
-                    format!("附件3 年初预算数 {a} ≠ 正文 年初预算资金 {b}{}", diff(a, b)),
-                ));
-            }
+        if let (Some(a), Some(b)) = (f.initial.value(), body.and_then(|b| b.initial.value()))
+            && !ctx.agree(a, b)
+        {
+            out.push(finding(
+                "C01",
+                path("score_sheet.funds.initial"),
+                format!("附件3 年初预算数 {a} ≠ 正文 年初预算资金 {b}{}", diff(a, b)),
+            ));
         }
         // C02 — 全年执行数 = 正文 财政拨款支出.
-        if let (Some(a), Some(b)) = (f.executed.value(), body.and_then(|b| b.spent.value())) {
-            if !ctx.agree(a, b) {
-                out.push(finding(
-                    "C02",
-                    path("score_sheet.funds.executed"),
-                    format!("附件3 全年执行数 {a} ≠ 正文 财政拨款支出 {b}{}", diff(a, b)),
-                ));
-            }
+        if let (Some(a), Some(b)) = (f.executed.value(), body.and_then(|b| b.spent.value()))
+            && !ctx.agree(a, b)
+        {
+            out.push(finding(
+                "C02",
+                path("score_sheet.funds.executed"),
+                format!("附件3 全年执行数 {a} ≠ 正文 财政拨款支出 {b}{}", diff(a, b)),
+            ));
         }
         // C03 — the stated 执行率 = 执行数 ÷ 全年预算数.
         if let (Some(rate), Some(executed), Some(full_year)) =
             (f.rate.value(), f.executed.value(), f.full_year.value())
+            && !full_year.is_zero()
         {
-            if !full_year.is_zero() {
-                let computed = executed * Decimal::ONE_HUNDRED / full_year;
-                if !rate_agrees(rate, computed) {
-                    out.push(finding(
-                        "C03",
-                        path("score_sheet.funds.rate"),
-                        format!(
-                            "附件3 执行率 {rate} ≠ 全年执行数 {executed} ÷ 全年预算数 {full_year} = {}",
-                            show_rate(computed, rate.decimals)
-                        ),
-                    ));
-                }
+            let computed = executed * Decimal::ONE_HUNDRED / full_year;
+            if !rate_agrees(rate, computed) {
+                out.push(finding(
+                    "C03",
+                    path("score_sheet.funds.rate"),
+                    format!(
+                        "附件3 执行率 {rate} ≠ 全年执行数 {executed} ÷ 全年预算数 {full_year} = {}",
+                        show_rate(computed, rate.decimals)
+                    ),
+                ));
             }
         }
         // C04 — the funds row's score by the scheme's rule.
         let weight = f.weight.value().unwrap_or(ctx.scheme.funds.weight);
         if let (Some(score), Some(executed), Some(full_year)) =
             (f.score.value(), f.executed.value(), f.full_year.value())
+            && let Some(expected) = ctx.scheme.funds_score(weight, full_year, executed)
+            && score != expected
         {
-            if let Some(expected) = ctx.scheme.funds_score(weight, full_year, executed) {
-                if score != expected {
-                    let how = match ctx.scheme.funds.scoring {
-                        crate::scheme::FundsScoring::Proportional => format!(
-                            "min({weight}, {executed} ÷ {full_year} × {weight}) = {expected}"
-                        ),
-                        _ => format!("按方案“{}”的分档 = {expected}", ctx.scheme.name),
-                    };
-                    out.push(finding(
-                        "C04",
-                        path("score_sheet.funds.score"),
-                        format!("附件3 年度资金总额 得分 {score} ≠ 按方案计算 {how}"),
-                    ));
+            let how = match ctx.scheme.funds.scoring {
+                crate::scheme::FundsScoring::Proportional => {
+                    format!("min({weight}, {executed} ÷ {full_year} × {weight}) = {expected}")
                 }
-            }
+                _ => format!("按方案“{}”的分档 = {expected}", ctx.scheme.name),
+            };
+            out.push(finding(
+                "C04",
+                path("score_sheet.funds.score"),
+                format!("附件3 年度资金总额 得分 {score} ≠ 按方案计算 {how}"),
+            ));
         }
     }
 
@@ -78,7 +78,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     let funds = sheet.funds.as_ref();
     let full_year = funds.and_then(|f| f.full_year.value());
     let executed = funds.and_then(|f| f.executed.value());
-    let splits: Vec<(&str, FieldPath, Amount, Vec<(&str, Amount)>)> = [
+    let splits: Vec<Split> = [
         sheet.by_source.as_ref().map(|s| {
             (
                 "按收入性质分",
@@ -106,22 +106,22 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     .collect();
     for (label, total_path, total, parts) in splits {
         let sum = sum_filled(parts.iter().map(|(_, a)| *a));
-        if let (Some(t), Some(s)) = (total.value(), sum) {
-            if !ctx.agree(t, s) {
-                let terms: Vec<String> = parts
-                    .iter()
-                    .filter_map(|(l, a)| a.value().map(|v| format!("{l} {v}")))
-                    .collect();
-                out.push(finding(
-                    "C05",
-                    total_path.clone(),
-                    format!(
-                        "附件3 {label} 合计 {t} ≠ {} = {s}{}",
-                        terms.join(" + "),
-                        diff(t, s)
-                    ),
-                ));
-            }
+        if let (Some(t), Some(s)) = (total.value(), sum)
+            && !ctx.agree(t, s)
+        {
+            let terms: Vec<String> = parts
+                .iter()
+                .filter_map(|(l, a)| a.value().map(|v| format!("{l} {v}")))
+                .collect();
+            out.push(finding(
+                "C05",
+                total_path.clone(),
+                format!(
+                    "附件3 {label} 合计 {t} ≠ {} = {s}{}",
+                    terms.join(" + "),
+                    diff(t, s)
+                ),
+            ));
         }
         if let Some(t) = total.value().or(sum) {
             let matches_any = [full_year, executed]
@@ -161,32 +161,31 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         if let (Some(stated), Some(sum)) = (
             group.weight.value(),
             sum_filled(group.indicators.iter().map(|i| i.weight)),
-        ) {
-            if !ctx.agree(stated, sum) {
-                out.push(finding(
-                    "C07",
-                    gp.clone(),
-                    format!(
-                        "{name}：三级指标分值合计 {sum} ≠ 一级指标分值 {stated}{}",
-                        diff(sum, stated)
-                    ),
-                ));
-            }
+        ) && !ctx.agree(stated, sum)
+        {
+            out.push(finding(
+                "C07",
+                gp.clone(),
+                format!(
+                    "{name}：三级指标分值合计 {sum} ≠ 一级指标分值 {stated}{}",
+                    diff(sum, stated)
+                ),
+            ));
         }
         // C08 — the group's weight against the scheme.
         match ctx.scheme.group(&name) {
             Some(rule) => {
-                if let Some(stated) = group.weight.value() {
-                    if stated != rule.weight {
-                        out.push(finding(
-                            "C08",
-                            gp.key("weight"),
-                            format!(
-                                "{name}：分值 {stated} ≠ 评分方案“{}”规定的 {}",
-                                ctx.scheme.name, rule.weight
-                            ),
-                        ));
-                    }
+                if let Some(stated) = group.weight.value()
+                    && stated != rule.weight
+                {
+                    out.push(finding(
+                        "C08",
+                        gp.key("weight"),
+                        format!(
+                            "{name}：分值 {stated} ≠ 评分方案“{}”规定的 {}",
+                            ctx.scheme.name, rule.weight
+                        ),
+                    ));
                 }
             }
             None => {
@@ -211,32 +210,32 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         }
     }
     if let Some(f) = funds {
-        if let Some(stated) = f.weight.value() {
-            if stated != ctx.scheme.funds.weight {
-                out.push(finding(
-                    "C08",
-                    path("score_sheet.funds.weight"),
-                    format!(
-                        "年度资金总额 分值 {stated} ≠ 评分方案“{}”规定的 {}",
-                        ctx.scheme.name, ctx.scheme.funds.weight
-                    ),
-                ));
-            }
+        if let Some(stated) = f.weight.value()
+            && stated != ctx.scheme.funds.weight
+        {
+            out.push(finding(
+                "C08",
+                path("score_sheet.funds.weight"),
+                format!(
+                    "年度资金总额 分值 {stated} ≠ 评分方案“{}”规定的 {}",
+                    ctx.scheme.name, ctx.scheme.funds.weight
+                ),
+            ));
         }
         // C10 on the funds row.
-        if let (Some(score), Some(weight)) = (f.score.value(), f.weight.value()) {
-            if score > weight {
-                out.push(finding(
-                    "C10",
-                    path("score_sheet.funds.score"),
-                    format!("年度资金总额 得分 {score} 超过分值 {weight}"),
-                ));
-            }
+        if let (Some(score), Some(weight)) = (f.score.value(), f.weight.value())
+            && score > weight
+        {
+            out.push(finding(
+                "C10",
+                path("score_sheet.funds.score"),
+                format!("年度资金总额 得分 {score} 超过分值 {weight}"),
+            ));
         }
     }
 
     // C09 — all weights add up to 100 and to the stated total.
-    if !sheet.groups.is_empty() {
+    if !sheet.groups.is_empty() && sum_filled(all_weights.iter().copied()).is_some() {
         let funds_weight = funds.and_then(|f| f.weight.value()).unwrap_or_default();
         let indicators = sum_filled(all_weights.iter().copied()).unwrap_or_default();
         let total = funds_weight + indicators;
@@ -246,10 +245,10 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         if total != hundred {
             problems.push("≠ 100".to_owned());
         }
-        if let Some(s) = stated {
-            if s != total {
-                problems.push(format!("≠ 总分行所写分值 {s}"));
-            }
+        if let Some(s) = stated
+            && s != total
+        {
+            problems.push(format!("≠ 总分行所写分值 {s}"));
         }
         if !problems.is_empty() {
             out.push(finding(
@@ -285,15 +284,15 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     }
 
     // C15 on the goal.
-    if let Some(goal) = &sheet.goal {
-        if copied(&goal.expected, &goal.actual) {
-            out.push(finding(
-                "C15",
-                path("score_sheet.goal.actual"),
-                "年度总体目标：实际完成情况与预期目标相同（去掉“了”“已”后一字不差），像是照抄目标"
-                    .to_owned(),
-            ));
-        }
+    if let Some(goal) = &sheet.goal
+        && copied(&goal.expected, &goal.actual)
+    {
+        out.push(finding(
+            "C15",
+            path("score_sheet.goal.actual"),
+            "年度总体目标：实际完成情况与预期目标相同（去掉“了”“已”后一字不差），像是照抄目标"
+                .to_owned(),
+        ));
     }
 }
 
@@ -305,69 +304,71 @@ fn is_slash_or_blank(text: &Option<String>) -> bool {
 fn indicator_rules(out: &mut Vec<Finding>, here: &FieldPath, ind: &Indicator) {
     let label = ind.label();
     // C10 — a score above its weight (or below zero).
-    if let (Some(score), Some(weight)) = (ind.score.value(), ind.weight.value()) {
-        if score > weight {
-            out.push(finding(
-                "C10",
-                here.key("score"),
-                format!("{label}：得分 {score} 超过分值 {weight}"),
-            ));
-        }
+    if let (Some(score), Some(weight)) = (ind.score.value(), ind.weight.value())
+        && score > weight
+    {
+        out.push(finding(
+            "C10",
+            here.key("score"),
+            format!("{label}：得分 {score} 超过分值 {weight}"),
+        ));
     }
-    if let Some(score) = ind.score.value() {
-        if score.is_sign_negative() && !score.is_zero() {
-            out.push(finding(
-                "C10",
-                here.key("score"),
-                format!("{label}：得分 {score} 小于 0"),
-            ));
-        }
+    if let Some(score) = ind.score.value()
+        && score.is_sign_negative()
+        && !score.is_zero()
+    {
+        out.push(finding(
+            "C10",
+            here.key("score"),
+            format!("{label}：得分 {score} 小于 0"),
+        ));
     }
     // C12 — points awarded to an indicator with no name or no target.
-    if let Some(score) = ind.score.value() {
-        if score > Decimal::ZERO && (is_slash_or_blank(&ind.name) || is_slash_or_blank(&ind.target))
-        {
-            let what = if is_slash_or_blank(&ind.name) {
-                "三级指标"
-            } else {
-                "年度指标值"
-            };
-            out.push(finding(
-                "C12",
-                here.clone(),
-                format!("{label}：{what}为空或“/”，却得了 {score} 分"),
-            ));
-        }
+    if let Some(score) = ind.score.value()
+        && score > Decimal::ZERO
+        && (is_slash_or_blank(&ind.name) || is_slash_or_blank(&ind.target))
+    {
+        let what = if is_slash_or_blank(&ind.name) {
+            "三级指标"
+        } else {
+            "年度指标值"
+        };
+        out.push(finding(
+            "C12",
+            here.clone(),
+            format!("{label}：{what}为空或“/”，却得了 {score} 分"),
+        ));
     }
     // C13 — points lost with no explanation.
-    if let (Some(score), Some(weight)) = (ind.score.value(), ind.weight.value()) {
-        if score < weight && is_nothing_text(&ind.deviation) {
-            out.push(finding(
-                "C13",
-                here.key("deviation"),
-                format!(
-                    "{label}：得分 {score} 低于分值 {weight}，偏差原因分析及改进措施却为“{}”",
-                    ind.deviation
-                        .as_deref()
-                        .map(str::trim)
-                        .filter(|t| !t.is_empty())
-                        .unwrap_or("空")
-                ),
-            ));
-        }
+    if let (Some(score), Some(weight)) = (ind.score.value(), ind.weight.value())
+        && score < weight
+        && is_nothing_text(&ind.deviation)
+    {
+        out.push(finding(
+            "C13",
+            here.key("deviation"),
+            format!(
+                "{label}：得分 {score} 低于分值 {weight}，偏差原因分析及改进措施却为“{}”",
+                ind.deviation
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|t| !t.is_empty())
+                    .unwrap_or("空")
+            ),
+        ));
     }
     // C14 — an actual value written as a bound.
-    if let Some(actual) = ind.actual.as_deref() {
-        if is_bound(actual) {
-            out.push(finding(
-                "C14",
-                here.key("actual"),
-                format!(
-                    "{label}：实际完成值“{}”写成了界限，应填实际测得的数值",
-                    crate::model::first_line_short(actual, 20)
-                ),
-            ));
-        }
+    if let Some(actual) = ind.actual.as_deref()
+        && is_bound(actual)
+    {
+        out.push(finding(
+            "C14",
+            here.key("actual"),
+            format!(
+                "{label}：实际完成值“{}”写成了界限，应填实际测得的数值",
+                crate::model::first_line_short(actual, 20)
+            ),
+        ));
     }
     // C15 — the result copied from the plan.
     if copied(&ind.target, &ind.actual) {
@@ -378,14 +379,15 @@ fn indicator_rules(out: &mut Vec<Finding>, here: &FieldPath, ind: &Indicator) {
         ));
     }
     // C16 — a target that cannot be measured.
-    if let Some(target) = ind.target.as_deref() {
-        if !is_slash_or_blank(&ind.target) && !is_measurable(target) {
-            out.push(finding(
-                "C16",
-                here.key("target"),
-                format!("{label}：年度指标值没有数字，也没有“是/否”标准，无法衡量"),
-            ));
-        }
+    if let Some(target) = ind.target.as_deref()
+        && !is_slash_or_blank(&ind.target)
+        && !is_measurable(target)
+    {
+        out.push(finding(
+            "C16",
+            here.key("target"),
+            format!("{label}：年度指标值没有数字，也没有“是/否”标准，无法衡量"),
+        ));
     }
 }
 

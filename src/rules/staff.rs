@@ -41,14 +41,13 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     if let (Some(attached), Some(body)) = (
         d.in_service.value(),
         staff.and_then(|s| s.in_service.value()),
-    ) {
-        if attached != body {
-            out.push(finding(
-                "S02",
-                path("basic_data.in_service"),
-                format!("附件2 实际在职人数 {attached} ≠ 正文 在职人数 {body}"),
-            ));
-        }
+    ) && attached != body
+    {
+        out.push(finding(
+            "S02",
+            path("basic_data.in_service"),
+            format!("附件2 实际在职人数 {attached} ≠ 正文 在职人数 {body}"),
+        ));
     }
 
     // S03 — the stated 控制率 = 在职 ÷ 编制数.
@@ -56,35 +55,33 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         d.control_rate.value(),
         d.in_service.value(),
         d.authorized.value(),
-    ) {
-        if authorized > 0 {
-            let computed =
-                Decimal::from(in_service) * Decimal::ONE_HUNDRED / Decimal::from(authorized);
-            if !rate_agrees(stated, computed) {
-                out.push(finding(
-                    "S03",
-                    path("basic_data.control_rate"),
-                    format!(
-                        "附件2 控制率 {stated} ≠ 在职 {in_service} ÷ 编制数 {authorized} = {}",
-                        show_rate(computed, stated.decimals)
-                    ),
-                ));
-            }
+    ) && authorized > 0
+    {
+        let computed = Decimal::from(in_service) * Decimal::ONE_HUNDRED / Decimal::from(authorized);
+        if !rate_agrees(stated, computed) {
+            out.push(finding(
+                "S03",
+                path("basic_data.control_rate"),
+                format!(
+                    "附件2 控制率 {stated} ≠ 在职 {in_service} ÷ 编制数 {authorized} = {}",
+                    show_rate(computed, stated.decimals)
+                ),
+            ));
         }
     }
 
     // S04 — staff over the establishment.
-    if let (Some(in_service), Some(authorized)) = (d.in_service.value(), d.authorized.value()) {
-        if in_service > authorized {
-            out.push(finding(
-                "S04",
-                path("basic_data.in_service"),
-                format!(
-                    "附件2 实际在职人数 {in_service} 超过编制数 {authorized}（超编 {} 人）",
-                    in_service - authorized
-                ),
-            ));
-        }
+    if let (Some(in_service), Some(authorized)) = (d.in_service.value(), d.authorized.value())
+        && in_service > authorized
+    {
+        out.push(finding(
+            "S04",
+            path("basic_data.in_service"),
+            format!(
+                "附件2 实际在职人数 {in_service} 超过编制数 {authorized}（超编 {} 人）",
+                in_service - authorized
+            ),
+        ));
     }
 
     // S05 — 控制率 left blank although it can be computed.

@@ -1,0 +1,411 @@
+//! The `check` command: checks files and folders, and reports as text (with the source line
+//! and a caret) or JSON.
+
+use crate::finding::{Counts, Finding, Severity};
+use crate::rules::{self, Totals};
+use crate::sanitize::visible_inline;
+use crate::scheme::SchemeSet;
+use crate::store::{self, ReadError, Source};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use unicode_width::UnicodeWidthStr;
+
+/// The outcome of checking one file.
+#[derive(Debug)]
+pub struct FileReport {
+    pub file: String,
+    pub outcome: Outcome,
+}
+
+#[derive(Debug)]
+pub enum Outcome {
+    /// Loaded and checked.
+    Checked {
+        scheme: String,
+        source: Source,
+        findings: Vec<Finding>,
+        totals: Box<Totals>,
+    },
+    /// Did not load: X01, X02, X05, X06 (and the notes found so far).
+    Failed {
+        source: Source,
+        findings: Vec<Finding>,
+    },
+    /// Could not be read at all.
+    Unreadable(ReadError),
+}
+
+impl FileReport {
+    pub fn counts(&self) -> Counts {
+        match &self.outcome {
+            Outcome::Checked { findings, .. } | Outcome::Failed { findings, .. } => {
+                Counts::of(findings)
+            }
+            Outcome::Unreadable(_) => Counts::default(),
+        }
+    }
+
+    pub fn loaded(&self) -> bool {
+        matches!(self.outcome, Outcome::Checked { .. })
+    }
+}
+
+/// Expands the command line: a folder means every `*.toml` in it (sorted).
+pub fn expand(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let mut inside: Vec<PathBuf> = std::fs::read_dir(path)
+                .map(|entries| {
+                    entries
+                        .filter_map(|e| e.ok().map(|e| e.path()))
+                        .filter(|p| p.extension().is_some_and(|x| x == "toml") && !p.is_dir())
+                        .collect()
+                })
+                .unwrap_or_default();
+            inside.sort();
+            files.extend(inside);
+        } else {
+            files.push(path.clone());
+        }
+    }
+    files
+}
+
+/// Checks one file.
+pub fn check_file(path: &Path, schemes: &SchemeSet) -> FileReport {
+    let file = path.display().to_string();
+    let bytes = match store::read_report_file(path) {
+        Ok(b) => b,
+        Err(e) => {
+            return FileReport {
+                file,
+                outcome: Outcome::Unreadable(e),
+            };
+        }
+    };
+    let outcome = match store::load(&bytes, schemes) {
+        Ok(loaded) => {
+            let id = loaded.report.scheme.clone().unwrap_or_default();
+            let scheme = schemes
+                .get(&id)
+                .expect("the loader refuses unknown schemes");
+            let (findings, totals) = rules::analyze(&loaded, scheme);
+            Outcome::Checked {
+                scheme: id,
+                source: loaded.source,
+                findings,
+                totals: Box::new(totals),
+            }
+        }
+        Err(failure) => Outcome::Failed {
+            source: failure.source,
+            findings: failure.findings,
+        },
+    };
+    FileReport { file, outcome }
+}
+
+/// Checks many files, on every core, keeping their order.
+pub fn check_files(paths: &[PathBuf], schemes: &SchemeSet) -> Vec<FileReport> {
+    let workers = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(paths.len().max(1));
+    if workers <= 1 {
+        return paths.iter().map(|p| check_file(p, schemes)).collect();
+    }
+    let chunk = paths.len().div_ceil(workers);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = paths
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|p| check_file(p, schemes))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("a check worker panicked"))
+            .collect()
+    })
+}
+
+/// The exit status of `check`: 2 when a file could not be loaded, 1 when one has an error
+/// (or a warning, with `--deny warnings`), else 0.
+pub fn exit_code(reports: &[FileReport], deny_warnings: bool) -> i32 {
+    if reports.iter().any(|r| !r.loaded()) {
+        return 2;
+    }
+    let failing = reports.iter().any(|r| {
+        let c = r.counts();
+        c.errors > 0 || (deny_warnings && c.warnings > 0)
+    });
+    i32::from(failing)
+}
+
+/// Colours for the text report.
+#[derive(Debug, Clone, Copy)]
+pub struct Palette {
+    pub color: bool,
+}
+
+impl Palette {
+    fn paint(&self, style: anstyle::Style, text: &str) -> String {
+        if self.color {
+            format!("{}{text}{}", style.render(), style.render_reset())
+        } else {
+            text.to_owned()
+        }
+    }
+
+    fn severity(&self, severity: Severity, text: &str) -> String {
+        use anstyle::{AnsiColor, Style};
+        let color = match severity {
+            Severity::Error => AnsiColor::Red,
+            Severity::Warning => AnsiColor::Yellow,
+            Severity::Info => AnsiColor::Cyan,
+        };
+        self.paint(Style::new().bold().fg_color(Some(color.into())), text)
+    }
+
+    fn dim(&self, text: &str) -> String {
+        self.paint(
+            anstyle::Style::new().fg_color(Some(anstyle::AnsiColor::Blue.into())),
+            text,
+        )
+    }
+}
+
+/// `总分 94 / 权重 97 · 优 · 5 errors, 8 warnings, 8 infos`.
+pub fn summary_line(totals: &Totals, counts: Counts) -> String {
+    format!(
+        "总分 {} / 权重 {} · {} · {} errors, {} warnings, {} infos",
+        totals.score, totals.weight, totals.grade, counts.errors, counts.warnings, counts.infos
+    )
+}
+
+/// The text report: one line per finding with its source line and caret, then a summary.
+pub fn render_text(reports: &[FileReport], palette: Palette) -> String {
+    let mut out = String::new();
+    let many = reports.len() > 1;
+    for report in reports {
+        let file = visible_inline(&report.file);
+        match &report.outcome {
+            Outcome::Unreadable(e) => {
+                let _ = writeln!(out, "{}", visible_inline(&e.to_string()));
+            }
+            Outcome::Checked {
+                source,
+                findings,
+                totals,
+                ..
+            } => {
+                for f in findings {
+                    render_finding(&mut out, &file, source, f, palette);
+                }
+                let summary = summary_line(totals, Counts::of(findings));
+                if many {
+                    let _ = writeln!(out, "{file}: {summary}");
+                } else {
+                    let _ = writeln!(out, "{summary}");
+                }
+            }
+            Outcome::Failed { source, findings } => {
+                for f in findings {
+                    render_finding(&mut out, &file, source, f, palette);
+                }
+                let errors = Counts::of(findings).errors;
+                let _ = writeln!(out, "{file}: 无法载入（{errors} 个错误），未检查");
+            }
+        }
+    }
+    out
+}
+
+const MAX_SHOWN_WIDTH: usize = 100;
+
+fn render_finding(out: &mut String, file: &str, source: &Source, f: &Finding, palette: Palette) {
+    let (line, col) = f.span.as_ref().map_or((1, 1), |s| source.line_col(s.start));
+    let head = palette.severity(f.severity, &format!("{}[{}]", f.severity, f.rule));
+    let _ = writeln!(
+        out,
+        "{file}:{line}:{col}: {head} {}",
+        visible_inline(&f.message)
+    );
+    if f.severity == Severity::Info {
+        return;
+    }
+    let Some(span) = &f.span else { return };
+    let (text, line_start) = source.line_at(span.start);
+    let start = (span.start - line_start).min(text.len());
+    let end = span.end.saturating_sub(line_start).clamp(start, text.len());
+    let (start, end) = (floor_char(text, start), floor_char(text, end));
+    let before = visible_inline(&text[..start]).into_owned();
+    let marked = visible_inline(&text[start..end]).into_owned();
+    let after = visible_inline(&text[end..]).into_owned();
+    // Keep very long lines readable: a window around the mark.
+    let (before, cut_left) = tail_within(&before, 40);
+    let marked_width = marked.width().clamp(1, MAX_SHOWN_WIDTH);
+    let (marked, _) = head_within(&marked, MAX_SHOWN_WIDTH);
+    let room = MAX_SHOWN_WIDTH.saturating_sub(before.width() + marked.width());
+    let (after, _) = head_within(&after, room);
+    let gutter = line.to_string();
+    let pad = " ".repeat(gutter.len());
+    let ellipsis = if cut_left { "…" } else { "" };
+    let _ = writeln!(out, "{pad} {}", palette.dim("|"));
+    let _ = writeln!(
+        out,
+        "{} {} {ellipsis}{before}{marked}{after}",
+        palette.dim(&gutter),
+        palette.dim("|")
+    );
+    let caret_pad = " ".repeat(ellipsis.width() + before.width());
+    let carets = palette.severity(f.severity, &"^".repeat(marked_width));
+    let _ = writeln!(out, "{pad} {} {caret_pad}{carets}", palette.dim("|"));
+}
+
+fn floor_char(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The end of `text` that fits in `width` columns, and whether something was cut.
+fn tail_within(text: &str, width: usize) -> (String, bool) {
+    if text.width() <= width {
+        return (text.to_owned(), false);
+    }
+    let mut kept: Vec<char> = Vec::new();
+    let mut used = 0;
+    for c in text.chars().rev() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w > width {
+            break;
+        }
+        used += w;
+        kept.push(c);
+    }
+    (kept.into_iter().rev().collect(), true)
+}
+
+/// The start of `text` that fits in `width` columns (with `…` when cut).
+fn head_within(text: &str, width: usize) -> (String, bool) {
+    if text.width() <= width {
+        return (text.to_owned(), false);
+    }
+    let mut kept = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        used += w;
+        kept.push(c);
+    }
+    kept.push('…');
+    (kept, true)
+}
+
+#[derive(serde::Serialize)]
+struct JsonFinding<'a> {
+    rule: &'a str,
+    severity: Severity,
+    path: String,
+    line: usize,
+    column: usize,
+    message: String,
+}
+
+#[derive(serde::Serialize)]
+struct JsonTotals {
+    score: String,
+    weight: String,
+    grade: String,
+    errors: usize,
+    warnings: usize,
+    infos: usize,
+}
+
+#[derive(serde::Serialize)]
+struct JsonFile<'a> {
+    file: String,
+    scheme: Option<&'a str>,
+    findings: Vec<JsonFinding<'a>>,
+    totals: Option<JsonTotals>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+}
+
+/// The JSON report: one object per file. Strings from files are escaped by JSON itself.
+pub fn render_json(reports: &[FileReport]) -> String {
+    let files: Vec<JsonFile> = reports
+        .iter()
+        .map(|r| {
+            let findings = |source: &Source, findings: &'_ [Finding]| -> Vec<JsonFinding<'_>> {
+                findings
+                    .iter()
+                    .map(|f| {
+                        let (line, column) =
+                            f.span.as_ref().map_or((1, 1), |s| source.line_col(s.start));
+                        JsonFinding {
+                            rule: f.rule,
+                            severity: f.severity,
+                            path: f.path.to_string(),
+                            line,
+                            column,
+                            message: visible_inline(&f.message).into_owned(),
+                        }
+                    })
+                    .collect()
+            };
+            match &r.outcome {
+                Outcome::Checked {
+                    scheme,
+                    source,
+                    findings: list,
+                    totals,
+                } => {
+                    let counts = Counts::of(list);
+                    JsonFile {
+                        file: visible_inline(&r.file).into_owned(),
+                        scheme: Some(scheme.as_str()),
+                        findings: findings(source, list),
+                        totals: Some(JsonTotals {
+                            score: totals.score.to_string(),
+                            weight: totals.weight.to_string(),
+                            grade: totals.grade.clone(),
+                            errors: counts.errors,
+                            warnings: counts.warnings,
+                            infos: counts.infos,
+                        }),
+                        error: None,
+                    }
+                }
+                Outcome::Failed {
+                    source,
+                    findings: list,
+                } => JsonFile {
+                    file: visible_inline(&r.file).into_owned(),
+                    scheme: None,
+                    findings: findings(source, list),
+                    totals: None,
+                    error: Some("无法载入".to_owned()),
+                },
+                Outcome::Unreadable(e) => JsonFile {
+                    file: visible_inline(&r.file).into_owned(),
+                    scheme: None,
+                    findings: Vec::new(),
+                    totals: None,
+                    error: Some(visible_inline(&e.to_string()).into_owned()),
+                },
+            }
+        })
+        .collect();
+    serde_json::to_string_pretty(&files).expect("findings serialize")
+}

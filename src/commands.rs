@@ -1,0 +1,295 @@
+//! The commands of CLI.md other than the workbench and `check`: `explain`, `new`, `schemes`, `set`.
+
+use crate::finding::Finding;
+use crate::model::FieldPath;
+use crate::rules::{self, catalog};
+use crate::sanitize::visible_inline;
+use crate::scheme::{Origin, Scheme, SchemeSet};
+use crate::store::{self, Document};
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::path::Path;
+
+/// A command's failure: the message for stderr and the exit status.
+#[derive(Debug)]
+pub struct Failure {
+    pub message: String,
+    pub code: i32,
+}
+
+impl Failure {
+    pub fn usage(message: impl Into<String>) -> Failure {
+        Failure {
+            message: message.into(),
+            code: 2,
+        }
+    }
+}
+
+/// `jixiao explain [ID]`.
+pub fn explain(id: Option<&str>, out: &mut dyn Write) -> Result<(), Failure> {
+    let io = |e: std::io::Error| Failure::usage(e.to_string());
+    match id {
+        None => {
+            writeln!(out, "全部检查规则（jixiao explain 编号 查看详细说明）：").map_err(io)?;
+            for r in catalog::RULES {
+                writeln!(out, "  {}  {:<7}  {}", r.id, r.severity.as_str(), r.title).map_err(io)?;
+            }
+            Ok(())
+        }
+        Some(id) => {
+            let r = catalog::find(id).ok_or_else(|| {
+                Failure::usage(format!(
+                    "没有编号为“{}”的规则；jixiao explain 列出全部规则",
+                    visible_inline(id)
+                ))
+            })?;
+            writeln!(out, "{} {}（{}）", r.id, r.title, r.severity.label_zh()).map_err(io)?;
+            writeln!(out, "\n保护什么：{}", r.protects).map_err(io)?;
+            writeln!(out, "\n公式：{}", r.formula).map_err(io)?;
+            writeln!(out, "\n怎样改：{}", r.fix).map_err(io)?;
+            Ok(())
+        }
+    }
+}
+
+/// `jixiao schemes`.
+pub fn schemes(set: &SchemeSet, out: &mut dyn Write) -> Result<(), Failure> {
+    let io = |e: std::io::Error| Failure::usage(e.to_string());
+    for s in &set.schemes {
+        let origin = match &s.origin {
+            Origin::Builtin => "内置".to_owned(),
+            Origin::File(p) => p.display().to_string(),
+        };
+        let groups: Vec<String> = s
+            .groups
+            .iter()
+            .map(|g| format!("{} {}", g.name, g.weight))
+            .collect();
+        writeln!(
+            out,
+            "{}  {}（{}）\n    {} {} · {}",
+            s.id,
+            visible_inline(&s.name),
+            visible_inline(&origin),
+            s.funds.name,
+            s.funds.weight,
+            groups.join(" · ")
+        )
+        .map_err(io)?;
+    }
+    for (path, why) in &set.problems {
+        writeln!(
+            out,
+            "（已跳过 {}：{}）",
+            path.display(),
+            visible_inline(why)
+        )
+        .map_err(io)?;
+    }
+    if let Some(dir) = crate::scheme::user_scheme_dir() {
+        writeln!(out, "自定义方案放在 {}", dir.display()).map_err(io)?;
+    }
+    Ok(())
+}
+
+/// The text of a fresh report for `jixiao new`.
+pub fn template(scheme: &Scheme, unit: &str, year: u64) -> String {
+    let quote = |s: &str| toml_edit::Value::from(s).to_string().trim().to_owned();
+    let mut groups = String::new();
+    for g in &scheme.groups {
+        groups.push_str(&format!(
+            "[[score_sheet.groups]]\nname = {}\nweight = {}\n\n",
+            quote(&g.name),
+            g.weight
+        ));
+        let categories = if g.categories.is_empty() {
+            vec![String::new()]
+        } else {
+            g.categories.clone()
+        };
+        for c in categories {
+            groups.push_str(&format!(
+                "[[score_sheet.groups.indicators]]\ncategory = {}       # 二级指标\nname = \"\"         # 三级指标\ntarget = \"\"       # 年度指标值\nactual = \"\"       # 实际完成值\nweight = \"\"       # 分值\nscore = \"\"        # 得分\ndeviation = \"\"    # 偏差原因分析及改进措施\n\n",
+                quote(&c)
+            ));
+        }
+    }
+    include_str!("../config/template.toml")
+        .replace("{{scheme}}", &quote(&scheme.id))
+        .replace("{{unit}}", &quote(unit))
+        .replace("{{year}}", &year.to_string())
+        .replace("{{funds_weight}}", &scheme.funds.weight.to_string())
+        .replace("{{groups}}", groups.trim_end())
+        + "\n"
+}
+
+/// The year a report written now is usually about: last year.
+pub fn default_year() -> u64 {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    // Days to civil year (Howard Hinnant's algorithm), enough for a default.
+    let days = (seconds / 86_400) as i64 + 719_468;
+    let era = days.div_euclid(146_097);
+    let doe = days - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year - 1).max(2000) as u64
+}
+
+/// `jixiao new FILE`.
+pub fn new_report(
+    path: &Path,
+    set: &SchemeSet,
+    scheme_id: &str,
+    unit: &str,
+    year: u64,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
+    let scheme = set.get(scheme_id).ok_or_else(|| {
+        Failure::usage(format!(
+            "没有名为“{}”的评分方案（可用：{}）",
+            visible_inline(scheme_id),
+            set.ids().join("、")
+        ))
+    })?;
+    let text = template(scheme, unit, year);
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists => Failure::usage(format!(
+                "{}：文件已存在，不会覆盖；请换一个文件名",
+                path.display()
+            )),
+            _ => Failure::usage(format!("{}：无法创建（{e}）", path.display())),
+        })?;
+    file.write_all(text.as_bytes())
+        .and_then(|_| file.sync_all())
+        .map_err(|e| Failure::usage(format!("{}：写入失败（{e}）", path.display())))?;
+    writeln!(
+        out,
+        "已创建 {}（方案 {}，年度 {year}）",
+        path.display(),
+        scheme.id
+    )
+    .map_err(|e| Failure::usage(e.to_string()))?;
+    Ok(())
+}
+
+/// `jixiao set FILE KEY=VALUE…`: validates every assignment, writes them through the
+/// format-preserving writer, saves atomically and prints the findings that changed.
+pub fn set(
+    path: &Path,
+    assignments: &[String],
+    set: &SchemeSet,
+    out: &mut dyn Write,
+) -> Result<(), Failure> {
+    let io = |e: std::io::Error| Failure::usage(e.to_string());
+    let bytes = store::read_report_file(path).map_err(|e| Failure::usage(e.to_string()))?;
+    let before = store::load(&bytes, set).map_err(|f| load_failure(path, &f))?;
+    let scheme = set
+        .get(before.report.scheme.as_deref().unwrap_or_default())
+        .expect("the loader refuses unknown schemes");
+    let (old_findings, _) = rules::analyze(&before, scheme);
+
+    let mut doc = Document::parse(&before.source)
+        .map_err(|e| Failure::usage(format!("{}：{e}", path.display())))?;
+    for assignment in assignments {
+        let (key, value) = assignment.split_once('=').ok_or_else(|| {
+            Failure::usage(format!(
+                "“{}”应写成 键=值，如 budget.spent=320.25",
+                visible_inline(assignment)
+            ))
+        })?;
+        let field = FieldPath::parse(key.trim()).map_err(|e| Failure::usage(e.to_string()))?;
+        doc.set(&field, value).map_err(|e| {
+            Failure::usage(format!(
+                "{}：{}；文件未改动",
+                path.display(),
+                visible_inline(&e.to_string())
+            ))
+        })?;
+    }
+    let text = doc.to_text();
+    let after = store::load(text.as_bytes(), set).map_err(|f| {
+        let mut failure = load_failure(path, &f);
+        failure.message.push_str("\n修改后文件将无法载入，未保存");
+        failure
+    })?;
+    store::atomic_write(path, text.as_bytes()).map_err(|e| Failure::usage(e.to_string()))?;
+    let scheme = set
+        .get(after.report.scheme.as_deref().unwrap_or_default())
+        .expect("the loader refuses unknown schemes");
+    let (new_findings, totals) = rules::analyze(&after, scheme);
+
+    writeln!(
+        out,
+        "已保存 {}（{} 处修改）",
+        path.display(),
+        assignments.len()
+    )
+    .map_err(io)?;
+    let key = |f: &Finding| (f.rule, f.path.to_string(), f.message.clone());
+    let old: BTreeSet<_> = old_findings.iter().map(key).collect();
+    let new: BTreeSet<_> = new_findings.iter().map(key).collect();
+    for f in &old_findings {
+        if !new.contains(&key(f)) {
+            writeln!(
+                out,
+                "- 消失 {}[{}] {}",
+                f.severity,
+                f.rule,
+                visible_inline(&f.message)
+            )
+            .map_err(io)?;
+        }
+    }
+    for f in &new_findings {
+        if !old.contains(&key(f)) {
+            writeln!(
+                out,
+                "+ 新增 {}[{}] {}",
+                f.severity,
+                f.rule,
+                visible_inline(&f.message)
+            )
+            .map_err(io)?;
+        }
+    }
+    writeln!(
+        out,
+        "{}",
+        crate::check::summary_line(&totals, crate::finding::Counts::of(&new_findings))
+    )
+    .map_err(io)?;
+    Ok(())
+}
+
+fn load_failure(path: &Path, failure: &store::LoadFailure) -> Failure {
+    let lines: Vec<String> = failure
+        .findings
+        .iter()
+        .filter(|f| f.severity == crate::finding::Severity::Error)
+        .map(|f| {
+            let (line, col) = f
+                .span
+                .as_ref()
+                .map_or((1, 1), |s| failure.source.line_col(s.start));
+            format!(
+                "{}:{line}:{col}: {}[{}] {}",
+                path.display(),
+                f.severity,
+                f.rule,
+                visible_inline(&f.message)
+            )
+        })
+        .collect();
+    Failure::usage(lines.join("\n"))
+}
