@@ -9,3 +9,4 @@ pub mod rules;
 pub mod sanitize;
 pub mod scheme;
 pub mod store;
+pub mod tui;

@@ -19,6 +19,8 @@ use std::process::ExitCode;
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    /// 要打开的报告文件（不写则打开内置示例的未命名副本）
+    file: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -34,6 +36,16 @@ enum Deny {
 
 #[derive(Subcommand)]
 enum Command {
+    /// 在工作台中打开并编辑报告
+    Edit {
+        /// 报告文件
+        file: PathBuf,
+    },
+    /// 在工作台中只读查看报告（不会写入文件）
+    View {
+        /// 报告文件
+        file: PathBuf,
+    },
     /// 检查一个或多个报告文件（文件夹表示其中全部 *.toml），输出问题和总分
     Check {
         /// 报告文件或文件夹
@@ -100,12 +112,9 @@ fn run(cli: Cli) -> Result<i32, Failure> {
     let schemes = SchemeSet::load();
     let mut stdout = std::io::stdout().lock();
     match cli.command {
-        None => {
-            let example = PathBuf::from("examples/lusong-emergency-2023.toml");
-            let reports = check::check_files(&[example], &schemes);
-            print!("{}", check::render_text(&reports, palette()));
-            Ok(check::exit_code(&reports, false))
-        }
+        None => Ok(jixiao::tui::open_and_run(cli.file, false)),
+        Some(Command::Edit { file }) => Ok(jixiao::tui::open_and_run(Some(file), false)),
+        Some(Command::View { file }) => Ok(jixiao::tui::open_and_run(Some(file), true)),
         Some(Command::Check {
             files,
             format,

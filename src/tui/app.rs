@@ -1,0 +1,774 @@
+//! The workbench's state and its one `update` (The Elm Architecture): every key becomes an
+//! action on the state; findings and totals are derived after each committed edit.
+
+use super::form::{FormBuilder, Row, RowKind, Tab, locate};
+use super::keymap::{Command, Keymap};
+use crate::finding::{Finding, Severity};
+use crate::model::schema::Kind;
+use crate::model::{FieldPath, Report};
+use crate::rules::{self, Totals};
+use crate::sanitize::visible;
+use crate::scheme::{Scheme, SchemeSet};
+use crate::store::{self, Document, Source};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::path::PathBuf;
+use tui_textarea::{TextArea, WrapMode};
+
+/// What can happen to the workbench.
+#[derive(Debug, Clone)]
+pub enum Action {
+    Key(KeyEvent),
+    Paste(String),
+}
+
+/// An open field editor.
+pub struct Editor {
+    pub path: FieldPath,
+    pub label: String,
+    pub multiline: bool,
+    pub area: TextArea<'static>,
+    pub original: String,
+    pub error: Option<String>,
+}
+
+/// What the user is being asked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Confirm {
+    /// Unsaved changes on quit: s save, d discard, c cancel.
+    Quit,
+    /// The file changed on disk since it was loaded: o overwrite, r reload, c cancel.
+    Conflict { then_quit: bool },
+}
+
+/// The interaction mode.
+pub enum Mode {
+    Normal,
+    Editing(Box<Editor>),
+    CommandLine(String),
+    SaveAs { input: String, then_quit: bool },
+    Confirm(Confirm),
+    Help { scroll: u16 },
+    Findings,
+}
+
+/// A message in the footer until the next key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    pub text: String,
+    pub error: bool,
+}
+
+/// The bundled example, opened by a bare `jixiao` as an untitled copy.
+pub const BUNDLED_EXAMPLE: &str = include_str!("../../examples/lusong-emergency-2023.toml");
+
+pub struct App {
+    pub doc: Document,
+    pub report: Report,
+    pub findings: Vec<Finding>,
+    pub totals: Totals,
+    pub schemes: SchemeSet,
+    /// None for the untitled copy of the bundled example.
+    pub file: Option<PathBuf>,
+    pub read_only: bool,
+    pub text: String,
+    saved_text: String,
+    /// The bytes on disk as last loaded or saved (to notice someone else's change).
+    disk_bytes: Option<Vec<u8>>,
+    undo: Vec<String>,
+    redo: Vec<String>,
+    pub tab: Tab,
+    pub cursor: [(usize, usize); 4],
+    pub scroll: [usize; 4],
+    pub rows: Vec<Row>,
+    pub mode: Mode,
+    pub status: Option<Status>,
+    pub keymap: Keymap,
+    pub selected_finding: usize,
+    pub finding_scroll: usize,
+    pub quit: bool,
+    /// Rows visible in the form (set by the view), for paging.
+    pub page: usize,
+    backed_up: bool,
+}
+
+/// Why a file could not be opened in the workbench.
+pub struct OpenFailure {
+    pub source: Source,
+    pub findings: Vec<Finding>,
+}
+
+impl App {
+    /// Opens a report's text. `file` is where it saves (None: untitled).
+    pub fn open(
+        text: &str,
+        file: Option<PathBuf>,
+        read_only: bool,
+        schemes: SchemeSet,
+        keymap: Keymap,
+    ) -> Result<App, OpenFailure> {
+        let loaded = store::load(text.as_bytes(), &schemes).map_err(|f| OpenFailure {
+            source: f.source,
+            findings: f.findings,
+        })?;
+        let doc = Document::parse(&loaded.source).map_err(|e| OpenFailure {
+            source: loaded.source.clone(),
+            findings: vec![Finding::new("X01", Severity::Error, FieldPath::root(), e.to_string())],
+        })?;
+        let scheme = scheme_of(&schemes, &loaded.report);
+        let (findings, totals) = rules::analyze(&loaded, scheme);
+        let disk_bytes = file.as_ref().map(|_| text.as_bytes().to_vec());
+        let mut app = App {
+            doc,
+            report: loaded.report,
+            findings: Vec::new(),
+            totals,
+            schemes,
+            file,
+            read_only,
+            text: text.to_owned(),
+            saved_text: text.to_owned(),
+            disk_bytes,
+            undo: Vec::new(),
+            redo: Vec::new(),
+            tab: Tab::Basic,
+            cursor: [(0, 0); 4],
+            scroll: [0; 4],
+            rows: Vec::new(),
+            mode: Mode::Normal,
+            status: None,
+            keymap,
+            selected_finding: 0,
+            finding_scroll: 0,
+            quit: false,
+            page: 10,
+            backed_up: false,
+        };
+        app.set_findings(findings);
+        app.rebuild_rows();
+        Ok(app)
+    }
+
+    pub fn dirty(&self) -> bool {
+        self.text != self.saved_text
+    }
+
+    pub fn scheme(&self) -> &Scheme {
+        scheme_of(&self.schemes, &self.report)
+    }
+
+    fn set_findings(&mut self, mut findings: Vec<Finding>) {
+        // Errors first, then warnings, then infos; in file order within each.
+        findings.sort_by_key(|f| (f.severity, f.span.as_ref().map_or(usize::MAX, |s| s.start)));
+        self.findings = findings;
+        if self.selected_finding >= self.findings.len() {
+            self.selected_finding = self.findings.len().saturating_sub(1);
+        }
+    }
+
+    /// Re-derives the rows of the current tab and keeps the cursor on a selectable row.
+    pub fn rebuild_rows(&mut self) {
+        let builder = FormBuilder::new(&self.report, self.scheme(), &self.findings);
+        self.rows = builder.rows(self.tab);
+        let t = self.tab.index();
+        let (mut row, col) = self.cursor[t];
+        row = row.min(self.rows.len().saturating_sub(1));
+        if !self.rows.get(row).is_some_and(Row::selectable) {
+            row = self.next_selectable(row, true).or_else(|| self.next_selectable(row, false)).unwrap_or(0);
+        }
+        let cells = self.rows.get(row).map_or(0, |r| r.cells.len());
+        self.cursor[t] = (row, col.min(cells.saturating_sub(1)));
+    }
+
+    fn next_selectable(&self, from: usize, down: bool) -> Option<usize> {
+        if down {
+            (from..self.rows.len()).find(|i| self.rows[*i].selectable())
+        } else {
+            (0..=from.min(self.rows.len().saturating_sub(1))).rev().find(|i| self.rows[*i].selectable())
+        }
+    }
+
+    pub fn current_row(&self) -> Option<&Row> {
+        self.rows.get(self.cursor[self.tab.index()].0)
+    }
+
+    fn say(&mut self, text: impl Into<String>) {
+        self.status = Some(Status {
+            text: text.into(),
+            error: false,
+        });
+    }
+
+    fn warn(&mut self, text: impl Into<String>) {
+        self.status = Some(Status {
+            text: text.into(),
+            error: true,
+        });
+    }
+
+    /// Applies a change to a copy of the document; it becomes current only if the result
+    /// still loads. Returns why not, otherwise.
+    fn commit(&mut self, change: impl FnOnce(&mut Document) -> Result<(), String>) -> Result<(), String> {
+        let mut doc = self.doc.clone();
+        change(&mut doc)?;
+        let text = doc.to_text();
+        if text == self.text {
+            return Ok(());
+        }
+        let loaded = store::load(text.as_bytes(), &self.schemes).map_err(|f| {
+            f.findings
+                .iter()
+                .find(|x| x.severity == Severity::Error)
+                .map(|x| x.message.clone())
+                .unwrap_or_else(|| "修改后文件无法载入".to_owned())
+        })?;
+        let previous = std::mem::replace(&mut self.text, text);
+        self.undo.push(previous);
+        self.redo.clear();
+        self.doc = doc;
+        self.adopt(loaded);
+        Ok(())
+    }
+
+    fn adopt(&mut self, loaded: store::Loaded) {
+        let scheme = scheme_of(&self.schemes, &loaded.report).clone();
+        let (findings, totals) = rules::analyze(&loaded, &scheme);
+        self.report = loaded.report;
+        self.totals = totals;
+        self.set_findings(findings);
+        self.rebuild_rows();
+    }
+
+    /// Replaces the whole text (undo, redo, reload).
+    fn replace_text(&mut self, text: String) -> Result<(), String> {
+        let loaded = store::load(text.as_bytes(), &self.schemes).map_err(|_| "无法载入".to_owned())?;
+        self.doc = Document::parse(&loaded.source).map_err(|e| e.to_string())?;
+        self.text = text;
+        self.adopt(loaded);
+        Ok(())
+    }
+
+    pub fn update(&mut self, action: Action) {
+        match action {
+            Action::Paste(text) => self.paste(&text),
+            Action::Key(key) => {
+                if key.kind == crossterm::event::KeyEventKind::Release {
+                    return;
+                }
+                self.status = None;
+                match std::mem::replace(&mut self.mode, Mode::Normal) {
+                    Mode::Normal => self.normal_key(key),
+                    Mode::Editing(editor) => self.editor_key(editor, key),
+                    Mode::CommandLine(line) => self.command_line_key(line, key),
+                    Mode::SaveAs { input, then_quit } => self.save_as_key(input, then_quit, key),
+                    Mode::Confirm(c) => self.confirm_key(c, key),
+                    Mode::Help { scroll } => self.help_key(scroll, key),
+                    Mode::Findings => self.findings_key(key),
+                }
+            }
+        }
+    }
+
+    fn paste(&mut self, text: &str) {
+        let clean = visible(text).into_owned();
+        match &mut self.mode {
+            Mode::Editing(editor) => {
+                let text = if editor.multiline {
+                    clean.replace("\r\n", "\n")
+                } else {
+                    clean.replace(['\r', '\n'], " ")
+                };
+                editor.area.insert_str(text);
+                editor.error = None;
+            }
+            Mode::CommandLine(line) | Mode::SaveAs { input: line, .. } => {
+                line.push_str(&clean.replace(['\r', '\n'], " "));
+            }
+            _ => self.say("先按 Enter 进入编辑，再粘贴"),
+        }
+    }
+
+    fn normal_key(&mut self, key: KeyEvent) {
+        let Some(command) = self.keymap.command(&key) else {
+            if key.code == KeyCode::Esc {
+                return;
+            }
+            let help = self.keymap.label(Command::Help);
+            self.say(format!("此键无作用；按 {help} 查看全部按键"));
+            return;
+        };
+        if self.read_only && command.edits() {
+            self.warn("只读模式：不能修改或保存（用 jixiao edit 打开以编辑）");
+            return;
+        }
+        self.run(command);
+    }
+
+    pub fn run(&mut self, command: Command) {
+        let t = self.tab.index();
+        match command {
+            Command::TabBasic => self.switch(Tab::Basic),
+            Command::TabBudget => self.switch(Tab::Budget),
+            Command::TabFunds => self.switch(Tab::Funds),
+            Command::TabScores => self.switch(Tab::Scores),
+            Command::NextTab => self.switch(Tab::ALL[(t + 1) % 4]),
+            Command::PrevTab => self.switch(Tab::ALL[(t + 3) % 4]),
+            Command::Up => self.move_rows(-1),
+            Command::Down => self.move_rows(1),
+            Command::PageUp => self.move_rows(-(self.page.max(1) as isize)),
+            Command::PageDown => self.move_rows(self.page.max(1) as isize),
+            Command::First => self.move_rows(-(self.rows.len() as isize)),
+            Command::Last => self.move_rows(self.rows.len() as isize),
+            Command::Left => {
+                let (row, col) = self.cursor[t];
+                self.cursor[t] = (row, col.saturating_sub(1));
+            }
+            Command::Right => {
+                let (row, col) = self.cursor[t];
+                let cells = self.current_row().map_or(0, |r| r.cells.len());
+                self.cursor[t] = (row, (col + 1).min(cells.saturating_sub(1)));
+            }
+            Command::Edit => self.start_edit(),
+            Command::AddRow => self.add_row(),
+            Command::DeleteRow => self.delete_row(),
+            Command::MoveRowUp => self.move_row(false),
+            Command::MoveRowDown => self.move_row(true),
+            Command::Undo => self.undo(),
+            Command::Redo => self.redo(),
+            Command::Save => self.save(false),
+            Command::CommandLine => self.mode = Mode::CommandLine(String::new()),
+            Command::NextFinding => self.walk_findings(true),
+            Command::PrevFinding => self.walk_findings(false),
+            Command::Findings => {
+                if self.findings.is_empty() {
+                    self.say("没有发现问题");
+                } else {
+                    self.mode = Mode::Findings;
+                }
+            }
+            Command::Help => self.mode = Mode::Help { scroll: 0 },
+            Command::Quit => self.request_quit(),
+        }
+    }
+
+    fn switch(&mut self, tab: Tab) {
+        self.tab = tab;
+        self.rebuild_rows();
+    }
+
+    fn move_rows(&mut self, delta: isize) {
+        let t = self.tab.index();
+        let (row, col) = self.cursor[t];
+        let target = (row as isize + delta).clamp(0, self.rows.len().saturating_sub(1) as isize) as usize;
+        let found = if delta >= 0 {
+            self.next_selectable(target, true).or_else(|| self.next_selectable(target, false))
+        } else {
+            self.next_selectable(target, false).or_else(|| self.next_selectable(target, true))
+        };
+        if let Some(r) = found {
+            let cells = self.rows[r].cells.len();
+            self.cursor[t] = (r, col.min(cells.saturating_sub(1)));
+        }
+    }
+
+    fn start_edit(&mut self) {
+        let t = self.tab.index();
+        let (_, col) = self.cursor[t];
+        let Some(row) = self.current_row().cloned() else { return };
+        if let RowKind::AddFirst { .. } = row.kind {
+            self.add_row();
+            return;
+        }
+        let Some(cell) = row.cells.get(col) else { return };
+        let written = self.doc.written(&cell.path).unwrap_or_default();
+        let shown = visible(&written).into_owned();
+        let multiline = cell.kind == Kind::LongText || shown.contains('\n');
+        let lines: Vec<String> = shown.split('\n').map(str::to_owned).collect();
+        let mut area = TextArea::new(lines);
+        area.move_cursor(tui_textarea::CursorMove::Bottom);
+        area.move_cursor(tui_textarea::CursorMove::End);
+        if multiline {
+            area.set_wrap_mode(WrapMode::WordOrGlyph);
+        }
+        let label = if cell.label.is_empty() { row.label.clone() } else { cell.label.to_owned() };
+        self.mode = Mode::Editing(Box::new(Editor {
+            path: cell.path.clone(),
+            label,
+            multiline,
+            area,
+            original: shown,
+            error: None,
+        }));
+    }
+
+    fn editor_key(&mut self, mut editor: Box<Editor>, key: KeyEvent) {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        let alt = key.modifiers.contains(KeyModifiers::ALT);
+        let commit = match key.code {
+            KeyCode::Esc => {
+                self.say("已取消编辑");
+                return;
+            }
+            KeyCode::Enter if !editor.multiline || alt => true,
+            KeyCode::Char('s') if ctrl => true,
+            KeyCode::Char('c' | 'j' | 'k') if ctrl => false,
+            _ => {
+                editor.area.input(key);
+                editor.error = None;
+                false
+            }
+        };
+        if commit {
+            let text = editor.area.lines().join("\n");
+            if text == editor.original {
+                return;
+            }
+            let path = editor.path.clone();
+            match self.commit(|doc| doc.set(&path, &text).map_err(|e| e.to_string())) {
+                Ok(()) => {
+                    self.say(format!("已修改 {}", editor.label));
+                    return;
+                }
+                Err(why) => editor.error = Some(why),
+            }
+        }
+        self.mode = Mode::Editing(editor);
+    }
+
+    fn row_target(&self) -> Option<(FieldPath, usize, bool)> {
+        let row = self.current_row()?;
+        match &row.kind {
+            RowKind::AddFirst { rows_path, .. } => Some((rows_path.clone(), 0, true)),
+            _ => row.row_ref.clone().map(|(p, i)| (p, i, false)),
+        }
+    }
+
+    fn add_row(&mut self) {
+        let Some((rows_path, index, empty)) = self.row_target() else {
+            self.warn("这一行不是表格行或列表项，不能新增");
+            return;
+        };
+        let at = if empty { 0 } else { index + 1 };
+        let result = self.commit(|doc| doc.insert_row(&rows_path, at).map(|_| ()).map_err(|e| e.to_string()));
+        match result {
+            Ok(()) => {
+                self.focus_row(&rows_path, at);
+                let is_list = self.current_row().is_some_and(|r| r.cells.len() == 1 && r.cells[0].path == rows_path.index(at));
+                self.say("已新增一行（u 撤销）");
+                if is_list {
+                    self.start_edit();
+                }
+            }
+            Err(why) => self.warn(why),
+        }
+    }
+
+    fn delete_row(&mut self) {
+        let Some((rows_path, index, empty)) = self.row_target() else {
+            self.warn("这一行不是表格行或列表项，不能删除");
+            return;
+        };
+        if empty {
+            return;
+        }
+        let row_path = rows_path.index(index);
+        match self.commit(|doc| doc.remove_row(&row_path).map_err(|e| e.to_string())) {
+            Ok(()) => {
+                let left = self.doc.row_count(&rows_path);
+                if left > 0 {
+                    self.focus_row(&rows_path, index.min(left - 1));
+                }
+                self.say("已删除一行（u 撤销）");
+            }
+            Err(why) => self.warn(why),
+        }
+    }
+
+    fn move_row(&mut self, down: bool) {
+        let Some((rows_path, index, false)) = self.row_target() else {
+            self.warn("这一行不能移动");
+            return;
+        };
+        let row_path = rows_path.index(index);
+        let target = if down { index + 1 } else { index.wrapping_sub(1) };
+        if target >= self.doc.row_count(&rows_path) {
+            return;
+        }
+        match self.commit(|doc| doc.move_row(&row_path, down).map(|_| ()).map_err(|e| e.to_string())) {
+            Ok(()) => {
+                self.focus_row(&rows_path, target);
+                self.say(if down { "已下移" } else { "已上移" });
+            }
+            Err(why) => self.warn(why),
+        }
+    }
+
+    /// Puts the cursor on the first line of a table row.
+    fn focus_row(&mut self, rows_path: &FieldPath, index: usize) {
+        let t = self.tab.index();
+        if let Some(r) = self
+            .rows
+            .iter()
+            .position(|row| row.row_ref.as_ref().is_some_and(|(p, i)| p == rows_path && *i == index))
+        {
+            self.cursor[t] = (r, 0);
+        }
+    }
+
+    fn undo(&mut self) {
+        let Some(text) = self.undo.pop() else {
+            self.say("没有可撤销的修改");
+            return;
+        };
+        let current = self.text.clone();
+        match self.replace_text(text) {
+            Ok(()) => {
+                self.redo.push(current);
+                self.say("已撤销");
+            }
+            Err(why) => self.warn(why),
+        }
+    }
+
+    fn redo(&mut self) {
+        let Some(text) = self.redo.pop() else {
+            self.say("没有可重做的修改");
+            return;
+        };
+        let current = self.text.clone();
+        match self.replace_text(text) {
+            Ok(()) => {
+                self.undo.push(current);
+                self.say("已重做");
+            }
+            Err(why) => self.warn(why),
+        }
+    }
+
+    fn walk_findings(&mut self, forward: bool) {
+        if self.findings.is_empty() {
+            self.say("没有发现问题");
+            return;
+        }
+        let n = self.findings.len();
+        self.selected_finding = if forward {
+            (self.selected_finding + 1) % n
+        } else {
+            (self.selected_finding + n - 1) % n
+        };
+        self.jump_to_selected();
+    }
+
+    /// Moves the cursor to the field the selected finding names, switching tabs.
+    pub fn jump_to_selected(&mut self) {
+        let Some(f) = self.findings.get(self.selected_finding).cloned() else { return };
+        let builder = FormBuilder::new(&self.report, self.scheme(), &self.findings);
+        if let Some((tab, row, col)) = locate(&builder, &f.path) {
+            self.tab = tab;
+            self.cursor[tab.index()] = (row, col);
+            self.rebuild_rows();
+        }
+        self.say(format!("{} {} {}", f.severity.symbol(), f.rule, f.message));
+    }
+
+    fn findings_key(&mut self, key: KeyEvent) {
+        let n = self.findings.len();
+        match self.keymap.command(&key) {
+            Some(Command::Up) if n > 0 => self.selected_finding = self.selected_finding.saturating_sub(1),
+            Some(Command::Down) if n > 0 => self.selected_finding = (self.selected_finding + 1).min(n - 1),
+            Some(Command::First) => self.selected_finding = 0,
+            Some(Command::Last) => self.selected_finding = n.saturating_sub(1),
+            Some(Command::Edit) => {
+                self.jump_to_selected();
+                return;
+            }
+            Some(Command::Quit | Command::Findings) => return,
+            _ if key.code == KeyCode::Esc => return,
+            _ => {}
+        }
+        self.mode = Mode::Findings;
+    }
+
+    fn help_key(&mut self, scroll: u16, key: KeyEvent) {
+        match key.code {
+            KeyCode::Down | KeyCode::Char('j') => self.mode = Mode::Help { scroll: scroll + 1 },
+            KeyCode::Up | KeyCode::Char('k') => self.mode = Mode::Help { scroll: scroll.saturating_sub(1) },
+            _ => {}
+        }
+    }
+
+    fn command_line_key(&mut self, mut line: String, key: KeyEvent) {
+        match key.code {
+            KeyCode::Esc => {}
+            KeyCode::Enter => self.run_command_line(line.trim()),
+            KeyCode::Backspace => {
+                if line.pop().is_some() {
+                    self.mode = Mode::CommandLine(line);
+                }
+            }
+            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+                line.push(c);
+                self.mode = Mode::CommandLine(line);
+            }
+            _ => self.mode = Mode::CommandLine(line),
+        }
+    }
+
+    fn run_command_line(&mut self, line: &str) {
+        let (command, arg) = match line.split_once(char::is_whitespace) {
+            Some((c, a)) => (c, a.trim()),
+            None => (line, ""),
+        };
+        match command {
+            "w" | "write" if self.read_only => self.warn("只读模式：不能保存"),
+            "w" | "write" if !arg.is_empty() => self.save_to(PathBuf::from(arg), false),
+            "w" | "write" => self.save(false),
+            "wq" | "x" if self.read_only => self.quit = true,
+            "wq" | "x" => self.save(true),
+            "q" | "quit" => self.request_quit(),
+            "q!" | "quit!" => self.quit = true,
+            "" => {}
+            other => self.warn(format!("不认识的命令“:{}”（可用 :w :q :wq :q!）", crate::sanitize::visible_inline(other))),
+        }
+    }
+
+    fn save_as_key(&mut self, mut input: String, then_quit: bool, key: KeyEvent) {
+        match key.code {
+            KeyCode::Esc => self.say("未保存"),
+            KeyCode::Enter => {
+                let name = input.trim();
+                if name.is_empty() {
+                    self.mode = Mode::SaveAs { input, then_quit };
+                } else {
+                    let path = PathBuf::from(name);
+                    if path.exists() {
+                        self.warn(format!("{} 已存在，请换一个名字", path.display()));
+                        self.mode = Mode::SaveAs { input, then_quit };
+                    } else {
+                        self.save_to(path, then_quit);
+                    }
+                }
+            }
+            KeyCode::Backspace => {
+                input.pop();
+                self.mode = Mode::SaveAs { input, then_quit };
+            }
+            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+                input.push(c);
+                self.mode = Mode::SaveAs { input, then_quit };
+            }
+            _ => self.mode = Mode::SaveAs { input, then_quit },
+        }
+    }
+
+    fn request_quit(&mut self) {
+        if self.dirty() && !self.read_only {
+            self.mode = Mode::Confirm(Confirm::Quit);
+        } else {
+            self.quit = true;
+        }
+    }
+
+    fn confirm_key(&mut self, confirm: Confirm, key: KeyEvent) {
+        let KeyCode::Char(c) = key.code else {
+            if key.code == KeyCode::Esc {
+                self.say("已取消");
+            } else {
+                self.mode = Mode::Confirm(confirm);
+            }
+            return;
+        };
+        match (&confirm, c) {
+            (Confirm::Quit, 's' | 'y') => self.save(true),
+            (Confirm::Quit, 'd' | 'n') => self.quit = true,
+            (Confirm::Conflict { then_quit }, 'o') => {
+                let then_quit = *then_quit;
+                self.disk_bytes = None;
+                self.save(then_quit);
+            }
+            (Confirm::Conflict { .. }, 'r') => self.reload(),
+            (_, 'c') => self.say("已取消"),
+            _ => self.mode = Mode::Confirm(confirm),
+        }
+    }
+
+    fn reload(&mut self) {
+        let Some(path) = self.file.clone() else { return };
+        match store::read_report_file(&path) {
+            Ok(bytes) => {
+                let text = String::from_utf8_lossy(&bytes).into_owned();
+                let current = self.text.clone();
+                match self.replace_text(text.clone()) {
+                    Ok(()) => {
+                        self.undo.push(current);
+                        self.saved_text = text;
+                        self.disk_bytes = Some(bytes);
+                        self.say("已重新载入磁盘上的版本（u 可找回刚才的修改）");
+                    }
+                    Err(_) => self.warn("磁盘上的文件无法载入，保留当前内容"),
+                }
+            }
+            Err(e) => self.warn(e.to_string()),
+        }
+    }
+
+    /// Saves to the file it came from (or asks for a name when untitled).
+    pub fn save(&mut self, then_quit: bool) {
+        match self.file.clone() {
+            Some(path) => self.save_to(path, then_quit),
+            None => {
+                self.mode = Mode::SaveAs {
+                    input: String::new(),
+                    then_quit,
+                };
+            }
+        }
+    }
+
+    fn save_to(&mut self, path: PathBuf, then_quit: bool) {
+        let same_file = self.file.as_ref() == Some(&path);
+        if same_file {
+            if let Some(expected) = &self.disk_bytes {
+                let on_disk = std::fs::read(&path).ok();
+                if on_disk.as_ref() != Some(expected) {
+                    self.mode = Mode::Confirm(Confirm::Conflict { then_quit });
+                    return;
+                }
+            }
+            if !self.backed_up {
+                if let Some(original) = &self.disk_bytes {
+                    let mut bak = path.clone().into_os_string();
+                    bak.push(".bak");
+                    if let Err(e) = store::atomic_write(std::path::Path::new(&bak), original) {
+                        self.warn(format!("无法写备份文件：{e}"));
+                        return;
+                    }
+                }
+                self.backed_up = true;
+            }
+        }
+        match store::atomic_write(&path, self.text.as_bytes()) {
+            Ok(()) => {
+                self.saved_text = self.text.clone();
+                self.disk_bytes = Some(self.text.as_bytes().to_vec());
+                if !same_file {
+                    self.backed_up = true;
+                }
+                self.file = Some(path.clone());
+                self.say(format!("已保存 {}", path.display()));
+                if then_quit {
+                    self.quit = true;
+                }
+            }
+            Err(e) => self.warn(format!("{e}；修改仍在工作台中")),
+        }
+    }
+}
+
+fn scheme_of<'a>(schemes: &'a SchemeSet, report: &Report) -> &'a Scheme {
+    report
+        .scheme
+        .as_deref()
+        .and_then(|id| schemes.get(id))
+        .or_else(|| schemes.schemes.first())
+        .expect("at least one scheme is shipped")
+}

@@ -1,0 +1,694 @@
+//! The four tabs as rows of cells, built from the model: what is shown, where each cell
+//! writes to, and the computed figure beside each stated one.
+
+use crate::finding::{Finding, Severity};
+use crate::model::schema::{self, Kind};
+use crate::model::*;
+use crate::sanitize::visible_inline;
+use crate::scheme::Scheme;
+use rust_decimal::{Decimal, RoundingStrategy};
+use std::collections::HashMap;
+
+/// The tabs of the workbench.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Tab {
+    Basic,
+    Budget,
+    Funds,
+    Scores,
+}
+
+impl Tab {
+    pub const ALL: [Tab; 4] = [Tab::Basic, Tab::Budget, Tab::Funds, Tab::Scores];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Tab::Basic => "基本情况",
+            Tab::Budget => "预算执行",
+            Tab::Funds => "项目资金",
+            Tab::Scores => "指标评分",
+        }
+    }
+
+    pub fn index(self) -> usize {
+        Tab::ALL.iter().position(|t| *t == self).unwrap_or(0)
+    }
+}
+
+/// One editable figure or text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CellView {
+    pub path: FieldPath,
+    pub kind: Kind,
+    pub label: &'static str,
+    /// The value shown (control characters made visible); empty when blank.
+    pub text: String,
+    /// The worst finding on this cell, if any.
+    pub mark: Option<Severity>,
+}
+
+/// What a row is.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RowKind {
+    /// A section title; `columns` titles the cells of the rows below it.
+    Heading { columns: Vec<&'static str> },
+    /// Label and cells.
+    Cells,
+    /// An empty list's invitation to add its first row.
+    AddFirst { rows_path: FieldPath, what: &'static str },
+}
+
+/// One line of a tab.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    pub kind: RowKind,
+    pub label: String,
+    pub depth: u8,
+    pub cells: Vec<CellView>,
+    /// The computed figure beside the stated one: text, and whether they agree.
+    pub computed: Option<(String, bool)>,
+    /// The table row (or list item) this line belongs to: rows path and index.
+    pub row_ref: Option<(FieldPath, usize)>,
+    /// Column widths (in parts of the available width) for multi-cell rows.
+    pub widths: Vec<u16>,
+    /// Columns wanted for the label (0: no label column).
+    pub label_cols: u16,
+}
+
+impl Row {
+    fn heading(label: impl Into<String>) -> Row {
+        Row {
+            kind: RowKind::Heading { columns: Vec::new() },
+            label: label.into(),
+            depth: 0,
+            cells: Vec::new(),
+            computed: None,
+            row_ref: None,
+            widths: Vec::new(),
+            label_cols: LABEL_COLS,
+        }
+    }
+
+    fn heading_with(label: impl Into<String>, columns: Vec<&'static str>, widths: Vec<u16>, label_cols: u16) -> Row {
+        let mut row = Row::heading(label);
+        row.kind = RowKind::Heading { columns };
+        row.widths = widths;
+        row.label_cols = label_cols;
+        row
+    }
+
+
+    pub fn is_heading(&self) -> bool {
+        matches!(self.kind, RowKind::Heading { .. })
+    }
+
+    /// Whether the cursor can rest here.
+    pub fn selectable(&self) -> bool {
+        !self.is_heading()
+    }
+}
+
+/// The label column of a plain form row.
+const LABEL_COLS: u16 = 24;
+
+/// Builds rows from the model; findings mark the cells they are about.
+pub struct FormBuilder<'a> {
+    report: &'a Report,
+    scheme: &'a Scheme,
+    marks: HashMap<&'a FieldPath, Severity>,
+}
+
+fn fmt(d: Decimal) -> String {
+    d.normalize().to_string()
+}
+
+fn tick(ok: bool) -> &'static str {
+    if ok { "✓" } else { "✗" }
+}
+
+impl<'a> FormBuilder<'a> {
+    pub fn new(report: &'a Report, scheme: &'a Scheme, findings: &'a [Finding]) -> FormBuilder<'a> {
+        let mut marks: HashMap<&FieldPath, Severity> = HashMap::new();
+        for f in findings {
+            let worst = marks.entry(&f.path).or_insert(f.severity);
+            if f.severity < *worst {
+                *worst = f.severity;
+            }
+        }
+        FormBuilder {
+            report,
+            scheme,
+            marks,
+        }
+    }
+
+    fn cell(&self, path: FieldPath, text: String) -> CellView {
+        let field = schema::lookup(&path.shape());
+        let mark = self.marks.get(&path).copied();
+        CellView {
+            kind: field.map(|f| f.kind).unwrap_or(Kind::Text),
+            label: field.map(|f| f.label).unwrap_or(""),
+            text: visible_inline(&text).into_owned(),
+            mark,
+            path,
+        }
+    }
+
+    fn field(&self, path: &str, text: String) -> Row {
+        let path = FieldPath::parse(path).expect("form paths are written correctly");
+        self.field_at(path, text, 1)
+    }
+
+    fn field_at(&self, path: FieldPath, text: String, depth: u8) -> Row {
+        let cell = self.cell(path, text);
+        Row {
+            kind: RowKind::Cells,
+            label: cell.label.to_owned(),
+            depth,
+            cells: vec![cell],
+            computed: None,
+            row_ref: None,
+            widths: Vec::new(),
+            label_cols: LABEL_COLS,
+        }
+    }
+
+    fn row_mark(&self, path: &FieldPath) -> Option<Severity> {
+        self.marks.get(path).copied()
+    }
+
+    /// The rows of one tab.
+    pub fn rows(&self, tab: Tab) -> Vec<Row> {
+        match tab {
+            Tab::Basic => self.basic(),
+            Tab::Budget => self.budget(),
+            Tab::Funds => self.funds(),
+            Tab::Scores => self.scores(),
+        }
+    }
+
+    fn text_list(&self, rows: &mut Vec<Row>, path: &str, items: &[String], what: &'static str, numbered: bool) {
+        let rows_path = FieldPath::parse(path).expect("form paths are written correctly");
+        if items.is_empty() {
+            rows.push(Row {
+                kind: RowKind::AddFirst {
+                    rows_path: rows_path.clone(),
+                    what,
+                },
+                label: format!("＋ 新增{what}"),
+                depth: 1,
+                cells: Vec::new(),
+                computed: None,
+                row_ref: None,
+                widths: Vec::new(),
+                label_cols: LABEL_COLS,
+            });
+        }
+        for (i, item) in items.iter().enumerate() {
+            let mut row = self.field_at(rows_path.index(i), item.clone(), 1);
+            row.label = if numbered { format!("{}.", i + 1) } else { format!("{what} {}", i + 1) };
+            row.row_ref = Some((rows_path.clone(), i));
+            rows.push(row);
+        }
+    }
+
+    fn basic(&self) -> Vec<Row> {
+        let r = self.report;
+        let mut rows = vec![Row::heading("封面")];
+        rows.push(self.field("report.title", r.report.title.clone().unwrap_or_default()));
+        rows.push(self.field("report.unit", r.report.unit.clone().unwrap_or_default()));
+        rows.push(self.field("report.year", r.report.year.to_string()));
+        let mut scheme = self.field("scheme", r.scheme.clone().unwrap_or_default());
+        scheme.computed = Some((self.scheme.name.clone(), true));
+        rows.push(scheme);
+
+        let basic = r.basic.clone().unwrap_or_default();
+        rows.push(Row::heading("一（一）主要职能"));
+        self.text_list(&mut rows, "basic.functions", &basic.functions, "职能", true);
+        rows.push(Row::heading("一（二）机构情况"));
+        rows.push(self.field("basic.organization", basic.organization.clone().unwrap_or_default()));
+        self.text_list(&mut rows, "basic.departments", &basic.departments, "内设机构", false);
+
+        rows.push(Row::heading("一（三）人员情况（人）"));
+        let staff = basic.staff.clone().unwrap_or_default();
+        let mut total = self.field("basic.staff.actual_total", staff.actual_total.to_string());
+        let parts = [
+            staff.in_service,
+            staff.open_ended,
+            staff.government_employees,
+            staff.retired,
+            staff.other,
+        ];
+        if parts.iter().any(|c| c.is_filled()) {
+            let sum: u64 = parts.iter().filter_map(|c| c.value()).sum();
+            let ok = staff.actual_total.value().is_none_or(|t| t == sum);
+            total.computed = Some((format!("各类合计 {sum} {}", tick(ok)), ok));
+        }
+        rows.push(total);
+        for key in ["in_service", "open_ended", "government_employees", "retired", "other"] {
+            let value = match key {
+                "in_service" => staff.in_service,
+                "open_ended" => staff.open_ended,
+                "government_employees" => staff.government_employees,
+                "retired" => staff.retired,
+                _ => staff.other,
+            };
+            rows.push(self.field(&format!("basic.staff.{key}"), value.to_string()));
+        }
+
+        rows.push(Row::heading("附件2 财政供养人员情况"));
+        let data = r.basic_data.clone().unwrap_or_default();
+        rows.push(self.field("basic_data.authorized", data.authorized.to_string()));
+        let mut in_service = self.field("basic_data.in_service", data.in_service.to_string());
+        if let (Some(a), Some(b)) = (data.in_service.value(), staff.in_service.value()) {
+            in_service.computed = Some((format!("正文 {b} {}", tick(a == b)), a == b));
+        }
+        rows.push(in_service);
+        let mut rate = self.field("basic_data.control_rate", data.control_rate.to_string());
+        if let (Some(n), Some(d)) = (data.in_service.value(), data.authorized.value()) {
+            if d > 0 {
+                let computed = Decimal::from(n) * Decimal::ONE_HUNDRED / Decimal::from(d);
+                let decimals = data.control_rate.value().map_or(1, |r| r.decimals);
+                let shown = computed.round_dp_with_strategy(decimals.max(1), RoundingStrategy::MidpointAwayFromZero);
+                let ok = data.control_rate.value().is_none_or(|r| {
+                    computed.round_dp_with_strategy(r.decimals, RoundingStrategy::MidpointAwayFromZero) == r.percent
+                });
+                rate.computed = Some((format!("{n}÷{d} = {shown}% {}", tick(ok)), ok));
+            }
+        }
+        rows.push(rate);
+
+        rows.push(Row::heading("七、八、九"));
+        let closing = r.closing.clone().unwrap_or_default();
+        rows.push(self.field("closing.problems", closing.problems.unwrap_or_default()));
+        rows.push(self.field("closing.improvements", closing.improvements.unwrap_or_default()));
+        rows.push(self.field("closing.publication", closing.publication.unwrap_or_default()));
+        rows
+    }
+
+    fn budget(&self) -> Vec<Row> {
+        let r = self.report;
+        let b = r.budget.clone().unwrap_or_default();
+        let mut rows = vec![Row::heading("二、一般公共预算支出情况（万元）")];
+        rows.push(self.field("budget.initial", b.initial.to_string()));
+        rows.push(self.field("budget.income", b.income.to_string()));
+        let mut spent = self.field("budget.spent", b.spent.to_string());
+        let basic_sum = b
+            .basic
+            .value()
+            .or_else(|| Some(b.personnel.value()? + b.public.value()?));
+        if let (Some(basic), Some(project)) = (basic_sum, b.project.value()) {
+            let sum = basic + project;
+            let ok = b.spent.value().is_none_or(|s| s == sum);
+            spent.computed = Some((format!("基本+项目 = {} {}", fmt(sum), tick(ok)), ok));
+        }
+        rows.push(spent);
+        let mut basic = self.field("budget.basic", b.basic.to_string());
+        if let (Some(p), Some(q)) = (b.personnel.value(), b.public.value()) {
+            let sum = p + q;
+            let ok = b.basic.value().is_none_or(|v| v == sum);
+            basic.computed = Some((format!("人员+公用 = {} {}", fmt(sum), tick(ok)), ok));
+        }
+        rows.push(basic);
+        rows.push(self.field("budget.personnel", b.personnel.to_string()));
+        rows.push(self.field("budget.public", b.public.to_string()));
+        let mut project = self.field("budget.project", b.project.to_string());
+        if let Some(sum) = sum_filled(b.projects.iter().map(|p| p.amount)) {
+            let ok = b.project.value().is_none_or(|v| v == sum);
+            project.computed = Some((format!("各项目合计 {} {}", fmt(sum), tick(ok)), ok));
+        }
+        rows.push(project);
+
+        rows.push(Row::heading("三、四、五"));
+        let other = b.other.clone().unwrap_or_default();
+        rows.push(self.field("budget.other.government_fund", other.government_fund.unwrap_or_default()));
+        rows.push(self.field("budget.other.state_capital", other.state_capital.unwrap_or_default()));
+        rows.push(self.field("budget.other.social_insurance", other.social_insurance.unwrap_or_default()));
+
+        let data = r.basic_data.clone().unwrap_or_default();
+        let costs = data.costs.clone().unwrap_or_default();
+        rows.push(Row::heading("附件2 经费控制情况（万元）"));
+        rows.push(Row::heading_with("", vec!["上年决算数", "本年预算数", "本年决算数"], vec![1, 1, 1], 22));
+        for row in CostRow::ALL {
+            let base = FieldPath::parse("basic_data.costs").expect("valid").key(row.key());
+            let cells: Vec<CellView> = CostColumn::ALL
+                .iter()
+                .map(|c| self.cell(base.key(c.key()), costs.cell(row, *c).to_string()))
+                .collect();
+            let mut line = Row {
+                kind: RowKind::Cells,
+                label: format!("{}{}", "  ".repeat(row.depth()), row.label()),
+                depth: 1,
+                cells,
+                computed: None,
+                row_ref: None,
+                widths: vec![1, 1, 1],
+                label_cols: 22,
+            };
+            if let Some(sev) = self.row_mark(&base) {
+                line.computed = Some((format!("{} 见问题", sev.symbol()), false));
+            }
+            rows.push(line);
+        }
+        let lines_path = FieldPath::parse("basic_data.costs.project_lines").expect("valid");
+        rows.push(Row::heading("附件2 项目支出明细行"));
+        rows.push(Row::heading_with(
+            "",
+            vec!["行名称", "上年决算数", "本年预算数", "本年决算数"],
+            vec![2, 1, 1, 1],
+            12,
+        ));
+        if costs.project_lines.is_empty() {
+            rows.push(add_first(lines_path.clone(), "明细行"));
+        }
+        for (i, line) in costs.project_lines.iter().enumerate() {
+            let lp = lines_path.index(i);
+            let mut cells = vec![self.cell(lp.key("name"), line.name.clone().unwrap_or_default())];
+            cells.extend(
+                CostColumn::ALL
+                    .iter()
+                    .map(|c| self.cell(lp.key(c.key()), line.cells.get(*c).to_string())),
+            );
+            rows.push(Row {
+                kind: RowKind::Cells,
+                label: line
+                    .group
+                    .as_deref()
+                    .map(|g| format!("  {}", visible_inline(g)))
+                    .unwrap_or_default(),
+                depth: 1,
+                cells,
+                computed: None,
+                row_ref: Some((lines_path.clone(), i)),
+                widths: vec![2, 1, 1, 1],
+                label_cols: 12,
+            });
+        }
+
+        rows.push(Row::heading("附件2 楼堂馆所控制情况（本年完工项目）"));
+        let buildings_path = FieldPath::parse("basic_data.buildings").expect("valid");
+        if data.buildings.is_empty() {
+            rows.push(add_first(buildings_path.clone(), "楼堂馆所项目"));
+        }
+        for (i, b) in data.buildings.iter().enumerate() {
+            let bp = buildings_path.index(i);
+            let values = [
+                ("name", b.name.clone().unwrap_or_default()),
+                ("approved_area", b.approved_area.to_string()),
+                ("actual_area", b.actual_area.to_string()),
+                ("area_control_rate", b.area_control_rate.to_string()),
+                ("budget_investment", b.budget_investment.to_string()),
+                ("actual_investment", b.actual_investment.to_string()),
+                ("investment_control_rate", b.investment_control_rate.to_string()),
+            ];
+            for (key, value) in values {
+                let mut row = self.field_at(bp.key(key), value, 2);
+                row.row_ref = Some((buildings_path.clone(), i));
+                if key == "name" {
+                    row.label = format!("项目 {}", i + 1);
+                }
+                rows.push(row);
+            }
+        }
+        rows.push(Row::heading("附件2 其他"));
+        rows.push(self.field("basic_data.austerity", data.austerity.clone().unwrap_or_default()));
+        let signoff = data.signoff.clone().unwrap_or_default();
+        rows.push(self.field("basic_data.signoff.prepared_by", signoff.prepared_by.unwrap_or_default()));
+        rows.push(self.field("basic_data.signoff.prepared_on", signoff.prepared_on.unwrap_or_default()));
+        rows.push(self.field("basic_data.signoff.phone", signoff.phone.unwrap_or_default()));
+        rows.push(self.field("basic_data.signoff.head", signoff.head.unwrap_or_default()));
+
+        let sheet = r.score_sheet.clone().unwrap_or_default();
+        let funds = sheet.funds.clone().unwrap_or_default();
+        rows.push(Row::heading("附件3 年度资金总额（万元）"));
+        rows.push(self.field("score_sheet.funds.initial", funds.initial.to_string()));
+        rows.push(self.field("score_sheet.funds.full_year", funds.full_year.to_string()));
+        rows.push(self.field("score_sheet.funds.executed", funds.executed.to_string()));
+        rows.push(self.field("score_sheet.funds.weight", funds.weight.to_string()));
+        let mut rate = self.field("score_sheet.funds.rate", funds.rate.to_string());
+        if let (Some(e), Some(f)) = (funds.executed.value(), funds.full_year.value()) {
+            if !f.is_zero() {
+                let computed = e * Decimal::ONE_HUNDRED / f;
+                let ok = funds.rate.value().is_none_or(|r| {
+                    computed.round_dp_with_strategy(r.decimals, RoundingStrategy::MidpointAwayFromZero) == r.percent
+                });
+                let shown = computed.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+                rate.computed = Some((format!("执行÷全年 = {shown}% {}", tick(ok)), ok));
+            }
+        }
+        rows.push(rate);
+        let mut score = self.field("score_sheet.funds.score", funds.score.to_string());
+        let weight = funds.weight.value().unwrap_or(self.scheme.funds.weight);
+        if let (Some(e), Some(f)) = (funds.executed.value(), funds.full_year.value()) {
+            if let Some(expected) = self.scheme.funds_score(weight, f, e) {
+                let ok = funds.score.value().is_none_or(|s| s == expected);
+                score.computed = Some((format!("按方案 {} {}", expected, tick(ok)), ok));
+            }
+        }
+        rows.push(score);
+        rows.push(Row::heading("附件3 按收入性质分 / 按支出性质分"));
+        let src = sheet.by_source.clone().unwrap_or_default();
+        let mut total = self.field("score_sheet.by_source.total", src.total.to_string());
+        if let Some(sum) = sum_filled([src.general_public, src.government_fund, src.nontax_special, src.other]) {
+            let ok = src.total.value().is_none_or(|t| t == sum);
+            total.computed = Some((format!("各项合计 {} {}", fmt(sum), tick(ok)), ok));
+        }
+        rows.push(total);
+        rows.push(self.field("score_sheet.by_source.general_public", src.general_public.to_string()));
+        rows.push(self.field("score_sheet.by_source.government_fund", src.government_fund.to_string()));
+        rows.push(self.field("score_sheet.by_source.nontax_special", src.nontax_special.to_string()));
+        rows.push(self.field("score_sheet.by_source.other", src.other.to_string()));
+        let by_use = sheet.by_use.clone().unwrap_or_default();
+        let mut total = self.field("score_sheet.by_use.total", by_use.total.to_string());
+        if let Some(sum) = sum_filled([by_use.basic, by_use.project]) {
+            let ok = by_use.total.value().is_none_or(|t| t == sum);
+            total.computed = Some((format!("各项合计 {} {}", fmt(sum), tick(ok)), ok));
+        }
+        rows.push(total);
+        rows.push(self.field("score_sheet.by_use.basic", by_use.basic.to_string()));
+        rows.push(self.field("score_sheet.by_use.project", by_use.project.to_string()));
+        rows
+    }
+
+    fn funds(&self) -> Vec<Row> {
+        let r = self.report;
+        let b = r.budget.clone().unwrap_or_default();
+        let projects_path = FieldPath::parse("budget.projects").expect("valid");
+        let mut rows = vec![
+            Row::heading("二（二）项目支出情况（万元）"),
+            Row::heading_with("", vec!["项目名称", "金额"], vec![3, 1], 4),
+        ];
+        if b.projects.is_empty() {
+            rows.push(add_first(projects_path.clone(), "项目"));
+        }
+        for (i, p) in b.projects.iter().enumerate() {
+            let pp = projects_path.index(i);
+            rows.push(Row {
+                kind: RowKind::Cells,
+                label: format!("{}.", i + 1),
+                depth: 1,
+                cells: vec![
+                    self.cell(pp.key("name"), p.name.clone().unwrap_or_default()),
+                    self.cell(pp.key("amount"), p.amount.to_string()),
+                ],
+                computed: None,
+                row_ref: Some((projects_path.clone(), i)),
+                widths: vec![3, 1],
+                label_cols: 4,
+            });
+        }
+
+        let perf = r.performance.clone().unwrap_or_default();
+        rows.push(Row::heading("六、资金使用及绩效情况"));
+        let mut count = self.field("performance.special_fund_count", perf.special_fund_count.to_string());
+        let listed = perf.special_funds.len() as u64;
+        let ok = perf.special_fund_count.value().is_none_or(|c| c == listed);
+        count.computed = Some((format!("列出 {listed} 个 {}", tick(ok)), ok));
+        rows.push(count);
+        let funds_path = FieldPath::parse("performance.special_funds").expect("valid");
+        rows.push(Row::heading("六（二）专项资金（万元）"));
+        rows.push(Row::heading_with(
+            "",
+            vec!["专项名称", "预算", "调整", "实际支出", "结余结转"],
+            vec![3, 1, 1, 1, 1],
+            4,
+        ));
+        if perf.special_funds.is_empty() {
+            rows.push(add_first(funds_path.clone(), "专项"));
+        }
+        for (i, f) in perf.special_funds.iter().enumerate() {
+            let fp = funds_path.index(i);
+            let cells = vec![
+                self.cell(fp.key("name"), f.name.clone().unwrap_or_default()),
+                self.cell(fp.key("budget"), f.budget.to_string()),
+                self.cell(fp.key("adjustment"), f.adjustment.to_string()),
+                self.cell(fp.key("spent"), f.spent.to_string()),
+                self.cell(fp.key("carryover"), f.carryover.to_string()),
+            ];
+            let computed = match (f.budget.value(), f.adjustment.value(), f.spent.value(), f.carryover.value()) {
+                (Some(a), Some(b), Some(c), Some(d)) => {
+                    let ok = a + b == c + d;
+                    Some((format!("{}={} {}", fmt(a + b), fmt(c + d), tick(ok)), ok))
+                }
+                _ => None,
+            };
+            rows.push(Row {
+                kind: RowKind::Cells,
+                label: format!("{}.", i + 1),
+                depth: 1,
+                cells,
+                computed,
+                row_ref: Some((funds_path.clone(), i)),
+                widths: vec![3, 1, 1, 1, 1],
+                label_cols: 4,
+            });
+            for key in ["scope", "description"] {
+                let value = if key == "scope" { f.scope.clone() } else { f.description.clone() };
+                let mut row = self.field_at(fp.key(key), value.unwrap_or_default(), 2);
+                row.row_ref = Some((funds_path.clone(), i));
+                rows.push(row);
+            }
+        }
+        rows.push(Row::heading("六（一）整体支出绩效情况"));
+        rows.push(self.field("performance.overall", perf.overall.unwrap_or_default()));
+        rows
+    }
+
+    fn scores(&self) -> Vec<Row> {
+        let sheet = self.report.score_sheet.clone().unwrap_or_default();
+        let mut rows = vec![Row::heading("附件3 年度总体目标")];
+        let goal = sheet.goal.clone().unwrap_or_default();
+        rows.push(self.field("score_sheet.goal.expected", goal.expected.unwrap_or_default()));
+        rows.push(self.field("score_sheet.goal.actual", goal.actual.unwrap_or_default()));
+        let groups_path = FieldPath::parse("score_sheet.groups").expect("valid");
+        let widths = vec![3, 4, 3, 3, 2, 2, 3];
+        rows.push(Row::heading("附件3 绩效指标（一级指标行：名称、分值；其下各行为三级指标）"));
+        rows.push(Row::heading_with(
+            "",
+            vec!["二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因"],
+            widths.clone(),
+            0,
+        ));
+        if sheet.groups.is_empty() {
+            rows.push(add_first(groups_path.clone(), "一级指标"));
+        }
+        for (g, group) in sheet.groups.iter().enumerate() {
+            let gp = groups_path.index(g);
+            let sum = sum_filled(group.indicators.iter().map(|i| i.weight)).unwrap_or_default();
+            let score = sum_filled(group.indicators.iter().map(|i| i.score)).unwrap_or_default();
+            let ok = group.weight.value().is_none_or(|w| w == sum);
+            let expected = group
+                .name
+                .as_deref()
+                .and_then(|n| self.scheme.group(n))
+                .map(|rule| format!(" 方案 {}", rule.weight))
+                .unwrap_or_default();
+            rows.push(Row {
+                kind: RowKind::Cells,
+                label: format!("一级指标 {}", g + 1),
+                depth: 0,
+                cells: vec![
+                    self.cell(gp.key("name"), group.name.clone().unwrap_or_default()),
+                    self.cell(gp.key("weight"), group.weight.to_string()),
+                ],
+                computed: Some((
+                    format!("指标分值合计 {} {} · 得分 {}{expected}", fmt(sum), tick(ok), fmt(score)),
+                    ok,
+                )),
+                row_ref: Some((groups_path.clone(), g)),
+                widths: vec![3, 1],
+                label_cols: 12,
+            });
+            let ind_path = gp.key("indicators");
+            if group.indicators.is_empty() {
+                rows.push(add_first(ind_path.clone(), "指标"));
+            }
+            for (i, ind) in group.indicators.iter().enumerate() {
+                let ip = ind_path.index(i);
+                let text = |v: &Option<String>| v.clone().unwrap_or_default();
+                rows.push(Row {
+                    kind: RowKind::Cells,
+                    label: String::new(),
+                    depth: 1,
+                    cells: vec![
+                        self.cell(ip.key("category"), text(&ind.category)),
+                        self.cell(ip.key("name"), text(&ind.name)),
+                        self.cell(ip.key("target"), text(&ind.target)),
+                        self.cell(ip.key("actual"), text(&ind.actual)),
+                        self.cell(ip.key("weight"), ind.weight.to_string()),
+                        self.cell(ip.key("score"), ind.score.to_string()),
+                        self.cell(ip.key("deviation"), text(&ind.deviation)),
+                    ],
+                    computed: None,
+                    row_ref: Some((ind_path.clone(), i)),
+                    widths: widths.clone(),
+                    label_cols: 0,
+                });
+            }
+        }
+        rows.push(Row::heading("附件3 总分"));
+        let totals_weight = sheet.funds.as_ref().and_then(|f| f.weight.value()).unwrap_or_default()
+            + sheet
+                .groups
+                .iter()
+                .filter_map(|g| sum_filled(g.indicators.iter().map(|i| i.weight)))
+                .sum::<Decimal>();
+        let totals_score = sheet.funds.as_ref().and_then(|f| f.score.value()).unwrap_or_default()
+            + sheet
+                .groups
+                .iter()
+                .filter_map(|g| sum_filled(g.indicators.iter().map(|i| i.score)))
+                .sum::<Decimal>();
+        let mut tw = self.field("score_sheet.total_weight", sheet.total_weight.to_string());
+        let ok = sheet.total_weight.value().is_none_or(|w| w == totals_weight) && totals_weight == Decimal::ONE_HUNDRED;
+        tw.computed = Some((format!("计算 {} {}", fmt(totals_weight), tick(ok)), ok));
+        rows.push(tw);
+        let mut ts = self.field("score_sheet.total_score", sheet.total_score.to_string());
+        let ok = sheet.total_score.value().is_none_or(|s| s == totals_score);
+        ts.computed = Some((format!("计算 {} {}", fmt(totals_score), tick(ok)), ok));
+        rows.push(ts);
+        rows
+    }
+}
+
+fn add_first(rows_path: FieldPath, what: &'static str) -> Row {
+    Row {
+        kind: RowKind::AddFirst { rows_path, what },
+        label: format!("＋ 新增{what}（a）"),
+        depth: 1,
+        cells: Vec::new(),
+        computed: None,
+        row_ref: None,
+        widths: Vec::new(),
+        label_cols: LABEL_COLS,
+    }
+}
+
+/// Where a finding's path shows: the tab, row and cell that best match it.
+pub fn locate(builder: &FormBuilder, path: &FieldPath) -> Option<(Tab, usize, usize)> {
+    let mut best: Option<(usize, Tab, usize, usize)> = None;
+    for tab in Tab::ALL {
+        for (r, row) in builder.rows(tab).iter().enumerate() {
+            if !row.selectable() {
+                continue;
+            }
+            for (c, cell) in row.cells.iter().enumerate() {
+                let score = if cell.path == *path {
+                    1000
+                } else if cell.path.starts_with(path) || path.starts_with(&cell.path) {
+                    common_len(&cell.path, path) * 10
+                } else {
+                    common_len(&cell.path, path)
+                };
+                if best.is_none_or(|(s, ..)| score > s) {
+                    best = Some((score, tab, r, c));
+                }
+            }
+        }
+    }
+    best.filter(|(s, ..)| *s > 0).map(|(_, t, r, c)| (t, r, c))
+}
+
+fn common_len(a: &FieldPath, b: &FieldPath) -> usize {
+    a.segs().iter().zip(b.segs()).take_while(|(x, y)| x == y).count()
+}

@@ -1,0 +1,144 @@
+//! The workbench: a terminal front end over the report core (TEA: app state, actions,
+//! update, view), with a terminal guard that always restores the terminal.
+
+pub mod app;
+pub mod form;
+pub mod keymap;
+pub mod text;
+pub mod theme;
+pub mod view;
+
+use app::{Action, App};
+use crossterm::event::{self, Event};
+use crossterm::{execute, terminal};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+/// Undoes every terminal mode the workbench enables. Safe to call more than once.
+pub fn restore_terminal() {
+    let mut out = io::stdout();
+    let _ = execute!(
+        out,
+        event::DisableBracketedPaste,
+        terminal::LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
+    let _ = terminal::disable_raw_mode();
+    let _ = out.flush();
+}
+
+/// Holds the terminal in raw mode and the alternate screen; restores it when dropped.
+struct TerminalGuard;
+
+impl TerminalGuard {
+    fn enter() -> io::Result<TerminalGuard> {
+        terminal::enable_raw_mode()?;
+        let guard = TerminalGuard;
+        execute!(io::stdout(), terminal::EnterAlternateScreen, event::EnableBracketedPaste)?;
+        Ok(guard)
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        restore_terminal();
+    }
+}
+
+/// Runs the workbench until the user quits (or a signal asks it to stop).
+pub fn run(mut app: App) -> io::Result<()> {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore_terminal();
+        previous(info);
+    }));
+    let stop = Arc::new(AtomicBool::new(false));
+    for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP, signal_hook::consts::SIGINT] {
+        signal_hook::flag::register(signal, Arc::clone(&stop))?;
+    }
+    let theme = theme::Theme::from_env();
+    let _guard = TerminalGuard::enter()?;
+    let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+    terminal.clear()?;
+    loop {
+        terminal.draw(|frame| view::draw(frame, &mut app, theme))?;
+        if app.quit || stop.load(Ordering::Relaxed) {
+            break;
+        }
+        // A short poll keeps signals noticed; a vanished terminal ends the loop with an error.
+        if !event::poll(Duration::from_millis(200))? {
+            continue;
+        }
+        match event::read()? {
+            Event::Key(key) => app.update(Action::Key(key)),
+            Event::Paste(text) => app.update(Action::Paste(text)),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Opens a file (or the bundled example when `file` is None) and runs the workbench.
+/// Returns the process exit status.
+pub fn open_and_run(file: Option<PathBuf>, read_only: bool) -> i32 {
+    let schemes = crate::scheme::SchemeSet::load();
+    let (keymap, problems) = keymap::Keymap::load();
+    for p in &problems {
+        eprintln!("{p}");
+    }
+    let text = match &file {
+        Some(path) => match crate::store::read_report_file(path) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => text,
+                Err(e) => {
+                    let bytes = e.into_bytes();
+                    return report_open_failure(path, crate::store::load(&bytes, &schemes).err());
+                }
+            },
+            Err(e) => {
+                eprintln!("{}", crate::sanitize::visible_inline(&e.to_string()));
+                return 2;
+            }
+        },
+        None => app::BUNDLED_EXAMPLE.to_owned(),
+    };
+    let app = match App::open(&text, file.clone(), read_only, schemes, keymap) {
+        Ok(app) => app,
+        Err(failure) => {
+            let path = file.unwrap_or_else(|| PathBuf::from("（内置示例）"));
+            let failure = crate::store::LoadFailure {
+                source: failure.source,
+                findings: failure.findings,
+            };
+            return report_open_failure(&path, Some(failure));
+        }
+    };
+    match run(app) {
+        Ok(()) => 0,
+        Err(e) => {
+            restore_terminal();
+            eprintln!("工作台出错：{e}");
+            1
+        }
+    }
+}
+
+/// A file that does not load is not opened: its errors are printed as `check` prints them.
+fn report_open_failure(path: &std::path::Path, failure: Option<crate::store::LoadFailure>) -> i32 {
+    let Some(failure) = failure else { return 2 };
+    let report = crate::check::FileReport {
+        file: path.display().to_string(),
+        outcome: crate::check::Outcome::Failed {
+            source: failure.source,
+            findings: failure.findings,
+        },
+    };
+    eprint!("{}", crate::check::render_text(&[report], crate::check::Palette { color: false }));
+    eprintln!("请先修正以上错误，再用 jixiao edit 打开。");
+    2
+}

@@ -1,0 +1,73 @@
+//! Display width, measured once, by grapheme: Chinese is two columns wide and a character is
+//! never cut in half.
+
+use unicode_segmentation::UnicodeSegmentation;
+use unicode_width::UnicodeWidthStr;
+
+/// Columns a text takes on the terminal.
+pub fn width(text: &str) -> usize {
+    text.width()
+}
+
+/// The text cut to `max` columns (with `…` when cut), never splitting a wide character.
+pub fn truncate(text: &str, max: usize) -> String {
+    if max == 0 {
+        return String::new();
+    }
+    if text.width() <= max {
+        return text.to_owned();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for g in text.graphemes(true) {
+        let w = g.width();
+        if used + w > max - 1 {
+            break;
+        }
+        used += w;
+        out.push_str(g);
+    }
+    out.push('…');
+    out
+}
+
+/// The text cut or padded to exactly `columns`.
+pub fn fit(text: &str, columns: usize) -> String {
+    let mut out = truncate(text, columns);
+    let w = out.width();
+    if w < columns {
+        out.push_str(&" ".repeat(columns - w));
+    }
+    out
+}
+
+/// Splits `total` columns in proportion to `parts` (each at least 1).
+pub fn split_widths(total: usize, parts: &[u16]) -> Vec<usize> {
+    let sum: usize = parts.iter().map(|p| *p as usize).sum::<usize>().max(1);
+    let mut widths: Vec<usize> = parts.iter().map(|p| (total * *p as usize / sum).max(1)).collect();
+    let used: usize = widths.iter().sum();
+    if let Some(last) = widths.last_mut() {
+        *last += total.saturating_sub(used);
+    }
+    widths
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chinese_is_two_columns_and_never_cut_in_half() {
+        assert_eq!(width("公用经费"), 8);
+        assert_eq!(truncate("公用经费", 6), "公用…");
+        assert_eq!(truncate("公用经费", 5), "公用…");
+        assert_eq!(width(&fit("公用经费", 7)), 7);
+        assert_eq!(fit("ab", 4), "ab  ");
+    }
+
+    #[test]
+    fn widths_add_up() {
+        assert_eq!(split_widths(10, &[1, 1, 1]).iter().sum::<usize>(), 10);
+        assert_eq!(split_widths(50, &[3, 1]), vec![37, 13]);
+    }
+}

@@ -1,0 +1,414 @@
+//! Drawing: the title, the tabs, the active form, the side panel (or its one-line summary on
+//! a narrow terminal), the key bar, and the popups. Draws only from the state.
+
+use super::app::{App, Confirm, Mode};
+use super::form::{Row, RowKind, Tab};
+use super::keymap::Command;
+use super::text::{fit, split_widths, truncate, width};
+use super::theme::Theme;
+use crate::rules::catalog;
+use crate::sanitize::visible_inline;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+
+/// Terminals at least this wide show the side panel beside the form.
+pub const WIDE: u16 = 100;
+const PANEL: u16 = 38;
+
+pub fn draw(frame: &mut Frame, app: &mut App, theme: Theme) {
+    let area = frame.area();
+    let wide = area.width >= WIDE;
+    let [title, tabs, body, summary, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(3),
+        Constraint::Length(if wide { 0 } else { 1 }),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    draw_title(frame, app, theme, title);
+    draw_tabs(frame, app, theme, tabs);
+    if wide {
+        let [form, panel] = Layout::horizontal([Constraint::Min(40), Constraint::Length(PANEL)]).areas(body);
+        draw_form(frame, app, theme, form);
+        draw_panel(frame, app, theme, panel);
+    } else {
+        draw_form(frame, app, theme, body);
+        draw_summary(frame, app, theme, summary);
+    }
+    draw_footer(frame, app, theme, footer);
+    match &app.mode {
+        Mode::Editing(_) => draw_editor(frame, app, theme, area),
+        Mode::Confirm(c) => draw_confirm(frame, c, theme, area),
+        Mode::Help { scroll } => draw_help(frame, app, theme, area, *scroll),
+        Mode::Findings if !wide => {
+            let popup = centered(area, area.width.saturating_sub(4), area.height.saturating_sub(4));
+            clear_popup(frame, popup);
+            draw_panel(frame, app, theme, popup);
+        }
+        _ => {}
+    }
+}
+
+fn draw_title(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
+    let unit = app.report.report.unit.clone().unwrap_or_default();
+    let year = app.report.report.year.to_string();
+    let file = match &app.file {
+        Some(p) => p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+        None => "未命名（内置示例）".to_owned(),
+    };
+    let mut text = format!(" {} · {} · {}", visible_inline(&unit), year, visible_inline(&file));
+    if app.dirty() {
+        text.push_str(" [+]");
+    }
+    if app.read_only {
+        text.push_str(" [只读]");
+    }
+    let line = Line::from(Span::styled(truncate(&text, area.width as usize), theme.title()));
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+fn draw_tabs(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
+    let mut spans = Vec::new();
+    for (i, tab) in Tab::ALL.iter().enumerate() {
+        let text = format!(" {} {} ", i + 1, tab.title());
+        let style = if *tab == app.tab { theme.tab_active() } else { theme.label() };
+        spans.push(Span::styled(text, style));
+        spans.push(Span::styled("│", theme.dim()));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn draw_form(frame: &mut Frame, app: &mut App, theme: Theme, area: Rect) {
+    let height = area.height as usize;
+    app.page = height.saturating_sub(1).max(1);
+    let t = app.tab.index();
+    let (cursor_row, cursor_col) = app.cursor[t];
+    let scroll = &mut app.scroll[t];
+    if cursor_row < *scroll {
+        *scroll = cursor_row.saturating_sub(1);
+    } else if cursor_row >= *scroll + height {
+        *scroll = cursor_row + 1 - height;
+    }
+    let start = *scroll;
+    let w = area.width as usize;
+    let lines: Vec<Line> = app
+        .rows
+        .iter()
+        .enumerate()
+        .skip(start)
+        .take(height)
+        .map(|(i, row)| row_line(row, w, theme, (i == cursor_row).then_some(cursor_col)))
+        .collect();
+    frame.render_widget(Paragraph::new(lines), area);
+}
+
+/// One row as one terminal line of exactly `w` columns.
+pub fn row_line(row: &Row, w: usize, theme: Theme, selected: Option<usize>) -> Line<'static> {
+    let row_style = if selected.is_some() { theme.selected_row() } else { Style::default() };
+    match &row.kind {
+        RowKind::Heading { columns } if columns.is_empty() => {
+            Line::from(Span::styled(fit(&format!("■ {}", row.label), w), theme.heading()))
+        }
+        RowKind::Heading { columns } => {
+            let label_w = (row.label_cols as usize).min(w / 3);
+            let mut spans = vec![Span::styled(fit(&format!(" {}", row.label), label_w), theme.dim())];
+            let comp_w = if row.label_cols == 0 { 0 } else { computed_width(w) };
+            let cells_w = w.saturating_sub(label_w + comp_w);
+            for (title, cw) in columns.iter().zip(split_widths(cells_w, &row.widths)) {
+                spans.push(Span::styled(fit(&format!(" {title}"), cw), theme.dim()));
+            }
+            pad(&mut spans, w, Style::default());
+            Line::from(spans)
+        }
+        RowKind::AddFirst { .. } => Line::from(Span::styled(
+            fit(&format!("   {}", row.label), w),
+            if selected.is_some() { theme.selected_row() } else { theme.dim() },
+        )),
+        RowKind::Cells => {
+            let indent = "  ".repeat(row.depth as usize);
+            let label_w = if row.label_cols == 0 {
+                width(&indent)
+            } else {
+                (row.label_cols as usize + indent.len()).min(w / 3)
+            };
+            // Tables with a label column keep a column for the computed figure, so that their
+            // heading lines up; the indicator sheet (no label column) uses the whole width.
+            let comp_w = if row.computed.is_some() || (row.cells.len() > 1 && row.label_cols != 0) {
+                computed_width(w)
+            } else {
+                0
+            };
+            let mut spans = vec![Span::styled(fit(&format!("{indent}{}", row.label), label_w), row_style)];
+            let cells_w = w.saturating_sub(label_w + comp_w);
+            let widths = if row.cells.len() > 1 {
+                split_widths(cells_w, &row.widths)
+            } else {
+                vec![cells_w]
+            };
+            for (c, (cell, cw)) in row.cells.iter().zip(widths).enumerate() {
+                let mark = cell.mark.map(|s| s.symbol()).unwrap_or(" ");
+                let shown = if cell.text.is_empty() { "—".to_owned() } else { cell.text.clone() };
+                let mut style = if selected == Some(c) { theme.selected_cell() } else { row_style };
+                if cell.text.is_empty() && selected != Some(c) {
+                    style = style.patch(theme.dim());
+                }
+                let mark_style = cell.mark.map(|s| theme.severity(s)).unwrap_or(row_style);
+                spans.push(Span::styled(mark.to_owned(), mark_style));
+                spans.push(Span::styled(fit(&shown, cw.saturating_sub(2)), style));
+                spans.push(Span::styled(" ", row_style));
+            }
+            if let Some((text, ok)) = &row.computed {
+                let style = if *ok { theme.ok() } else { theme.bad() };
+                spans.push(Span::styled(fit(text, comp_w), style));
+            }
+            pad(&mut spans, w, row_style);
+            Line::from(spans)
+        }
+    }
+}
+
+fn computed_width(w: usize) -> usize {
+    (w / 4).clamp(8, 28)
+}
+
+fn pad(spans: &mut Vec<Span<'static>>, w: usize, style: Style) {
+    let used: usize = spans.iter().map(|s| width(&s.content)).sum();
+    if used < w {
+        spans.push(Span::styled(" ".repeat(w - used), style));
+    }
+}
+
+fn totals_line(app: &App) -> String {
+    format!("总分 {} / {} · {}", app.totals.score, app.totals.weight, app.totals.grade)
+}
+
+fn counts_spans(app: &App, theme: Theme) -> Vec<Span<'static>> {
+    use crate::finding::Severity::*;
+    let c = app.totals.counts;
+    vec![
+        Span::styled(format!("{} {}", Error.symbol(), c.errors), theme.severity(Error)),
+        Span::raw("  "),
+        Span::styled(format!("{} {}", Warning.symbol(), c.warnings), theme.severity(Warning)),
+        Span::raw("  "),
+        Span::styled(format!("{} {}", Info.symbol(), c.infos), theme.severity(Info)),
+    ]
+}
+
+fn draw_summary(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
+    let mut spans = vec![Span::styled(totals_line(app), theme.title()), Span::raw("  ")];
+    spans.extend(counts_spans(app, theme));
+    spans.push(Span::styled(
+        format!("  {} 问题列表", app.keymap.label(Command::Findings)),
+        theme.dim(),
+    ));
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn draw_panel(frame: &mut Frame, app: &mut App, theme: Theme, area: Rect) {
+    let focused = matches!(app.mode, Mode::Findings);
+    let block = Block::default()
+        .borders(Borders::LEFT | Borders::TOP | Borders::BOTTOM | Borders::RIGHT)
+        .border_style(if focused { theme.title() } else { theme.border() })
+        .title(Span::styled(" 总分与问题 ", theme.title()));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let w = inner.width as usize;
+    let mut lines: Vec<Line> = vec![Line::from(Span::styled(truncate(&totals_line(app), w), theme.title()))];
+    for g in &app.totals.groups {
+        let ok = g.weights_agree();
+        let stated = g.stated_weight.map(|s| s.normalize().to_string()).unwrap_or_else(|| "—".into());
+        let text = format!(
+            "{} 得分 {} · 分值 {}/{} {}",
+            visible_inline(g.name.trim_end_matches("指标")),
+            g.score.normalize(),
+            g.weight.normalize(),
+            stated,
+            if ok { "✓" } else { "✗" }
+        );
+        lines.push(Line::from(Span::styled(truncate(&text, w), if ok { theme.label() } else { theme.bad() })));
+    }
+    lines.push(Line::from(counts_spans(app, theme)));
+    let explain_h = if focused { 7 } else { 0 };
+    let list_h = (inner.height as usize).saturating_sub(lines.len() + explain_h);
+    if app.findings.is_empty() {
+        lines.push(Line::from(Span::styled("没有发现问题 ✓", theme.ok())));
+    }
+    if app.selected_finding < app.finding_scroll {
+        app.finding_scroll = app.selected_finding;
+    } else if list_h > 0 && app.selected_finding >= app.finding_scroll + list_h {
+        app.finding_scroll = app.selected_finding + 1 - list_h;
+    }
+    for (i, f) in app.findings.iter().enumerate().skip(app.finding_scroll).take(list_h) {
+        let text = fit(&format!("{} {} {}", f.severity.symbol(), f.rule, visible_inline(&f.message)), w);
+        let style = if focused && i == app.selected_finding {
+            theme.selected_cell()
+        } else {
+            theme.severity(f.severity)
+        };
+        lines.push(Line::from(Span::styled(text, style)));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+    if focused {
+        if let Some(f) = app.findings.get(app.selected_finding) {
+            let rule = catalog::find(f.rule);
+            let mut text = vec![Line::from(Span::styled(
+                format!("{} {}", f.rule, rule.map(|r| r.title).unwrap_or("")),
+                theme.title(),
+            ))];
+            text.push(Line::from(visible_inline(&f.message).into_owned()));
+            if let Some(r) = rule {
+                text.push(Line::from(format!("怎样改：{}", r.fix)));
+            }
+            text.push(Line::from(Span::styled("Enter 跳到该字段 · Esc 返回", theme.dim())));
+            let area = Rect {
+                y: inner.y + inner.height.saturating_sub(explain_h as u16),
+                height: (explain_h as u16).min(inner.height),
+                ..inner
+            };
+            frame.render_widget(Clear, area);
+            frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), area);
+        }
+    }
+}
+
+fn draw_footer(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
+    let w = area.width as usize;
+    let line = match (&app.mode, &app.status) {
+        (Mode::CommandLine(text), _) => Line::from(format!(":{}", visible_inline(text))),
+        (Mode::SaveAs { input, .. }, _) => Line::from(vec![
+            Span::styled("另存为（输入文件名，Enter 确定，Esc 取消）：", theme.title()),
+            Span::raw(visible_inline(input).into_owned()),
+        ]),
+        (_, Some(status)) => Line::from(Span::styled(
+            truncate(&visible_inline(&status.text), w),
+            if status.error { theme.error_text() } else { theme.title() },
+        )),
+        _ => {
+            let keys = [
+                (Command::Edit, "编辑"),
+                (Command::AddRow, "新增行"),
+                (Command::DeleteRow, "删除行"),
+                (Command::Undo, "撤销"),
+                (Command::Save, "保存"),
+                (Command::NextFinding, "下一个问题"),
+                (Command::Help, "帮助"),
+                (Command::Quit, "退出"),
+            ];
+            let mut spans = Vec::new();
+            let mut used = 0;
+            for (command, name) in keys {
+                let key = app.keymap.keys_of(command).first().map(|k| k.to_string()).unwrap_or_default();
+                let piece = format!("{key} {name}  ");
+                if used + width(&piece) > w {
+                    break;
+                }
+                used += width(&piece);
+                spans.push(Span::styled(format!("{key} "), theme.title()));
+                spans.push(Span::styled(format!("{name}  "), theme.dim()));
+            }
+            Line::from(spans)
+        }
+    };
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+/// A rectangle of at most `w`×`h` centred in `area`, clamped so a small terminal cannot panic.
+pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
+}
+
+/// Clears a popup's area including the column left of it, so no half of a wide character
+/// is left behind at its edge.
+fn clear_popup(frame: &mut Frame, popup: Rect) {
+    let wider = Rect {
+        x: popup.x.saturating_sub(1),
+        width: popup.width + u16::from(popup.x > 0),
+        ..popup
+    };
+    frame.render_widget(Clear, wider.intersection(frame.area()));
+}
+
+fn draw_editor(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
+    let Mode::Editing(editor) = &app.mode else { return };
+    let height = if editor.multiline { area.height.saturating_sub(4).min(16) } else { 5 };
+    let popup = centered(area, area.width.saturating_sub(4).min(76), height);
+    clear_popup(frame, popup);
+    let hint = if editor.multiline {
+        " Enter 换行 · Ctrl-S 确定 · Esc 取消 "
+    } else {
+        " Enter 确定 · Esc 取消 "
+    };
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.title())
+        .title(Span::styled(format!(" {} · {} ", editor.label, editor.path), theme.title()))
+        .title_bottom(Span::styled(hint, theme.dim()));
+    let inner = block.inner(popup);
+    frame.render_widget(block, popup);
+    let [text_area, message] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
+    frame.render_widget(&editor.area, text_area);
+    if let Some(error) = &editor.error {
+        frame.render_widget(
+            Paragraph::new(Span::styled(truncate(&format!("✗ {}", visible_inline(error)), message.width as usize), theme.error_text())),
+            message,
+        );
+    }
+}
+
+fn draw_confirm(frame: &mut Frame, confirm: &Confirm, theme: Theme, area: Rect) {
+    let (title, body) = match confirm {
+        Confirm::Quit => ("有未保存的修改", "s 保存并退出 · d 不保存退出 · c 取消"),
+        Confirm::Conflict { .. } => (
+            "文件在磁盘上已被别人修改",
+            "o 覆盖磁盘上的版本 · r 重新载入磁盘版本 · c 取消",
+        ),
+    };
+    let popup = centered(area, (width(body) as u16 + 4).max(30), 4);
+    clear_popup(frame, popup);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.bad())
+        .title(Span::styled(format!(" {title} "), theme.title()));
+    frame.render_widget(Paragraph::new(body).block(block), popup);
+}
+
+fn draw_help(frame: &mut Frame, app: &App, theme: Theme, area: Rect, scroll: u16) {
+    let popup = centered(area, area.width.saturating_sub(4).min(72), area.height.saturating_sub(2));
+    clear_popup(frame, popup);
+    let mut lines: Vec<Line> = app
+        .keymap
+        .help_lines()
+        .into_iter()
+        .map(|(keys, description)| {
+            Line::from(vec![
+                Span::styled(fit(&keys, 18), theme.title()),
+                Span::raw(description),
+            ])
+        })
+        .collect();
+    lines.push(Line::from(""));
+    lines.push(Line::from(Span::styled(
+        "编辑框内：Enter 确定（多行文字用 Ctrl-S 确定），Esc 只取消当前编辑；可直接粘贴。",
+        theme.dim(),
+    )));
+    lines.push(Line::from(Span::styled(
+        "按键可在 ~/.config/jixiao/keys.toml 中修改。任意键关闭帮助。",
+        theme.dim(),
+    )));
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.title())
+        .title(Span::styled(" 帮助 · 按键 ", theme.title()));
+    frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), popup);
+}
