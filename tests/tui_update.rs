@@ -1,0 +1,211 @@
+//! The workbench driven by key actions, asserting on the model: no terminal involved.
+
+mod common;
+
+use common::*;
+use crossterm::event::KeyCode;
+use jixiao::tui::app::{Confirm, Mode};
+
+#[test]
+fn fixing_the_fund_makes_f02_vanish_at_once() {
+    let mut app = open(SEED, false);
+    assert!(rules(&app).contains(&"F02 performance.special_funds[0]".to_owned()));
+    goto(&mut app, "performance.special_funds[0].spent");
+    press(&mut app, KeyCode::Enter);
+    clear_editor(&mut app);
+    keys(&mut app, "299.58");
+    press(&mut app, KeyCode::Enter);
+    assert!(matches!(app.mode, Mode::Normal));
+    assert!(!rules(&app).iter().any(|r| r.starts_with("F02")), "{:?}", rules(&app));
+    assert!(app.dirty());
+    assert!(app.text.contains("spent = 299.58"));
+}
+
+#[test]
+fn changing_a_score_changes_the_total() {
+    let mut app = open(SEED, false);
+    assert_eq!(app.totals.score.to_string(), "94");
+    goto(&mut app, "score_sheet.groups[3].indicators[0].score");
+    press(&mut app, KeyCode::Enter);
+    clear_editor(&mut app);
+    keys(&mut app, "20");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.totals.score.to_string(), "96");
+    assert!(!rules(&app).iter().any(|r| r.starts_with("C13")));
+}
+
+#[test]
+fn adding_and_deleting_an_indicator_with_undo_for_each_step() {
+    let mut app = open(SEED, false);
+    let original = app.text.clone();
+    goto(&mut app, "score_sheet.groups[0].indicators[2].name");
+    keys(&mut app, "a");
+    let after_add = app.text.clone();
+    assert_ne!(after_add, original);
+    assert_eq!(app.report.score_sheet.as_ref().unwrap().groups[0].indicators.len(), 4);
+    // the cursor sits on the new row: delete it again
+    keys(&mut app, "d");
+    assert_eq!(app.report.score_sheet.as_ref().unwrap().groups[0].indicators.len(), 3);
+    assert_eq!(app.text, original);
+    keys(&mut app, "u");
+    assert_eq!(app.text, after_add);
+    keys(&mut app, "u");
+    assert_eq!(app.text, original);
+    ctrl(&mut app, 'r');
+    assert_eq!(app.text, after_add);
+}
+
+#[test]
+fn rows_move_and_lists_grow() {
+    let mut app = open(SEED, false);
+    goto(&mut app, "performance.special_funds[1].name");
+    keys(&mut app, "K");
+    let funds = &app.report.performance.as_ref().unwrap().special_funds;
+    assert_eq!(funds[0].name.as_deref(), Some("疫情防控专项"));
+    // a new function item opens its editor at once
+    goto(&mut app, "basic.functions[17]");
+    keys(&mut app, "a");
+    assert!(matches!(app.mode, Mode::Editing(_)));
+    keys(&mut app, "新职能");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.report.basic.as_ref().unwrap().functions[18], "新职能");
+}
+
+#[test]
+fn an_amount_that_does_not_parse_is_not_committed() {
+    let mut app = open(SEED, false);
+    goto(&mut app, "budget.spent");
+    press(&mut app, KeyCode::Enter);
+    clear_editor(&mut app);
+    keys(&mut app, "12..5");
+    press(&mut app, KeyCode::Enter);
+    let Mode::Editing(editor) = &app.mode else { panic!("the editor closed") };
+    assert!(editor.error.is_some());
+    assert!(!app.dirty());
+    press(&mut app, KeyCode::Esc);
+    assert!(matches!(app.mode, Mode::Normal));
+    assert!(!app.dirty());
+}
+
+#[test]
+fn full_width_digits_are_accepted() {
+    let mut app = open(SEED, false);
+    goto(&mut app, "budget.initial");
+    press(&mut app, KeyCode::Enter);
+    clear_editor(&mut app);
+    keys(&mut app, "２４１．７６");
+    press(&mut app, KeyCode::Enter);
+    assert!(app.text.contains("initial = 241.76"));
+}
+
+#[test]
+fn esc_only_cancels_the_field_being_edited() {
+    let mut app = open(SEED, false);
+    goto(&mut app, "report.title");
+    press(&mut app, KeyCode::Enter);
+    keys(&mut app, "改");
+    press(&mut app, KeyCode::Esc);
+    assert!(!app.dirty());
+    press(&mut app, KeyCode::Esc);
+    assert!(!app.quit);
+}
+
+#[test]
+fn pasting_goes_into_the_field() {
+    let mut app = open(SEED, false);
+    goto(&mut app, "closing.problems");
+    press(&mut app, KeyCode::Enter);
+    clear_editor(&mut app);
+    app.update(jixiao::tui::app::Action::Paste("一是预算编制不细。\n二是绩效目标不具体。\u{1b}[2J".into()));
+    ctrl(&mut app, 's');
+    let problems = app.report.closing.as_ref().unwrap().problems.clone().unwrap();
+    assert!(problems.contains("一是预算编制不细。\n二是绩效目标不具体。"), "{problems}");
+    assert!(!problems.contains('\u{1b}'));
+    assert!(!rules(&app).iter().any(|r| r.starts_with("N01")));
+}
+
+#[test]
+fn quitting_with_changes_asks() {
+    let mut app = open(SEED, false);
+    goto(&mut app, "budget.initial");
+    press(&mut app, KeyCode::Enter);
+    keys(&mut app, "1");
+    press(&mut app, KeyCode::Enter);
+    keys(&mut app, "q");
+    assert!(matches!(app.mode, Mode::Confirm(Confirm::Quit)));
+    keys(&mut app, "c");
+    assert!(!app.quit);
+    keys(&mut app, "q");
+    keys(&mut app, "d");
+    assert!(app.quit);
+}
+
+#[test]
+fn view_refuses_every_edit() {
+    let mut app = open(SEED, true);
+    let before = app.text.clone();
+    goto(&mut app, "budget.spent");
+    for k in ["e", "a", "d", "K", "J", "u"] {
+        keys(&mut app, k);
+        let status = app.status.clone().expect("a message");
+        assert!(status.text.contains("只读"), "{k}: {}", status.text);
+    }
+    press(&mut app, KeyCode::Enter);
+    ctrl(&mut app, 's');
+    assert!(app.status.as_ref().unwrap().text.contains("只读"));
+    assert_eq!(app.text, before);
+    keys(&mut app, "q");
+    assert!(app.quit);
+}
+
+#[test]
+fn n_walks_the_findings_and_jumps_to_their_fields() {
+    let mut app = open(SEED, false);
+    keys(&mut app, "n");
+    let f = app.findings[app.selected_finding].clone();
+    let t = app.tab.index();
+    let (row, col) = app.cursor[t];
+    let cell = &app.rows[row].cells[col];
+    assert!(
+        cell.path.starts_with(&f.path) || f.path.starts_with(&cell.path),
+        "{} vs {}",
+        cell.path,
+        f.path
+    );
+    keys(&mut app, "N");
+    assert_eq!(app.selected_finding, 0);
+}
+
+#[test]
+fn saving_an_untitled_copy_asks_for_a_name() {
+    let mut app = open(SEED, false);
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("mine.toml");
+    goto(&mut app, "budget.initial");
+    press(&mut app, KeyCode::Enter);
+    keys(&mut app, "1");
+    press(&mut app, KeyCode::Enter);
+    ctrl(&mut app, 's');
+    assert!(matches!(app.mode, Mode::SaveAs { .. }));
+    keys(&mut app, &target.display().to_string());
+    press(&mut app, KeyCode::Enter);
+    assert!(!app.dirty());
+    let saved = std::fs::read_to_string(&target).unwrap();
+    assert_eq!(saved, app.text);
+}
+
+#[test]
+fn a_save_that_fails_keeps_the_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no-such-folder").join("r.toml");
+    let mut app = open(SEED, false);
+    goto(&mut app, "budget.initial");
+    press(&mut app, KeyCode::Enter);
+    keys(&mut app, "1");
+    press(&mut app, KeyCode::Enter);
+    keys(&mut app, ":");
+    keys(&mut app, &format!("w {}", missing.display()));
+    press(&mut app, KeyCode::Enter);
+    assert!(app.status.as_ref().unwrap().error);
+    assert!(app.dirty());
+}
