@@ -55,8 +55,14 @@ fn monochrome_uses_no_colour_and_keeps_the_symbols() {
     let terminal = draw(&mut app, 120, 40, MONO);
     let buffer = terminal.backend().buffer();
     for cell in buffer.content() {
-        assert!(matches!(cell.fg, Color::Reset), "a coloured cell in monochrome: {cell:?}");
-        assert!(matches!(cell.bg, Color::Reset), "a coloured cell in monochrome: {cell:?}");
+        assert!(
+            matches!(cell.fg, Color::Reset),
+            "a coloured cell in monochrome: {cell:?}"
+        );
+        assert!(
+            matches!(cell.bg, Color::Reset),
+            "a coloured cell in monochrome: {cell:?}"
+        );
     }
     insta::assert_snapshot!("mono_tab3_120x40", terminal.backend());
 }
@@ -73,7 +79,10 @@ fn a_cjk_row_under_a_popup_is_not_cut_in_half() {
     insta::assert_snapshot!("help_80x24", draw(&mut app, 80, 24, COLOR).backend());
     let mut app = open(SEED, false);
     keys(&mut app, "f");
-    insta::assert_snapshot!("findings_overlay_80x24", draw(&mut app, 80, 24, COLOR).backend());
+    insta::assert_snapshot!(
+        "findings_overlay_80x24",
+        draw(&mut app, 80, 24, COLOR).backend()
+    );
 }
 
 #[test]
@@ -97,5 +106,7 @@ fn hostile_text_is_drawn_visibly() {
     let mut app = open(&hostile, false);
     let screen = draw(&mut app, 120, 40, COLOR).backend().to_string();
     assert!(screen.contains("\\u{1b}]0;pwned\\u{7}标题"), "{screen}");
-    assert!(!screen.contains('\u{1b}') && !screen.contains('\u{202e}') && !screen.contains('\u{7}'));
+    assert!(
+        !screen.contains('\u{1b}') && !screen.contains('\u{202e}') && !screen.contains('\u{7}')
+    );
 }

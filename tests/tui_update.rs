@@ -16,7 +16,11 @@ fn fixing_the_fund_makes_f02_vanish_at_once() {
     keys(&mut app, "299.58");
     press(&mut app, KeyCode::Enter);
     assert!(matches!(app.mode, Mode::Normal));
-    assert!(!rules(&app).iter().any(|r| r.starts_with("F02")), "{:?}", rules(&app));
+    assert!(
+        !rules(&app).iter().any(|r| r.starts_with("F02")),
+        "{:?}",
+        rules(&app)
+    );
     assert!(app.dirty());
     assert!(app.text.contains("spent = 299.58"));
 }
@@ -42,10 +46,20 @@ fn adding_and_deleting_an_indicator_with_undo_for_each_step() {
     keys(&mut app, "a");
     let after_add = app.text.clone();
     assert_ne!(after_add, original);
-    assert_eq!(app.report.score_sheet.as_ref().unwrap().groups[0].indicators.len(), 4);
+    assert_eq!(
+        app.report.score_sheet.as_ref().unwrap().groups[0]
+            .indicators
+            .len(),
+        4
+    );
     // the cursor sits on the new row: delete it again
     keys(&mut app, "d");
-    assert_eq!(app.report.score_sheet.as_ref().unwrap().groups[0].indicators.len(), 3);
+    assert_eq!(
+        app.report.score_sheet.as_ref().unwrap().groups[0]
+            .indicators
+            .len(),
+        3
+    );
     assert_eq!(app.text, original);
     keys(&mut app, "u");
     assert_eq!(app.text, after_add);
@@ -79,7 +93,9 @@ fn an_amount_that_does_not_parse_is_not_committed() {
     clear_editor(&mut app);
     keys(&mut app, "12..5");
     press(&mut app, KeyCode::Enter);
-    let Mode::Editing(editor) = &app.mode else { panic!("the editor closed") };
+    let Mode::Editing(editor) = &app.mode else {
+        panic!("the editor closed")
+    };
     assert!(editor.error.is_some());
     assert!(!app.dirty());
     press(&mut app, KeyCode::Esc);
@@ -116,10 +132,22 @@ fn pasting_goes_into_the_field() {
     goto(&mut app, "closing.problems");
     press(&mut app, KeyCode::Enter);
     clear_editor(&mut app);
-    app.update(jixiao::tui::app::Action::Paste("一是预算编制不细。\n二是绩效目标不具体。\u{1b}[2J".into()));
+    app.update(jixiao::tui::app::Action::Paste(
+        "一是预算编制不细。\n二是绩效目标不具体。\u{1b}[2J".into(),
+    ));
     ctrl(&mut app, 's');
-    let problems = app.report.closing.as_ref().unwrap().problems.clone().unwrap();
-    assert!(problems.contains("一是预算编制不细。\n二是绩效目标不具体。"), "{problems}");
+    let problems = app
+        .report
+        .closing
+        .as_ref()
+        .unwrap()
+        .problems
+        .clone()
+        .unwrap();
+    assert!(
+        problems.contains("一是预算编制不细。\n二是绩效目标不具体。"),
+        "{problems}"
+    );
     assert!(!problems.contains('\u{1b}'));
     assert!(!rules(&app).iter().any(|r| r.starts_with("N01")));
 }

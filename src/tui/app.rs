@@ -112,7 +112,12 @@ impl App {
         })?;
         let doc = Document::parse(&loaded.source).map_err(|e| OpenFailure {
             source: loaded.source.clone(),
-            findings: vec![Finding::new("X01", Severity::Error, FieldPath::root(), e.to_string())],
+            findings: vec![Finding::new(
+                "X01",
+                Severity::Error,
+                FieldPath::root(),
+                e.to_string(),
+            )],
         })?;
         let scheme = scheme_of(&schemes, &loaded.report);
         let (findings, totals) = rules::analyze(&loaded, scheme);
@@ -173,7 +178,10 @@ impl App {
         let (mut row, col) = self.cursor[t];
         row = row.min(self.rows.len().saturating_sub(1));
         if !self.rows.get(row).is_some_and(Row::selectable) {
-            row = self.next_selectable(row, true).or_else(|| self.next_selectable(row, false)).unwrap_or(0);
+            row = self
+                .next_selectable(row, true)
+                .or_else(|| self.next_selectable(row, false))
+                .unwrap_or(0);
         }
         let cells = self.rows.get(row).map_or(0, |r| r.cells.len());
         self.cursor[t] = (row, col.min(cells.saturating_sub(1)));
@@ -183,7 +191,9 @@ impl App {
         if down {
             (from..self.rows.len()).find(|i| self.rows[*i].selectable())
         } else {
-            (0..=from.min(self.rows.len().saturating_sub(1))).rev().find(|i| self.rows[*i].selectable())
+            (0..=from.min(self.rows.len().saturating_sub(1)))
+                .rev()
+                .find(|i| self.rows[*i].selectable())
         }
     }
 
@@ -207,7 +217,10 @@ impl App {
 
     /// Applies a change to a copy of the document; it becomes current only if the result
     /// still loads. Returns why not, otherwise.
-    fn commit(&mut self, change: impl FnOnce(&mut Document) -> Result<(), String>) -> Result<(), String> {
+    fn commit(
+        &mut self,
+        change: impl FnOnce(&mut Document) -> Result<(), String>,
+    ) -> Result<(), String> {
         let mut doc = self.doc.clone();
         change(&mut doc)?;
         let text = doc.to_text();
@@ -240,7 +253,8 @@ impl App {
 
     /// Replaces the whole text (undo, redo, reload).
     fn replace_text(&mut self, text: String) -> Result<(), String> {
-        let loaded = store::load(text.as_bytes(), &self.schemes).map_err(|_| "无法载入".to_owned())?;
+        let loaded =
+            store::load(text.as_bytes(), &self.schemes).map_err(|_| "无法载入".to_owned())?;
         self.doc = Document::parse(&loaded.source).map_err(|e| e.to_string())?;
         self.text = text;
         self.adopt(loaded);
@@ -358,11 +372,14 @@ impl App {
     fn move_rows(&mut self, delta: isize) {
         let t = self.tab.index();
         let (row, col) = self.cursor[t];
-        let target = (row as isize + delta).clamp(0, self.rows.len().saturating_sub(1) as isize) as usize;
+        let target =
+            (row as isize + delta).clamp(0, self.rows.len().saturating_sub(1) as isize) as usize;
         let found = if delta >= 0 {
-            self.next_selectable(target, true).or_else(|| self.next_selectable(target, false))
+            self.next_selectable(target, true)
+                .or_else(|| self.next_selectable(target, false))
         } else {
-            self.next_selectable(target, false).or_else(|| self.next_selectable(target, true))
+            self.next_selectable(target, false)
+                .or_else(|| self.next_selectable(target, true))
         };
         if let Some(r) = found {
             let cells = self.rows[r].cells.len();
@@ -373,12 +390,16 @@ impl App {
     fn start_edit(&mut self) {
         let t = self.tab.index();
         let (_, col) = self.cursor[t];
-        let Some(row) = self.current_row().cloned() else { return };
+        let Some(row) = self.current_row().cloned() else {
+            return;
+        };
         if let RowKind::AddFirst { .. } = row.kind {
             self.add_row();
             return;
         }
-        let Some(cell) = row.cells.get(col) else { return };
+        let Some(cell) = row.cells.get(col) else {
+            return;
+        };
         let written = self.doc.written(&cell.path).unwrap_or_default();
         let shown = visible(&written).into_owned();
         let multiline = cell.kind == Kind::LongText || shown.contains('\n');
@@ -389,7 +410,11 @@ impl App {
         if multiline {
             area.set_wrap_mode(WrapMode::WordOrGlyph);
         }
-        let label = if cell.label.is_empty() { row.label.clone() } else { cell.label.to_owned() };
+        let label = if cell.label.is_empty() {
+            row.label.clone()
+        } else {
+            cell.label.to_owned()
+        };
         self.mode = Mode::Editing(Box::new(Editor {
             path: cell.path.clone(),
             label,
@@ -448,11 +473,17 @@ impl App {
             return;
         };
         let at = if empty { 0 } else { index + 1 };
-        let result = self.commit(|doc| doc.insert_row(&rows_path, at).map(|_| ()).map_err(|e| e.to_string()));
+        let result = self.commit(|doc| {
+            doc.insert_row(&rows_path, at)
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        });
         match result {
             Ok(()) => {
                 self.focus_row(&rows_path, at);
-                let is_list = self.current_row().is_some_and(|r| r.cells.len() == 1 && r.cells[0].path == rows_path.index(at));
+                let is_list = self
+                    .current_row()
+                    .is_some_and(|r| r.cells.len() == 1 && r.cells[0].path == rows_path.index(at));
                 self.say("已新增一行（u 撤销）");
                 if is_list {
                     self.start_edit();
@@ -489,11 +520,19 @@ impl App {
             return;
         };
         let row_path = rows_path.index(index);
-        let target = if down { index + 1 } else { index.wrapping_sub(1) };
+        let target = if down {
+            index + 1
+        } else {
+            index.wrapping_sub(1)
+        };
         if target >= self.doc.row_count(&rows_path) {
             return;
         }
-        match self.commit(|doc| doc.move_row(&row_path, down).map(|_| ()).map_err(|e| e.to_string())) {
+        match self.commit(|doc| {
+            doc.move_row(&row_path, down)
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        }) {
             Ok(()) => {
                 self.focus_row(&rows_path, target);
                 self.say(if down { "已下移" } else { "已上移" });
@@ -505,11 +544,11 @@ impl App {
     /// Puts the cursor on the first line of a table row.
     fn focus_row(&mut self, rows_path: &FieldPath, index: usize) {
         let t = self.tab.index();
-        if let Some(r) = self
-            .rows
-            .iter()
-            .position(|row| row.row_ref.as_ref().is_some_and(|(p, i)| p == rows_path && *i == index))
-        {
+        if let Some(r) = self.rows.iter().position(|row| {
+            row.row_ref
+                .as_ref()
+                .is_some_and(|(p, i)| p == rows_path && *i == index)
+        }) {
             self.cursor[t] = (r, 0);
         }
     }
@@ -560,7 +599,9 @@ impl App {
 
     /// Moves the cursor to the field the selected finding names, switching tabs.
     pub fn jump_to_selected(&mut self) {
-        let Some(f) = self.findings.get(self.selected_finding).cloned() else { return };
+        let Some(f) = self.findings.get(self.selected_finding).cloned() else {
+            return;
+        };
         let builder = FormBuilder::new(&self.report, self.scheme(), &self.findings);
         if let Some((tab, row, col)) = locate(&builder, &f.path) {
             self.tab = tab;
@@ -573,8 +614,12 @@ impl App {
     fn findings_key(&mut self, key: KeyEvent) {
         let n = self.findings.len();
         match self.keymap.command(&key) {
-            Some(Command::Up) if n > 0 => self.selected_finding = self.selected_finding.saturating_sub(1),
-            Some(Command::Down) if n > 0 => self.selected_finding = (self.selected_finding + 1).min(n - 1),
+            Some(Command::Up) if n > 0 => {
+                self.selected_finding = self.selected_finding.saturating_sub(1)
+            }
+            Some(Command::Down) if n > 0 => {
+                self.selected_finding = (self.selected_finding + 1).min(n - 1)
+            }
             Some(Command::First) => self.selected_finding = 0,
             Some(Command::Last) => self.selected_finding = n.saturating_sub(1),
             Some(Command::Edit) => {
@@ -591,7 +636,11 @@ impl App {
     fn help_key(&mut self, scroll: u16, key: KeyEvent) {
         match key.code {
             KeyCode::Down | KeyCode::Char('j') => self.mode = Mode::Help { scroll: scroll + 1 },
-            KeyCode::Up | KeyCode::Char('k') => self.mode = Mode::Help { scroll: scroll.saturating_sub(1) },
+            KeyCode::Up | KeyCode::Char('k') => {
+                self.mode = Mode::Help {
+                    scroll: scroll.saturating_sub(1),
+                }
+            }
             _ => {}
         }
     }
@@ -627,7 +676,10 @@ impl App {
             "q" | "quit" => self.request_quit(),
             "q!" | "quit!" => self.quit = true,
             "" => {}
-            other => self.warn(format!("不认识的命令“:{}”（可用 :w :q :wq :q!）", crate::sanitize::visible_inline(other))),
+            other => self.warn(format!(
+                "不认识的命令“:{}”（可用 :w :q :wq :q!）",
+                crate::sanitize::visible_inline(other)
+            )),
         }
     }
 
@@ -692,7 +744,9 @@ impl App {
     }
 
     fn reload(&mut self) {
-        let Some(path) = self.file.clone() else { return };
+        let Some(path) = self.file.clone() else {
+            return;
+        };
         match store::read_report_file(&path) {
             Ok(bytes) => {
                 let text = String::from_utf8_lossy(&bytes).into_owned();

@@ -55,7 +55,10 @@ pub enum RowKind {
     /// Label and cells.
     Cells,
     /// An empty list's invitation to add its first row.
-    AddFirst { rows_path: FieldPath, what: &'static str },
+    AddFirst {
+        rows_path: FieldPath,
+        what: &'static str,
+    },
 }
 
 /// One line of a tab.
@@ -78,7 +81,9 @@ pub struct Row {
 impl Row {
     fn heading(label: impl Into<String>) -> Row {
         Row {
-            kind: RowKind::Heading { columns: Vec::new() },
+            kind: RowKind::Heading {
+                columns: Vec::new(),
+            },
             label: label.into(),
             depth: 0,
             cells: Vec::new(),
@@ -89,14 +94,18 @@ impl Row {
         }
     }
 
-    fn heading_with(label: impl Into<String>, columns: Vec<&'static str>, widths: Vec<u16>, label_cols: u16) -> Row {
+    fn heading_with(
+        label: impl Into<String>,
+        columns: Vec<&'static str>,
+        widths: Vec<u16>,
+        label_cols: u16,
+    ) -> Row {
         let mut row = Row::heading(label);
         row.kind = RowKind::Heading { columns };
         row.widths = widths;
         row.label_cols = label_cols;
         row
     }
-
 
     pub fn is_heading(&self) -> bool {
         matches!(self.kind, RowKind::Heading { .. })
@@ -187,7 +196,14 @@ impl<'a> FormBuilder<'a> {
         }
     }
 
-    fn text_list(&self, rows: &mut Vec<Row>, path: &str, items: &[String], what: &'static str, numbered: bool) {
+    fn text_list(
+        &self,
+        rows: &mut Vec<Row>,
+        path: &str,
+        items: &[String],
+        what: &'static str,
+        numbered: bool,
+    ) {
         let rows_path = FieldPath::parse(path).expect("form paths are written correctly");
         if items.is_empty() {
             rows.push(Row {
@@ -206,7 +222,11 @@ impl<'a> FormBuilder<'a> {
         }
         for (i, item) in items.iter().enumerate() {
             let mut row = self.field_at(rows_path.index(i), item.clone(), 1);
-            row.label = if numbered { format!("{}.", i + 1) } else { format!("{what} {}", i + 1) };
+            row.label = if numbered {
+                format!("{}.", i + 1)
+            } else {
+                format!("{what} {}", i + 1)
+            };
             row.row_ref = Some((rows_path.clone(), i));
             rows.push(row);
         }
@@ -226,8 +246,17 @@ impl<'a> FormBuilder<'a> {
         rows.push(Row::heading("一（一）主要职能"));
         self.text_list(&mut rows, "basic.functions", &basic.functions, "职能", true);
         rows.push(Row::heading("一（二）机构情况"));
-        rows.push(self.field("basic.organization", basic.organization.clone().unwrap_or_default()));
-        self.text_list(&mut rows, "basic.departments", &basic.departments, "内设机构", false);
+        rows.push(self.field(
+            "basic.organization",
+            basic.organization.clone().unwrap_or_default(),
+        ));
+        self.text_list(
+            &mut rows,
+            "basic.departments",
+            &basic.departments,
+            "内设机构",
+            false,
+        );
 
         rows.push(Row::heading("一（三）人员情况（人）"));
         let staff = basic.staff.clone().unwrap_or_default();
@@ -245,7 +274,13 @@ impl<'a> FormBuilder<'a> {
             total.computed = Some((format!("各类合计 {sum} {}", tick(ok)), ok));
         }
         rows.push(total);
-        for key in ["in_service", "open_ended", "government_employees", "retired", "other"] {
+        for key in [
+            "in_service",
+            "open_ended",
+            "government_employees",
+            "retired",
+            "other",
+        ] {
             let value = match key {
                 "in_service" => staff.in_service,
                 "open_ended" => staff.open_ended,
@@ -265,24 +300,32 @@ impl<'a> FormBuilder<'a> {
         }
         rows.push(in_service);
         let mut rate = self.field("basic_data.control_rate", data.control_rate.to_string());
-        if let (Some(n), Some(d)) = (data.in_service.value(), data.authorized.value()) {
-            if d > 0 {
-                let computed = Decimal::from(n) * Decimal::ONE_HUNDRED / Decimal::from(d);
-                let decimals = data.control_rate.value().map_or(1, |r| r.decimals);
-                let shown = computed.round_dp_with_strategy(decimals.max(1), RoundingStrategy::MidpointAwayFromZero);
-                let ok = data.control_rate.value().is_none_or(|r| {
-                    computed.round_dp_with_strategy(r.decimals, RoundingStrategy::MidpointAwayFromZero) == r.percent
-                });
-                rate.computed = Some((format!("{n}÷{d} = {shown}% {}", tick(ok)), ok));
-            }
+        if let (Some(n), Some(d)) = (data.in_service.value(), data.authorized.value())
+            && d > 0
+        {
+            let computed = Decimal::from(n) * Decimal::ONE_HUNDRED / Decimal::from(d);
+            let decimals = data.control_rate.value().map_or(1, |r| r.decimals);
+            let shown = computed
+                .round_dp_with_strategy(decimals.max(1), RoundingStrategy::MidpointAwayFromZero);
+            let ok = data.control_rate.value().is_none_or(|r| {
+                computed.round_dp_with_strategy(r.decimals, RoundingStrategy::MidpointAwayFromZero)
+                    == r.percent
+            });
+            rate.computed = Some((format!("{n}÷{d} = {shown}% {}", tick(ok)), ok));
         }
         rows.push(rate);
 
         rows.push(Row::heading("七、八、九"));
         let closing = r.closing.clone().unwrap_or_default();
         rows.push(self.field("closing.problems", closing.problems.unwrap_or_default()));
-        rows.push(self.field("closing.improvements", closing.improvements.unwrap_or_default()));
-        rows.push(self.field("closing.publication", closing.publication.unwrap_or_default()));
+        rows.push(self.field(
+            "closing.improvements",
+            closing.improvements.unwrap_or_default(),
+        ));
+        rows.push(self.field(
+            "closing.publication",
+            closing.publication.unwrap_or_default(),
+        ));
         rows
     }
 
@@ -321,16 +364,32 @@ impl<'a> FormBuilder<'a> {
 
         rows.push(Row::heading("三、四、五"));
         let other = b.other.clone().unwrap_or_default();
-        rows.push(self.field("budget.other.government_fund", other.government_fund.unwrap_or_default()));
-        rows.push(self.field("budget.other.state_capital", other.state_capital.unwrap_or_default()));
-        rows.push(self.field("budget.other.social_insurance", other.social_insurance.unwrap_or_default()));
+        rows.push(self.field(
+            "budget.other.government_fund",
+            other.government_fund.unwrap_or_default(),
+        ));
+        rows.push(self.field(
+            "budget.other.state_capital",
+            other.state_capital.unwrap_or_default(),
+        ));
+        rows.push(self.field(
+            "budget.other.social_insurance",
+            other.social_insurance.unwrap_or_default(),
+        ));
 
         let data = r.basic_data.clone().unwrap_or_default();
         let costs = data.costs.clone().unwrap_or_default();
         rows.push(Row::heading("附件2 经费控制情况（万元）"));
-        rows.push(Row::heading_with("", vec!["上年决算数", "本年预算数", "本年决算数"], vec![1, 1, 1], 22));
+        rows.push(Row::heading_with(
+            "",
+            vec!["上年决算数", "本年预算数", "本年决算数"],
+            vec![1, 1, 1],
+            22,
+        ));
         for row in CostRow::ALL {
-            let base = FieldPath::parse("basic_data.costs").expect("valid").key(row.key());
+            let base = FieldPath::parse("basic_data.costs")
+                .expect("valid")
+                .key(row.key());
             let cells: Vec<CellView> = CostColumn::ALL
                 .iter()
                 .map(|c| self.cell(base.key(c.key()), costs.cell(row, *c).to_string()))
@@ -399,7 +458,10 @@ impl<'a> FormBuilder<'a> {
                 ("area_control_rate", b.area_control_rate.to_string()),
                 ("budget_investment", b.budget_investment.to_string()),
                 ("actual_investment", b.actual_investment.to_string()),
-                ("investment_control_rate", b.investment_control_rate.to_string()),
+                (
+                    "investment_control_rate",
+                    b.investment_control_rate.to_string(),
+                ),
             ];
             for (key, value) in values {
                 let mut row = self.field_at(bp.key(key), value, 2);
@@ -411,11 +473,23 @@ impl<'a> FormBuilder<'a> {
             }
         }
         rows.push(Row::heading("附件2 其他"));
-        rows.push(self.field("basic_data.austerity", data.austerity.clone().unwrap_or_default()));
+        rows.push(self.field(
+            "basic_data.austerity",
+            data.austerity.clone().unwrap_or_default(),
+        ));
         let signoff = data.signoff.clone().unwrap_or_default();
-        rows.push(self.field("basic_data.signoff.prepared_by", signoff.prepared_by.unwrap_or_default()));
-        rows.push(self.field("basic_data.signoff.prepared_on", signoff.prepared_on.unwrap_or_default()));
-        rows.push(self.field("basic_data.signoff.phone", signoff.phone.unwrap_or_default()));
+        rows.push(self.field(
+            "basic_data.signoff.prepared_by",
+            signoff.prepared_by.unwrap_or_default(),
+        ));
+        rows.push(self.field(
+            "basic_data.signoff.prepared_on",
+            signoff.prepared_on.unwrap_or_default(),
+        ));
+        rows.push(self.field(
+            "basic_data.signoff.phone",
+            signoff.phone.unwrap_or_default(),
+        ));
         rows.push(self.field("basic_data.signoff.head", signoff.head.unwrap_or_default()));
 
         let sheet = r.score_sheet.clone().unwrap_or_default();
@@ -426,37 +500,52 @@ impl<'a> FormBuilder<'a> {
         rows.push(self.field("score_sheet.funds.executed", funds.executed.to_string()));
         rows.push(self.field("score_sheet.funds.weight", funds.weight.to_string()));
         let mut rate = self.field("score_sheet.funds.rate", funds.rate.to_string());
-        if let (Some(e), Some(f)) = (funds.executed.value(), funds.full_year.value()) {
-            if !f.is_zero() {
-                let computed = e * Decimal::ONE_HUNDRED / f;
-                let ok = funds.rate.value().is_none_or(|r| {
-                    computed.round_dp_with_strategy(r.decimals, RoundingStrategy::MidpointAwayFromZero) == r.percent
-                });
-                let shown = computed.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
-                rate.computed = Some((format!("执行÷全年 = {shown}% {}", tick(ok)), ok));
-            }
+        if let (Some(e), Some(f)) = (funds.executed.value(), funds.full_year.value())
+            && !f.is_zero()
+        {
+            let computed = e * Decimal::ONE_HUNDRED / f;
+            let ok = funds.rate.value().is_none_or(|r| {
+                computed.round_dp_with_strategy(r.decimals, RoundingStrategy::MidpointAwayFromZero)
+                    == r.percent
+            });
+            let shown = computed.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+            rate.computed = Some((format!("执行÷全年 = {shown}% {}", tick(ok)), ok));
         }
         rows.push(rate);
         let mut score = self.field("score_sheet.funds.score", funds.score.to_string());
         let weight = funds.weight.value().unwrap_or(self.scheme.funds.weight);
-        if let (Some(e), Some(f)) = (funds.executed.value(), funds.full_year.value()) {
-            if let Some(expected) = self.scheme.funds_score(weight, f, e) {
-                let ok = funds.score.value().is_none_or(|s| s == expected);
-                score.computed = Some((format!("按方案 {} {}", expected, tick(ok)), ok));
-            }
+        if let (Some(e), Some(f)) = (funds.executed.value(), funds.full_year.value())
+            && let Some(expected) = self.scheme.funds_score(weight, f, e)
+        {
+            let ok = funds.score.value().is_none_or(|s| s == expected);
+            score.computed = Some((format!("按方案 {} {}", expected, tick(ok)), ok));
         }
         rows.push(score);
         rows.push(Row::heading("附件3 按收入性质分 / 按支出性质分"));
         let src = sheet.by_source.clone().unwrap_or_default();
         let mut total = self.field("score_sheet.by_source.total", src.total.to_string());
-        if let Some(sum) = sum_filled([src.general_public, src.government_fund, src.nontax_special, src.other]) {
+        if let Some(sum) = sum_filled([
+            src.general_public,
+            src.government_fund,
+            src.nontax_special,
+            src.other,
+        ]) {
             let ok = src.total.value().is_none_or(|t| t == sum);
             total.computed = Some((format!("各项合计 {} {}", fmt(sum), tick(ok)), ok));
         }
         rows.push(total);
-        rows.push(self.field("score_sheet.by_source.general_public", src.general_public.to_string()));
-        rows.push(self.field("score_sheet.by_source.government_fund", src.government_fund.to_string()));
-        rows.push(self.field("score_sheet.by_source.nontax_special", src.nontax_special.to_string()));
+        rows.push(self.field(
+            "score_sheet.by_source.general_public",
+            src.general_public.to_string(),
+        ));
+        rows.push(self.field(
+            "score_sheet.by_source.government_fund",
+            src.government_fund.to_string(),
+        ));
+        rows.push(self.field(
+            "score_sheet.by_source.nontax_special",
+            src.nontax_special.to_string(),
+        ));
         rows.push(self.field("score_sheet.by_source.other", src.other.to_string()));
         let by_use = sheet.by_use.clone().unwrap_or_default();
         let mut total = self.field("score_sheet.by_use.total", by_use.total.to_string());
@@ -500,7 +589,10 @@ impl<'a> FormBuilder<'a> {
 
         let perf = r.performance.clone().unwrap_or_default();
         rows.push(Row::heading("六、资金使用及绩效情况"));
-        let mut count = self.field("performance.special_fund_count", perf.special_fund_count.to_string());
+        let mut count = self.field(
+            "performance.special_fund_count",
+            perf.special_fund_count.to_string(),
+        );
         let listed = perf.special_funds.len() as u64;
         let ok = perf.special_fund_count.value().is_none_or(|c| c == listed);
         count.computed = Some((format!("列出 {listed} 个 {}", tick(ok)), ok));
@@ -525,7 +617,12 @@ impl<'a> FormBuilder<'a> {
                 self.cell(fp.key("spent"), f.spent.to_string()),
                 self.cell(fp.key("carryover"), f.carryover.to_string()),
             ];
-            let computed = match (f.budget.value(), f.adjustment.value(), f.spent.value(), f.carryover.value()) {
+            let computed = match (
+                f.budget.value(),
+                f.adjustment.value(),
+                f.spent.value(),
+                f.carryover.value(),
+            ) {
                 (Some(a), Some(b), Some(c), Some(d)) => {
                     let ok = a + b == c + d;
                     Some((format!("{}={} {}", fmt(a + b), fmt(c + d), tick(ok)), ok))
@@ -543,7 +640,11 @@ impl<'a> FormBuilder<'a> {
                 label_cols: 4,
             });
             for key in ["scope", "description"] {
-                let value = if key == "scope" { f.scope.clone() } else { f.description.clone() };
+                let value = if key == "scope" {
+                    f.scope.clone()
+                } else {
+                    f.description.clone()
+                };
                 let mut row = self.field_at(fp.key(key), value.unwrap_or_default(), 2);
                 row.row_ref = Some((funds_path.clone(), i));
                 rows.push(row);
@@ -558,14 +659,27 @@ impl<'a> FormBuilder<'a> {
         let sheet = self.report.score_sheet.clone().unwrap_or_default();
         let mut rows = vec![Row::heading("附件3 年度总体目标")];
         let goal = sheet.goal.clone().unwrap_or_default();
-        rows.push(self.field("score_sheet.goal.expected", goal.expected.unwrap_or_default()));
+        rows.push(self.field(
+            "score_sheet.goal.expected",
+            goal.expected.unwrap_or_default(),
+        ));
         rows.push(self.field("score_sheet.goal.actual", goal.actual.unwrap_or_default()));
         let groups_path = FieldPath::parse("score_sheet.groups").expect("valid");
         let widths = vec![3, 4, 3, 3, 2, 2, 3];
-        rows.push(Row::heading("附件3 绩效指标（一级指标行：名称、分值；其下各行为三级指标）"));
+        rows.push(Row::heading(
+            "附件3 绩效指标（一级指标行：名称、分值；其下各行为三级指标）",
+        ));
         rows.push(Row::heading_with(
             "",
-            vec!["二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因"],
+            vec![
+                "二级指标",
+                "三级指标",
+                "年度指标值",
+                "实际完成值",
+                "分值",
+                "得分",
+                "偏差原因",
+            ],
             widths.clone(),
             0,
         ));
@@ -592,7 +706,12 @@ impl<'a> FormBuilder<'a> {
                     self.cell(gp.key("weight"), group.weight.to_string()),
                 ],
                 computed: Some((
-                    format!("指标分值合计 {} {} · 得分 {}{expected}", fmt(sum), tick(ok), fmt(score)),
+                    format!(
+                        "指标分值合计 {} {} · 得分 {}{expected}",
+                        fmt(sum),
+                        tick(ok),
+                        fmt(score)
+                    ),
                     ok,
                 )),
                 row_ref: Some((groups_path.clone(), g)),
@@ -627,20 +746,32 @@ impl<'a> FormBuilder<'a> {
             }
         }
         rows.push(Row::heading("附件3 总分"));
-        let totals_weight = sheet.funds.as_ref().and_then(|f| f.weight.value()).unwrap_or_default()
+        let totals_weight = sheet
+            .funds
+            .as_ref()
+            .and_then(|f| f.weight.value())
+            .unwrap_or_default()
             + sheet
                 .groups
                 .iter()
                 .filter_map(|g| sum_filled(g.indicators.iter().map(|i| i.weight)))
                 .sum::<Decimal>();
-        let totals_score = sheet.funds.as_ref().and_then(|f| f.score.value()).unwrap_or_default()
+        let totals_score = sheet
+            .funds
+            .as_ref()
+            .and_then(|f| f.score.value())
+            .unwrap_or_default()
             + sheet
                 .groups
                 .iter()
                 .filter_map(|g| sum_filled(g.indicators.iter().map(|i| i.score)))
                 .sum::<Decimal>();
         let mut tw = self.field("score_sheet.total_weight", sheet.total_weight.to_string());
-        let ok = sheet.total_weight.value().is_none_or(|w| w == totals_weight) && totals_weight == Decimal::ONE_HUNDRED;
+        let ok = sheet
+            .total_weight
+            .value()
+            .is_none_or(|w| w == totals_weight)
+            && totals_weight == Decimal::ONE_HUNDRED;
         tw.computed = Some((format!("计算 {} {}", fmt(totals_weight), tick(ok)), ok));
         rows.push(tw);
         let mut ts = self.field("score_sheet.total_score", sheet.total_score.to_string());
@@ -690,5 +821,9 @@ pub fn locate(builder: &FormBuilder, path: &FieldPath) -> Option<(Tab, usize, us
 }
 
 fn common_len(a: &FieldPath, b: &FieldPath) -> usize {
-    a.segs().iter().zip(b.segs()).take_while(|(x, y)| x == y).count()
+    a.segs()
+        .iter()
+        .zip(b.segs())
+        .take_while(|(x, y)| x == y)
+        .count()
 }

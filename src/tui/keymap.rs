@@ -62,10 +62,22 @@ pub const COMMANDS: &[(Command, &str, &str)] = &[
     (Command::Undo, "undo", "撤销"),
     (Command::Redo, "redo", "重做"),
     (Command::Save, "save", "保存"),
-    (Command::CommandLine, "command", "命令行（:w 保存，:q 退出，:wq，:q!）"),
-    (Command::NextFinding, "next_finding", "下一个问题（跳到对应字段）"),
+    (
+        Command::CommandLine,
+        "command",
+        "命令行（:w 保存，:q 退出，:wq，:q!）",
+    ),
+    (
+        Command::NextFinding,
+        "next_finding",
+        "下一个问题（跳到对应字段）",
+    ),
     (Command::PrevFinding, "prev_finding", "上一个问题"),
-    (Command::Findings, "findings", "问题列表（查看说明，Enter 跳转）"),
+    (
+        Command::Findings,
+        "findings",
+        "问题列表（查看说明，Enter 跳转）",
+    ),
     (Command::Help, "help", "帮助"),
     (Command::Quit, "quit", "退出（有未保存修改时会询问）"),
 ];
@@ -143,10 +155,16 @@ impl Key {
         let mut alt = false;
         let mut rest = text;
         loop {
-            if let Some(r) = rest.strip_prefix("Ctrl-").or_else(|| rest.strip_prefix("C-")) {
+            if let Some(r) = rest
+                .strip_prefix("Ctrl-")
+                .or_else(|| rest.strip_prefix("C-"))
+            {
                 ctrl = true;
                 rest = r;
-            } else if let Some(r) = rest.strip_prefix("Alt-").or_else(|| rest.strip_prefix("M-")) {
+            } else if let Some(r) = rest
+                .strip_prefix("Alt-")
+                .or_else(|| rest.strip_prefix("M-"))
+            {
                 alt = true;
                 rest = r;
             } else {
@@ -227,7 +245,8 @@ impl Keymap {
 
     pub fn from_texts(user: Option<&str>) -> (Keymap, Vec<String>) {
         let mut problems = Vec::new();
-        let defaults: KeysFile = toml::from_str(DEFAULT_KEYS).expect("the shipped keys.toml is valid");
+        let defaults: KeysFile =
+            toml::from_str(DEFAULT_KEYS).expect("the shipped keys.toml is valid");
         let mut table = defaults.keys;
         if let Some(text) = user {
             match toml::from_str::<KeysFile>(text) {
@@ -240,7 +259,10 @@ impl Keymap {
                         }
                     }
                 }
-                Err(e) => problems.push(format!("keys.toml 无法读取，使用默认按键（{}）", e.message())),
+                Err(e) => problems.push(format!(
+                    "keys.toml 无法读取，使用默认按键（{}）",
+                    e.message()
+                )),
             }
         }
         let mut bindings = BTreeMap::new();
@@ -263,10 +285,7 @@ impl Keymap {
 
     pub fn command(&self, event: &KeyEvent) -> Option<Command> {
         let key = Key::from_event(event)?;
-        self.bindings.get(&key).copied().or_else(|| {
-            // Shifted letters arrive with SHIFT set and an uppercase char: already covered.
-            None
-        })
+        self.bindings.get(&key).copied()
     }
 
     /// The keys bound to a command, for the footer and help.
@@ -306,18 +325,38 @@ mod tests {
         let (map, problems) = Keymap::from_texts(None);
         assert!(problems.is_empty(), "{problems:?}");
         let key = |code, mods| map.command(&KeyEvent::new(code, mods));
-        assert_eq!(key(KeyCode::Char('s'), KeyModifiers::CONTROL), Some(Command::Save));
-        assert_eq!(key(KeyCode::Char('q'), KeyModifiers::NONE), Some(Command::Quit));
-        assert_eq!(key(KeyCode::Char('N'), KeyModifiers::SHIFT), Some(Command::PrevFinding));
+        assert_eq!(
+            key(KeyCode::Char('s'), KeyModifiers::CONTROL),
+            Some(Command::Save)
+        );
+        assert_eq!(
+            key(KeyCode::Char('q'), KeyModifiers::NONE),
+            Some(Command::Quit)
+        );
+        assert_eq!(
+            key(KeyCode::Char('N'), KeyModifiers::SHIFT),
+            Some(Command::PrevFinding)
+        );
         assert_eq!(key(KeyCode::Enter, KeyModifiers::NONE), Some(Command::Edit));
-        assert_eq!(key(KeyCode::Char('2'), KeyModifiers::NONE), Some(Command::TabBudget));
+        assert_eq!(
+            key(KeyCode::Char('2'), KeyModifiers::NONE),
+            Some(Command::TabBudget)
+        );
     }
 
     #[test]
     fn a_user_file_overrides_and_bad_entries_are_reported() {
-        let (map, problems) = Keymap::from_texts(Some("[keys]\nquit = [\"Ctrl-q\"]\nfly = [\"x\"]\nsave = [\"Hyper-x\"]\n"));
-        assert_eq!(map.command(&KeyEvent::new(KeyCode::Char('q'), KeyModifiers::CONTROL)), Some(Command::Quit));
-        assert_eq!(map.command(&KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE)), None);
+        let (map, problems) = Keymap::from_texts(Some(
+            "[keys]\nquit = [\"Ctrl-q\"]\nfly = [\"x\"]\nsave = [\"Hyper-x\"]\n",
+        ));
+        assert_eq!(
+            map.command(&KeyEvent::new(KeyCode::Char('q'), KeyModifiers::CONTROL)),
+            Some(Command::Quit)
+        );
+        assert_eq!(
+            map.command(&KeyEvent::new(KeyCode::Char('q'), KeyModifiers::NONE)),
+            None
+        );
         assert_eq!(problems.len(), 2, "{problems:?}");
         assert_eq!(map.label(Command::Quit), "Ctrl-Q");
     }

@@ -39,7 +39,12 @@ impl TerminalGuard {
     fn enter() -> io::Result<TerminalGuard> {
         terminal::enable_raw_mode()?;
         let guard = TerminalGuard;
-        execute!(io::stdout(), terminal::EnterAlternateScreen, event::EnableBracketedPaste)?;
+        execute!(
+            io::stdout(),
+            terminal::EnterAlternateScreen,
+            event::EnableBracketedPaste,
+            terminal::Clear(terminal::ClearType::All)
+        )?;
         Ok(guard)
     }
 }
@@ -58,25 +63,35 @@ pub fn run(mut app: App) -> io::Result<()> {
         previous(info);
     }));
     let stop = Arc::new(AtomicBool::new(false));
-    for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP, signal_hook::consts::SIGINT] {
+    for signal in [
+        signal_hook::consts::SIGTERM,
+        signal_hook::consts::SIGHUP,
+        signal_hook::consts::SIGINT,
+    ] {
         signal_hook::flag::register(signal, Arc::clone(&stop))?;
     }
     let theme = theme::Theme::from_env();
     let _guard = TerminalGuard::enter()?;
+    // No `terminal.clear()`: it asks the terminal for the cursor position, which a slow or
+    // scripted terminal may never answer. The alternate screen was cleared on entry.
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
-    terminal.clear()?;
+    let mut redraw = true;
     loop {
-        terminal.draw(|frame| view::draw(frame, &mut app, theme))?;
+        if redraw {
+            terminal.draw(|frame| view::draw(frame, &mut app, theme))?;
+        }
         if app.quit || stop.load(Ordering::Relaxed) {
             break;
         }
         // A short poll keeps signals noticed; a vanished terminal ends the loop with an error.
-        if !event::poll(Duration::from_millis(200))? {
+        redraw = event::poll(Duration::from_millis(200))?;
+        if !redraw {
             continue;
         }
         match event::read()? {
             Event::Key(key) => app.update(Action::Key(key)),
             Event::Paste(text) => app.update(Action::Paste(text)),
+            Event::Resize(..) => terminal.autoresize()?,
             _ => {}
         }
     }
@@ -138,7 +153,10 @@ fn report_open_failure(path: &std::path::Path, failure: Option<crate::store::Loa
             findings: failure.findings,
         },
     };
-    eprint!("{}", crate::check::render_text(&[report], crate::check::Palette { color: false }));
+    eprint!(
+        "{}",
+        crate::check::render_text(&[report], crate::check::Palette { color: false })
+    );
     eprintln!("请先修正以上错误，再用 jixiao edit 打开。");
     2
 }

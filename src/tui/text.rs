@@ -44,7 +44,10 @@ pub fn fit(text: &str, columns: usize) -> String {
 /// Splits `total` columns in proportion to `parts` (each at least 1).
 pub fn split_widths(total: usize, parts: &[u16]) -> Vec<usize> {
     let sum: usize = parts.iter().map(|p| *p as usize).sum::<usize>().max(1);
-    let mut widths: Vec<usize> = parts.iter().map(|p| (total * *p as usize / sum).max(1)).collect();
+    let mut widths: Vec<usize> = parts
+        .iter()
+        .map(|p| (total * *p as usize / sum).max(1))
+        .collect();
     let used: usize = widths.iter().sum();
     if let Some(last) = widths.last_mut() {
         *last += total.saturating_sub(used);

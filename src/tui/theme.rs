@@ -17,7 +17,11 @@ impl Theme {
     }
 
     fn color(&self, c: Color) -> Style {
-        if self.mono { Style::default() } else { Style::default().fg(c) }
+        if self.mono {
+            Style::default()
+        } else {
+            Style::default().fg(c)
+        }
     }
 
     pub fn title(&self) -> Style {

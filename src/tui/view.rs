@@ -32,7 +32,8 @@ pub fn draw(frame: &mut Frame, app: &mut App, theme: Theme) {
     draw_title(frame, app, theme, title);
     draw_tabs(frame, app, theme, tabs);
     if wide {
-        let [form, panel] = Layout::horizontal([Constraint::Min(40), Constraint::Length(PANEL)]).areas(body);
+        let [form, panel] =
+            Layout::horizontal([Constraint::Min(40), Constraint::Length(PANEL)]).areas(body);
         draw_form(frame, app, theme, form);
         draw_panel(frame, app, theme, panel);
     } else {
@@ -45,7 +46,11 @@ pub fn draw(frame: &mut Frame, app: &mut App, theme: Theme) {
         Mode::Confirm(c) => draw_confirm(frame, c, theme, area),
         Mode::Help { scroll } => draw_help(frame, app, theme, area, *scroll),
         Mode::Findings if !wide => {
-            let popup = centered(area, area.width.saturating_sub(4), area.height.saturating_sub(4));
+            let popup = centered(
+                area,
+                area.width.saturating_sub(4),
+                area.height.saturating_sub(4),
+            );
             clear_popup(frame, popup);
             draw_panel(frame, app, theme, popup);
         }
@@ -57,17 +62,28 @@ fn draw_title(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
     let unit = app.report.report.unit.clone().unwrap_or_default();
     let year = app.report.report.year.to_string();
     let file = match &app.file {
-        Some(p) => p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+        Some(p) => p
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
         None => "未命名（内置示例）".to_owned(),
     };
-    let mut text = format!(" {} · {} · {}", visible_inline(&unit), year, visible_inline(&file));
+    let mut text = format!(
+        " {} · {} · {}",
+        visible_inline(&unit),
+        year,
+        visible_inline(&file)
+    );
     if app.dirty() {
         text.push_str(" [+]");
     }
     if app.read_only {
         text.push_str(" [只读]");
     }
-    let line = Line::from(Span::styled(truncate(&text, area.width as usize), theme.title()));
+    let line = Line::from(Span::styled(
+        truncate(&text, area.width as usize),
+        theme.title(),
+    ));
     frame.render_widget(Paragraph::new(line), area);
 }
 
@@ -75,7 +91,11 @@ fn draw_tabs(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
     let mut spans = Vec::new();
     for (i, tab) in Tab::ALL.iter().enumerate() {
         let text = format!(" {} {} ", i + 1, tab.title());
-        let style = if *tab == app.tab { theme.tab_active() } else { theme.label() };
+        let style = if *tab == app.tab {
+            theme.tab_active()
+        } else {
+            theme.label()
+        };
         spans.push(Span::styled(text, style));
         spans.push(Span::styled("│", theme.dim()));
     }
@@ -108,15 +128,27 @@ fn draw_form(frame: &mut Frame, app: &mut App, theme: Theme, area: Rect) {
 
 /// One row as one terminal line of exactly `w` columns.
 pub fn row_line(row: &Row, w: usize, theme: Theme, selected: Option<usize>) -> Line<'static> {
-    let row_style = if selected.is_some() { theme.selected_row() } else { Style::default() };
+    let row_style = if selected.is_some() {
+        theme.selected_row()
+    } else {
+        Style::default()
+    };
     match &row.kind {
-        RowKind::Heading { columns } if columns.is_empty() => {
-            Line::from(Span::styled(fit(&format!("■ {}", row.label), w), theme.heading()))
-        }
+        RowKind::Heading { columns } if columns.is_empty() => Line::from(Span::styled(
+            fit(&format!("■ {}", row.label), w),
+            theme.heading(),
+        )),
         RowKind::Heading { columns } => {
             let label_w = (row.label_cols as usize).min(w / 3);
-            let mut spans = vec![Span::styled(fit(&format!(" {}", row.label), label_w), theme.dim())];
-            let comp_w = if row.label_cols == 0 { 0 } else { computed_width(w) };
+            let mut spans = vec![Span::styled(
+                fit(&format!(" {}", row.label), label_w),
+                theme.dim(),
+            )];
+            let comp_w = if row.label_cols == 0 {
+                0
+            } else {
+                computed_width(w)
+            };
             let cells_w = w.saturating_sub(label_w + comp_w);
             for (title, cw) in columns.iter().zip(split_widths(cells_w, &row.widths)) {
                 spans.push(Span::styled(fit(&format!(" {title}"), cw), theme.dim()));
@@ -126,7 +158,11 @@ pub fn row_line(row: &Row, w: usize, theme: Theme, selected: Option<usize>) -> L
         }
         RowKind::AddFirst { .. } => Line::from(Span::styled(
             fit(&format!("   {}", row.label), w),
-            if selected.is_some() { theme.selected_row() } else { theme.dim() },
+            if selected.is_some() {
+                theme.selected_row()
+            } else {
+                theme.dim()
+            },
         )),
         RowKind::Cells => {
             let indent = "  ".repeat(row.depth as usize);
@@ -142,7 +178,10 @@ pub fn row_line(row: &Row, w: usize, theme: Theme, selected: Option<usize>) -> L
             } else {
                 0
             };
-            let mut spans = vec![Span::styled(fit(&format!("{indent}{}", row.label), label_w), row_style)];
+            let mut spans = vec![Span::styled(
+                fit(&format!("{indent}{}", row.label), label_w),
+                row_style,
+            )];
             let cells_w = w.saturating_sub(label_w + comp_w);
             let widths = if row.cells.len() > 1 {
                 split_widths(cells_w, &row.widths)
@@ -151,8 +190,16 @@ pub fn row_line(row: &Row, w: usize, theme: Theme, selected: Option<usize>) -> L
             };
             for (c, (cell, cw)) in row.cells.iter().zip(widths).enumerate() {
                 let mark = cell.mark.map(|s| s.symbol()).unwrap_or(" ");
-                let shown = if cell.text.is_empty() { "—".to_owned() } else { cell.text.clone() };
-                let mut style = if selected == Some(c) { theme.selected_cell() } else { row_style };
+                let shown = if cell.text.is_empty() {
+                    "—".to_owned()
+                } else {
+                    cell.text.clone()
+                };
+                let mut style = if selected == Some(c) {
+                    theme.selected_cell()
+                } else {
+                    row_style
+                };
                 if cell.text.is_empty() && selected != Some(c) {
                     style = style.patch(theme.dim());
                 }
@@ -183,23 +230,38 @@ fn pad(spans: &mut Vec<Span<'static>>, w: usize, style: Style) {
 }
 
 fn totals_line(app: &App) -> String {
-    format!("总分 {} / {} · {}", app.totals.score, app.totals.weight, app.totals.grade)
+    format!(
+        "总分 {} / {} · {}",
+        app.totals.score, app.totals.weight, app.totals.grade
+    )
 }
 
 fn counts_spans(app: &App, theme: Theme) -> Vec<Span<'static>> {
     use crate::finding::Severity::*;
     let c = app.totals.counts;
     vec![
-        Span::styled(format!("{} {}", Error.symbol(), c.errors), theme.severity(Error)),
+        Span::styled(
+            format!("{} {}", Error.symbol(), c.errors),
+            theme.severity(Error),
+        ),
         Span::raw("  "),
-        Span::styled(format!("{} {}", Warning.symbol(), c.warnings), theme.severity(Warning)),
+        Span::styled(
+            format!("{} {}", Warning.symbol(), c.warnings),
+            theme.severity(Warning),
+        ),
         Span::raw("  "),
-        Span::styled(format!("{} {}", Info.symbol(), c.infos), theme.severity(Info)),
+        Span::styled(
+            format!("{} {}", Info.symbol(), c.infos),
+            theme.severity(Info),
+        ),
     ]
 }
 
 fn draw_summary(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
-    let mut spans = vec![Span::styled(totals_line(app), theme.title()), Span::raw("  ")];
+    let mut spans = vec![
+        Span::styled(totals_line(app), theme.title()),
+        Span::raw("  "),
+    ];
     spans.extend(counts_spans(app, theme));
     spans.push(Span::styled(
         format!("  {} 问题列表", app.keymap.label(Command::Findings)),
@@ -212,15 +274,25 @@ fn draw_panel(frame: &mut Frame, app: &mut App, theme: Theme, area: Rect) {
     let focused = matches!(app.mode, Mode::Findings);
     let block = Block::default()
         .borders(Borders::LEFT | Borders::TOP | Borders::BOTTOM | Borders::RIGHT)
-        .border_style(if focused { theme.title() } else { theme.border() })
+        .border_style(if focused {
+            theme.title()
+        } else {
+            theme.border()
+        })
         .title(Span::styled(" 总分与问题 ", theme.title()));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let w = inner.width as usize;
-    let mut lines: Vec<Line> = vec![Line::from(Span::styled(truncate(&totals_line(app), w), theme.title()))];
+    let mut lines: Vec<Line> = vec![Line::from(Span::styled(
+        truncate(&totals_line(app), w),
+        theme.title(),
+    ))];
     for g in &app.totals.groups {
         let ok = g.weights_agree();
-        let stated = g.stated_weight.map(|s| s.normalize().to_string()).unwrap_or_else(|| "—".into());
+        let stated = g
+            .stated_weight
+            .map(|s| s.normalize().to_string())
+            .unwrap_or_else(|| "—".into());
         let text = format!(
             "{} 得分 {} · 分值 {}/{} {}",
             visible_inline(g.name.trim_end_matches("指标")),
@@ -229,7 +301,10 @@ fn draw_panel(frame: &mut Frame, app: &mut App, theme: Theme, area: Rect) {
             stated,
             if ok { "✓" } else { "✗" }
         );
-        lines.push(Line::from(Span::styled(truncate(&text, w), if ok { theme.label() } else { theme.bad() })));
+        lines.push(Line::from(Span::styled(
+            truncate(&text, w),
+            if ok { theme.label() } else { theme.bad() },
+        )));
     }
     lines.push(Line::from(counts_spans(app, theme)));
     let explain_h = if focused { 7 } else { 0 };
@@ -242,8 +317,22 @@ fn draw_panel(frame: &mut Frame, app: &mut App, theme: Theme, area: Rect) {
     } else if list_h > 0 && app.selected_finding >= app.finding_scroll + list_h {
         app.finding_scroll = app.selected_finding + 1 - list_h;
     }
-    for (i, f) in app.findings.iter().enumerate().skip(app.finding_scroll).take(list_h) {
-        let text = fit(&format!("{} {} {}", f.severity.symbol(), f.rule, visible_inline(&f.message)), w);
+    for (i, f) in app
+        .findings
+        .iter()
+        .enumerate()
+        .skip(app.finding_scroll)
+        .take(list_h)
+    {
+        let text = fit(
+            &format!(
+                "{} {} {}",
+                f.severity.symbol(),
+                f.rule,
+                visible_inline(&f.message)
+            ),
+            w,
+        );
         let style = if focused && i == app.selected_finding {
             theme.selected_cell()
         } else {
@@ -252,26 +341,27 @@ fn draw_panel(frame: &mut Frame, app: &mut App, theme: Theme, area: Rect) {
         lines.push(Line::from(Span::styled(text, style)));
     }
     frame.render_widget(Paragraph::new(lines), inner);
-    if focused {
-        if let Some(f) = app.findings.get(app.selected_finding) {
-            let rule = catalog::find(f.rule);
-            let mut text = vec![Line::from(Span::styled(
-                format!("{} {}", f.rule, rule.map(|r| r.title).unwrap_or("")),
-                theme.title(),
-            ))];
-            text.push(Line::from(visible_inline(&f.message).into_owned()));
-            if let Some(r) = rule {
-                text.push(Line::from(format!("怎样改：{}", r.fix)));
-            }
-            text.push(Line::from(Span::styled("Enter 跳到该字段 · Esc 返回", theme.dim())));
-            let area = Rect {
-                y: inner.y + inner.height.saturating_sub(explain_h as u16),
-                height: (explain_h as u16).min(inner.height),
-                ..inner
-            };
-            frame.render_widget(Clear, area);
-            frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), area);
+    if focused && let Some(f) = app.findings.get(app.selected_finding) {
+        let rule = catalog::find(f.rule);
+        let mut text = vec![Line::from(Span::styled(
+            format!("{} {}", f.rule, rule.map(|r| r.title).unwrap_or("")),
+            theme.title(),
+        ))];
+        text.push(Line::from(visible_inline(&f.message).into_owned()));
+        if let Some(r) = rule {
+            text.push(Line::from(format!("怎样改：{}", r.fix)));
         }
+        text.push(Line::from(Span::styled(
+            "Enter 跳到该字段 · Esc 返回",
+            theme.dim(),
+        )));
+        let area = Rect {
+            y: inner.y + inner.height.saturating_sub(explain_h as u16),
+            height: (explain_h as u16).min(inner.height),
+            ..inner
+        };
+        frame.render_widget(Clear, area);
+        frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), area);
     }
 }
 
@@ -280,12 +370,19 @@ fn draw_footer(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
     let line = match (&app.mode, &app.status) {
         (Mode::CommandLine(text), _) => Line::from(format!(":{}", visible_inline(text))),
         (Mode::SaveAs { input, .. }, _) => Line::from(vec![
-            Span::styled("另存为（输入文件名，Enter 确定，Esc 取消）：", theme.title()),
+            Span::styled(
+                "另存为（输入文件名，Enter 确定，Esc 取消）：",
+                theme.title(),
+            ),
             Span::raw(visible_inline(input).into_owned()),
         ]),
         (_, Some(status)) => Line::from(Span::styled(
             truncate(&visible_inline(&status.text), w),
-            if status.error { theme.error_text() } else { theme.title() },
+            if status.error {
+                theme.error_text()
+            } else {
+                theme.title()
+            },
         )),
         _ => {
             let keys = [
@@ -301,7 +398,12 @@ fn draw_footer(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
             let mut spans = Vec::new();
             let mut used = 0;
             for (command, name) in keys {
-                let key = app.keymap.keys_of(command).first().map(|k| k.to_string()).unwrap_or_default();
+                let key = app
+                    .keymap
+                    .keys_of(command)
+                    .first()
+                    .map(|k| k.to_string())
+                    .unwrap_or_default();
                 let piece = format!("{key} {name}  ");
                 if used + width(&piece) > w {
                     break;
@@ -340,8 +442,14 @@ fn clear_popup(frame: &mut Frame, popup: Rect) {
 }
 
 fn draw_editor(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
-    let Mode::Editing(editor) = &app.mode else { return };
-    let height = if editor.multiline { area.height.saturating_sub(4).min(16) } else { 5 };
+    let Mode::Editing(editor) = &app.mode else {
+        return;
+    };
+    let height = if editor.multiline {
+        area.height.saturating_sub(4).min(16)
+    } else {
+        5
+    };
     let popup = centered(area, area.width.saturating_sub(4).min(76), height);
     clear_popup(frame, popup);
     let hint = if editor.multiline {
@@ -352,15 +460,25 @@ fn draw_editor(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.title())
-        .title(Span::styled(format!(" {} · {} ", editor.label, editor.path), theme.title()))
+        .title(Span::styled(
+            format!(" {} · {} ", editor.label, editor.path),
+            theme.title(),
+        ))
         .title_bottom(Span::styled(hint, theme.dim()));
     let inner = block.inner(popup);
     frame.render_widget(block, popup);
-    let [text_area, message] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
+    let [text_area, message] =
+        Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(inner);
     frame.render_widget(&editor.area, text_area);
     if let Some(error) = &editor.error {
         frame.render_widget(
-            Paragraph::new(Span::styled(truncate(&format!("✗ {}", visible_inline(error)), message.width as usize), theme.error_text())),
+            Paragraph::new(Span::styled(
+                truncate(
+                    &format!("✗ {}", visible_inline(error)),
+                    message.width as usize,
+                ),
+                theme.error_text(),
+            )),
             message,
         );
     }
@@ -384,7 +502,11 @@ fn draw_confirm(frame: &mut Frame, confirm: &Confirm, theme: Theme, area: Rect) 
 }
 
 fn draw_help(frame: &mut Frame, app: &App, theme: Theme, area: Rect, scroll: u16) {
-    let popup = centered(area, area.width.saturating_sub(4).min(72), area.height.saturating_sub(2));
+    let popup = centered(
+        area,
+        area.width.saturating_sub(4).min(72),
+        area.height.saturating_sub(2),
+    );
     clear_popup(frame, popup);
     let mut lines: Vec<Line> = app
         .keymap
@@ -410,5 +532,8 @@ fn draw_help(frame: &mut Frame, app: &App, theme: Theme, area: Rect, scroll: u16
         .borders(Borders::ALL)
         .border_style(theme.title())
         .title(Span::styled(" 帮助 · 按键 ", theme.title()));
-    frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), popup);
+    frame.render_widget(
+        Paragraph::new(lines).block(block).scroll((scroll, 0)),
+        popup,
+    );
 }

@@ -21,7 +21,10 @@ pub fn press(app: &mut App, code: KeyCode) {
 }
 
 pub fn ctrl(app: &mut App, c: char) {
-    app.update(Action::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)));
+    app.update(Action::Key(KeyEvent::new(
+        KeyCode::Char(c),
+        KeyModifiers::CONTROL,
+    )));
 }
 
 /// Presses each character of `keys` as a plain key.
@@ -40,7 +43,10 @@ pub fn clear_editor(app: &mut App) {
 }
 
 pub fn rules(app: &App) -> Vec<String> {
-    app.findings.iter().map(|f| format!("{} {}", f.rule, f.path)).collect()
+    app.findings
+        .iter()
+        .map(|f| format!("{} {}", f.rule, f.path))
+        .collect()
 }
 
 /// Moves the cursor to the row whose cells include `path`, and to that cell.
