@@ -3,6 +3,7 @@
 
 mod edit;
 mod load;
+mod recover;
 mod save;
 mod source;
 
@@ -10,5 +11,6 @@ pub use edit::{Document, EditError};
 pub use load::{
     LoadFailure, Loaded, Locations, MAX_FILE_BYTES, ReadError, load, load_str, read_report_file,
 };
+pub use recover::{Owner, Recovery, SessionFiles, describe_difference};
 pub use save::{SaveError, atomic_write, resolve_target};
 pub use source::{LineIndex, Source};

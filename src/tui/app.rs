@@ -36,8 +36,12 @@ pub struct Editor {
 pub enum Confirm {
     /// Unsaved changes on quit: s save, d discard, c cancel.
     Quit,
-    /// The file changed on disk since it was loaded: o overwrite, r reload, c cancel.
+    /// The file changed on disk since it was loaded: o overwrite, r reload, a save as, c cancel.
     Conflict { then_quit: bool },
+    /// Another live session holds the file: v read-only, q quit.
+    Locked { holder: String },
+    /// A recovery file holds edits that were never saved: r recover, d discard, v read-only.
+    Recover { lines: Vec<String> },
 }
 
 /// The interaction mode.
@@ -89,6 +93,12 @@ pub struct App {
     /// Rows visible in the form (set by the view), for paging.
     pub page: usize,
     backed_up: bool,
+    /// Recovery and lock files of the file being edited (none for untitled or read-only).
+    session: Option<store::SessionFiles>,
+    /// Text found in a recovery file, waiting for the user's choice.
+    pending_recovery: Option<String>,
+    /// The user chose to quit without saving: the recovery file goes too.
+    discarded: bool,
 }
 
 /// Why a file could not be opened in the workbench.
@@ -147,6 +157,9 @@ impl App {
             quit: false,
             page: 10,
             backed_up: false,
+            session: None,
+            pending_recovery: None,
+            discarded: false,
         };
         app.set_findings(findings);
         app.rebuild_rows();
@@ -239,6 +252,7 @@ impl App {
         self.redo.clear();
         self.doc = doc;
         self.adopt(loaded);
+        self.persist_recovery();
         Ok(())
     }
 
@@ -258,7 +272,62 @@ impl App {
         self.doc = Document::parse(&loaded.source).map_err(|e| e.to_string())?;
         self.text = text;
         self.adopt(loaded);
+        self.persist_recovery();
         Ok(())
+    }
+
+    /// Starts a session on the file: notices another live session and edits left in a
+    /// recovery file by one that ended without saving.
+    pub fn attach_session(&mut self) {
+        let (Some(file), false) = (self.file.clone(), self.read_only) else {
+            return;
+        };
+        let files = store::SessionFiles::for_file(&file);
+        if let Some(holder) = files.holder() {
+            self.mode = Mode::Confirm(Confirm::Locked {
+                holder: format!("进程 {}，主机 {}", holder.pid, holder.host),
+            });
+            return;
+        }
+        if let Err(e) = files.lock() {
+            self.warn(format!("无法写会话文件：{e}"));
+        }
+        if let Some(recovery) = files.read_recovery() {
+            if recovery.text != self.text
+                && store::load(recovery.text.as_bytes(), &self.schemes).is_ok()
+            {
+                let lines = store::describe_difference(&self.text, &recovery.text, 8);
+                self.pending_recovery = Some(recovery.text);
+                self.mode = Mode::Confirm(Confirm::Recover { lines });
+            } else {
+                files.remove_recovery();
+            }
+        }
+        self.session = Some(files);
+    }
+
+    /// Ends the session: the lock goes; the recovery file stays only while it holds edits the
+    /// user did not choose to discard.
+    pub fn end_session(&mut self) {
+        if let Some(files) = &self.session {
+            if self.discarded || !self.dirty() {
+                files.remove_recovery();
+            }
+            files.unlock();
+        }
+    }
+
+    /// Writes (or clears) the recovery file after a committed change.
+    fn persist_recovery(&mut self) {
+        let (Some(files), Some(file)) = (&self.session, &self.file) else {
+            return;
+        };
+        if !self.dirty() {
+            files.remove_recovery();
+        } else if let Err(e) = files.write_recovery(file, &self.text) {
+            let message = format!("无法写恢复文件（{e}）：请尽快保存");
+            self.warn(message);
+        }
     }
 
     pub fn update(&mut self, action: Action) {
@@ -674,7 +743,10 @@ impl App {
             "wq" | "x" if self.read_only => self.quit = true,
             "wq" | "x" => self.save(true),
             "q" | "quit" => self.request_quit(),
-            "q!" | "quit!" => self.quit = true,
+            "q!" | "quit!" => {
+                self.discarded = true;
+                self.quit = true;
+            }
             "" => {}
             other => self.warn(format!(
                 "不认识的命令“:{}”（可用 :w :q :wq :q!）",
@@ -731,14 +803,56 @@ impl App {
         };
         match (&confirm, c) {
             (Confirm::Quit, 's' | 'y') => self.save(true),
-            (Confirm::Quit, 'd' | 'n') => self.quit = true,
+            (Confirm::Quit, 'd' | 'n') => {
+                self.discarded = true;
+                self.quit = true;
+            }
+            (Confirm::Conflict { then_quit }, 'a') => {
+                let then_quit = *then_quit;
+                self.mode = Mode::SaveAs {
+                    input: String::new(),
+                    then_quit,
+                };
+            }
+            (Confirm::Locked { .. }, 'v') => {
+                self.read_only = true;
+                self.say("已以只读方式打开");
+            }
+            (Confirm::Locked { .. }, 'q') => self.quit = true,
+            (Confirm::Recover { .. }, 'r') => {
+                if let Some(text) = self.pending_recovery.take() {
+                    let current = self.text.clone();
+                    match self.replace_text(text) {
+                        Ok(()) => {
+                            self.undo.push(current);
+                            self.say("已恢复上次未保存的修改（尚未保存，Ctrl-S 保存）");
+                        }
+                        Err(why) => self.warn(why),
+                    }
+                }
+            }
+            (Confirm::Recover { .. }, 'd') => {
+                self.pending_recovery = None;
+                if let Some(files) = &self.session {
+                    files.remove_recovery();
+                }
+                self.say("已丢弃恢复文件");
+            }
+            (Confirm::Recover { .. }, 'v') => {
+                self.pending_recovery = None;
+                self.read_only = true;
+                if let Some(files) = self.session.take() {
+                    files.unlock();
+                }
+                self.say("已以只读方式打开（恢复文件保留）");
+            }
             (Confirm::Conflict { then_quit }, 'o') => {
                 let then_quit = *then_quit;
                 self.disk_bytes = None;
                 self.save(then_quit);
             }
             (Confirm::Conflict { .. }, 'r') => self.reload(),
-            (_, 'c') => self.say("已取消"),
+            (Confirm::Quit | Confirm::Conflict { .. }, 'c') => self.say("已取消"),
             _ => self.mode = Mode::Confirm(confirm),
         }
     }
@@ -808,6 +922,9 @@ impl App {
                     self.backed_up = true;
                 }
                 self.file = Some(path.clone());
+                if let Some(files) = &self.session {
+                    files.remove_recovery();
+                }
                 self.say(format!("已保存 {}", path.display()));
                 if then_quit {
                     self.quit = true;

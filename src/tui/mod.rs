@@ -56,7 +56,7 @@ impl Drop for TerminalGuard {
 }
 
 /// Runs the workbench until the user quits (or a signal asks it to stop).
-pub fn run(mut app: App) -> io::Result<()> {
+pub fn run(app: &mut App) -> io::Result<()> {
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         restore_terminal();
@@ -78,7 +78,7 @@ pub fn run(mut app: App) -> io::Result<()> {
     let mut redraw = true;
     loop {
         if redraw {
-            terminal.draw(|frame| view::draw(frame, &mut app, theme))?;
+            terminal.draw(|frame| view::draw(frame, app, theme))?;
         }
         if app.quit || stop.load(Ordering::Relaxed) {
             break;
@@ -122,7 +122,7 @@ pub fn open_and_run(file: Option<PathBuf>, read_only: bool) -> i32 {
         },
         None => app::BUNDLED_EXAMPLE.to_owned(),
     };
-    let app = match App::open(&text, file.clone(), read_only, schemes, keymap) {
+    let mut app = match App::open(&text, file.clone(), read_only, schemes, keymap) {
         Ok(app) => app,
         Err(failure) => {
             let path = file.unwrap_or_else(|| PathBuf::from("（内置示例）"));
@@ -133,11 +133,14 @@ pub fn open_and_run(file: Option<PathBuf>, read_only: bool) -> i32 {
             return report_open_failure(&path, Some(failure));
         }
     };
-    match run(app) {
+    app.attach_session();
+    let result = run(&mut app);
+    app.end_session();
+    match result {
         Ok(()) => 0,
         Err(e) => {
             restore_terminal();
-            eprintln!("工作台出错：{e}");
+            eprintln!("工作台出错：{e}（未保存的修改已写入恢复文件）");
             1
         }
     }

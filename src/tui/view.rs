@@ -485,20 +485,42 @@ fn draw_editor(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
 }
 
 fn draw_confirm(frame: &mut Frame, confirm: &Confirm, theme: Theme, area: Rect) {
-    let (title, body) = match confirm {
-        Confirm::Quit => ("有未保存的修改", "s 保存并退出 · d 不保存退出 · c 取消"),
+    let (title, body): (&str, Vec<String>) = match confirm {
+        Confirm::Quit => (
+            "有未保存的修改",
+            vec!["s 保存并退出 · d 不保存退出 · c 取消".into()],
+        ),
         Confirm::Conflict { .. } => (
             "文件在磁盘上已被别人修改",
-            "o 覆盖磁盘上的版本 · r 重新载入磁盘版本 · c 取消",
+            vec!["o 覆盖磁盘上的版本 · r 重新载入 · a 另存为 · c 取消".into()],
         ),
+        Confirm::Locked { holder } => (
+            "另一个会话正在编辑此文件",
+            vec![
+                format!("另一个 jixiao（{}）正在编辑。", visible_inline(holder)),
+                "两处同时编辑会互相覆盖。".into(),
+                "v 只读打开 · q 退出".into(),
+            ],
+        ),
+        Confirm::Recover { lines } => {
+            let mut body = vec!["上次编辑未保存就中断了，恢复文件中的修改：".to_owned()];
+            body.extend(lines.iter().cloned());
+            body.push("r 恢复这些修改 · d 丢弃 · v 只读打开".into());
+            ("发现未保存的修改", body)
+        }
     };
-    let popup = centered(area, (width(body) as u16 + 4).max(30), 4);
+    let w = body.iter().map(|l| width(l)).max().unwrap_or(20) as u16 + 4;
+    let popup = centered(area, w.max(34), body.len() as u16 + 2);
     clear_popup(frame, popup);
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.bad())
         .title(Span::styled(format!(" {title} "), theme.title()));
-    frame.render_widget(Paragraph::new(body).block(block), popup);
+    let lines: Vec<Line> = body
+        .iter()
+        .map(|l| Line::from(truncate(l, popup.width.saturating_sub(2) as usize)))
+        .collect();
+    frame.render_widget(Paragraph::new(lines).block(block), popup);
 }
 
 fn draw_help(frame: &mut Frame, app: &App, theme: Theme, area: Rect, scroll: u16) {

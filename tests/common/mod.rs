@@ -1,6 +1,8 @@
 //! Helpers shared by the workbench tests: open the seed, press keys.
 #![allow(dead_code)]
 
+pub mod pty;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use jixiao::scheme::SchemeSet;
 use jixiao::tui::app::{Action, App};

@@ -1,0 +1,216 @@
+//! Recovery and session files beside a report: `.FILE.jixiao-recover` holds the whole
+//! document after every committed edit that is not yet saved; `.FILE.jixiao-lock` says which
+//! process on which host has the file open, so a second session can offer read-only.
+
+use super::save::{SaveError, atomic_write};
+use std::path::{Path, PathBuf};
+
+/// Who wrote a recovery or lock file.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Owner {
+    pub pid: u32,
+    pub host: String,
+}
+
+impl Owner {
+    /// This process on this host.
+    pub fn me() -> Owner {
+        Owner {
+            pid: std::process::id(),
+            host: hostname(),
+        }
+    }
+
+    /// Whether the owner is a live process other than this one (on this host; a session on
+    /// another host sharing the folder is assumed alive).
+    pub fn is_alive_elsewhere(&self) -> bool {
+        if *self == Owner::me() {
+            return false;
+        }
+        if self.host != hostname() {
+            return true;
+        }
+        // SAFETY: kill with signal 0 sends nothing; it only asks whether the pid exists.
+        let result = unsafe { libc::kill(self.pid as libc::pid_t, 0) };
+        result == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+    }
+}
+
+fn hostname() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|h| h.trim().to_owned())
+        .or_else(|_| std::env::var("HOSTNAME"))
+        .unwrap_or_else(|_| "localhost".to_owned())
+}
+
+/// The contents of a recovery file.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Recovery {
+    pub owner: Owner,
+    /// The report file it recovers.
+    pub file: PathBuf,
+    /// The whole document as it stood after the last committed edit.
+    pub text: String,
+}
+
+/// The recovery and lock files of one report file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionFiles {
+    pub recovery: PathBuf,
+    pub lock: PathBuf,
+}
+
+impl SessionFiles {
+    pub fn for_file(file: &Path) -> SessionFiles {
+        let dir = file
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let name = file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        SessionFiles {
+            recovery: dir.join(format!(".{name}.jixiao-recover")),
+            lock: dir.join(format!(".{name}.jixiao-lock")),
+        }
+    }
+
+    /// Writes the recovery file (atomically, mode 0600).
+    pub fn write_recovery(&self, file: &Path, text: &str) -> Result<(), SaveError> {
+        let recovery = Recovery {
+            owner: Owner::me(),
+            file: file.to_path_buf(),
+            text: text.to_owned(),
+        };
+        let json = serde_json::to_vec(&recovery).expect("a recovery serializes");
+        write_private(&self.recovery, &json)
+    }
+
+    pub fn read_recovery(&self) -> Option<Recovery> {
+        let bytes = std::fs::read(&self.recovery).ok()?;
+        serde_json::from_slice(&bytes).ok()
+    }
+
+    pub fn remove_recovery(&self) {
+        let _ = std::fs::remove_file(&self.recovery);
+    }
+
+    /// Claims the file for this session.
+    pub fn lock(&self) -> Result<(), SaveError> {
+        let json = serde_json::to_vec(&Owner::me()).expect("an owner serializes");
+        write_private(&self.lock, &json)
+    }
+
+    /// The live session that holds the file, if it is not this one.
+    pub fn holder(&self) -> Option<Owner> {
+        let bytes = std::fs::read(&self.lock).ok()?;
+        let owner: Owner = serde_json::from_slice(&bytes).ok()?;
+        owner.is_alive_elsewhere().then_some(owner)
+    }
+
+    /// Releases the lock if it is ours.
+    pub fn unlock(&self) {
+        let ours = std::fs::read(&self.lock)
+            .ok()
+            .and_then(|b| serde_json::from_slice::<Owner>(&b).ok())
+            .is_some_and(|o| o == Owner::me());
+        if ours {
+            let _ = std::fs::remove_file(&self.lock);
+        }
+    }
+}
+
+/// Writes a file only its owner can read (the document may be confidential).
+fn write_private(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
+    use std::os::unix::fs::PermissionsExt;
+    if !path.exists() {
+        // Create it 0600 first, so the atomic write keeps those permissions.
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path);
+        if let Ok(file) = file {
+            let _ = file.set_permissions(std::fs::Permissions::from_mode(0o600));
+        }
+    }
+    atomic_write(path, bytes)
+}
+
+/// A few lines saying what differs between two texts (for the recover prompt).
+pub fn describe_difference(from: &str, to: &str, max_lines: usize) -> Vec<String> {
+    let diff = similar::TextDiff::from_lines(from, to);
+    let mut lines = Vec::new();
+    for change in diff.iter_all_changes() {
+        let sign = match change.tag() {
+            similar::ChangeTag::Delete => "-",
+            similar::ChangeTag::Insert => "+",
+            similar::ChangeTag::Equal => continue,
+        };
+        if lines.len() == max_lines {
+            lines.push("…".to_owned());
+            break;
+        }
+        let text = change.value().trim_end_matches(['\n', '\r']);
+        let shown = crate::sanitize::visible_inline(text);
+        lines.push(format!(
+            "{sign} {}",
+            crate::model::first_line_short(&shown, 60)
+        ));
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn recovery_is_private_and_round_trips() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("r.toml");
+        let files = SessionFiles::for_file(&file);
+        assert_eq!(files.recovery, dir.path().join(".r.toml.jixiao-recover"));
+        files.write_recovery(&file, "a = 1\n").unwrap();
+        let mode = std::fs::metadata(&files.recovery)
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777;
+        assert_eq!(mode, 0o600);
+        let r = files.read_recovery().unwrap();
+        assert_eq!(r.text, "a = 1\n");
+        assert_eq!(r.owner, Owner::me());
+        files.remove_recovery();
+        assert!(files.read_recovery().is_none());
+    }
+
+    #[test]
+    fn a_lock_of_our_own_or_of_a_dead_process_holds_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = SessionFiles::for_file(&dir.path().join("r.toml"));
+        files.lock().unwrap();
+        assert_eq!(files.holder(), None);
+        let dead = Owner {
+            pid: u32::MAX / 2,
+            host: hostname(),
+        };
+        std::fs::write(&files.lock, serde_json::to_vec(&dead).unwrap()).unwrap();
+        assert_eq!(files.holder(), None);
+        let parent = Owner {
+            pid: std::os::unix::process::parent_id(),
+            host: hostname(),
+        };
+        std::fs::write(&files.lock, serde_json::to_vec(&parent).unwrap()).unwrap();
+        assert_eq!(files.holder(), Some(parent));
+        files.unlock();
+        assert!(files.lock.exists(), "someone else's lock is left alone");
+    }
+
+    #[test]
+    fn differences_are_described_line_by_line() {
+        let lines = describe_difference("a = 1\nb = 2\n", "a = 1\nb = 3\n", 10);
+        assert_eq!(lines, ["- b = 2", "+ b = 3"]);
+    }
+}
