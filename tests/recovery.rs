@@ -118,3 +118,32 @@ fn discarding_on_quit_removes_the_recovery() {
     assert_eq!(std::fs::read(&file).unwrap(), original);
     assert!(!recovery_of(&file).exists());
 }
+
+#[test]
+fn a_vanished_terminal_ends_the_process_and_keeps_the_edits() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = copy_seed(dir.path());
+    let mut s = Session::start(&["edit", file.to_str().unwrap()], 100, 30);
+    two_edits(&mut s);
+    wait_for_file(&recovery_of(&file), |t| t.contains("（乙）"));
+    s.hang_up();
+    // wait_exit panics if the process is still running (e.g. spinning) after 20 s
+    s.wait_exit();
+    reopen_and_recover(&file);
+}
+
+#[test]
+fn a_vanished_terminal_ends_the_process_even_with_sighup_ignored() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = copy_seed(dir.path());
+    let mut s = Session::start_ignoring_hangup(&["edit", file.to_str().unwrap()], 100, 30);
+    two_edits(&mut s);
+    wait_for_file(&recovery_of(&file), |t| t.contains("（乙）"));
+    s.hang_up();
+    s.wait_exit();
+    assert!(
+        !file.with_file_name(".report.toml.jixiao-lock").exists(),
+        "the lock is released"
+    );
+    reopen_and_recover(&file);
+}

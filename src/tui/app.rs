@@ -306,6 +306,11 @@ impl App {
         self.session = Some(files);
     }
 
+    /// The recovery and lock files of this session, if it has them.
+    pub fn session_files(&self) -> Option<store::SessionFiles> {
+        self.session.clone()
+    }
+
     /// Ends the session: the lock goes; the recovery file stays only while it holds edits the
     /// user did not choose to discard.
     pub fn end_session(&mut self) {

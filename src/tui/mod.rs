@@ -75,6 +75,16 @@ pub fn run(app: &mut App) -> io::Result<()> {
     // No `terminal.clear()`: it asks the terminal for the cursor position, which a slow or
     // scripted terminal may never answer. The alternate screen was cleared on entry.
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+    // Keys are read on their own thread: crossterm's read can spin on a terminal that has
+    // gone away, and the main loop must still notice SIGHUP and leave.
+    let (events, inbox) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        while let Ok(event) = event::read() {
+            if events.send(event).is_err() {
+                break;
+            }
+        }
+    });
     let mut redraw = true;
     loop {
         if redraw {
@@ -83,19 +93,48 @@ pub fn run(app: &mut App) -> io::Result<()> {
         if app.quit || stop.load(Ordering::Relaxed) {
             break;
         }
-        // A short poll keeps signals noticed; a vanished terminal ends the loop with an error.
-        redraw = event::poll(Duration::from_millis(200))?;
-        if !redraw {
-            continue;
+        match inbox.recv_timeout(Duration::from_millis(200)) {
+            Ok(Event::Key(key)) => app.update(Action::Key(key)),
+            Ok(Event::Paste(text)) => app.update(Action::Paste(text)),
+            Ok(Event::Resize(..)) => terminal.autoresize()?,
+            Ok(_) => {}
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                redraw = false;
+                if !terminal_alive() {
+                    break;
+                }
+                continue;
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
         }
-        match event::read()? {
-            Event::Key(key) => app.update(Action::Key(key)),
-            Event::Paste(text) => app.update(Action::Paste(text)),
-            Event::Resize(..) => terminal.autoresize()?,
-            _ => {}
-        }
+        redraw = true;
+    }
+    if !terminal_alive() {
+        // ratatui's Drop would try to show the cursor on a terminal that is gone, and report
+        // the failure on a stderr that is gone too (which panics).
+        std::mem::forget(terminal);
     }
     Ok(())
+}
+
+/// Releases the session lock when dropped.
+struct UnlockOnDrop(Option<crate::store::SessionFiles>);
+
+impl Drop for UnlockOnDrop {
+    fn drop(&mut self) {
+        if let Some(files) = &self.0 {
+            files.unlock();
+        }
+    }
+}
+
+/// Whether the controlling terminal is still there (a hung-up terminal fails tcgetattr).
+fn terminal_alive() -> bool {
+    // SAFETY: tcgetattr writes into the termios we own.
+    unsafe {
+        let mut termios: libc::termios = std::mem::zeroed();
+        libc::tcgetattr(libc::STDIN_FILENO, &mut termios) == 0
+    }
 }
 
 /// Opens a file (or the bundled example when `file` is None) and runs the workbench.
@@ -134,13 +173,19 @@ pub fn open_and_run(file: Option<PathBuf>, read_only: bool) -> i32 {
         }
     };
     app.attach_session();
+    // Whatever happens below, even a panic, the lock goes when the process does.
+    let _unlock = UnlockOnDrop(app.session_files());
     let result = run(&mut app);
     app.end_session();
     match result {
         Ok(()) => 0,
         Err(e) => {
             restore_terminal();
-            eprintln!("工作台出错：{e}（未保存的修改已写入恢复文件）");
+            // stderr may be gone with the terminal: never panic over a message.
+            let _ = writeln!(
+                io::stderr(),
+                "工作台出错：{e}（未保存的修改已写入恢复文件）"
+            );
             1
         }
     }

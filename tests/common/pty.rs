@@ -1,7 +1,7 @@
 //! A real pseudo-terminal around the real binary, for end-to-end tests.
 
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
-use std::io::{Read, Write};
+use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -9,10 +9,26 @@ pub struct Session {
     pub output: Arc<Mutex<String>>,
     writer: Box<dyn Write + Send>,
     pub child: Box<dyn portable_pty::Child + Send + Sync>,
+    master: Option<Box<dyn portable_pty::MasterPty + Send>>,
 }
 
 impl Session {
     pub fn start(args: &[&str], cols: u16, rows: u16) -> Session {
+        Session::start_program(env!("CARGO_BIN_EXE_jixiao"), args, cols, rows)
+    }
+
+    /// Starts the workbench with SIGHUP ignored (as under `nohup`).
+    pub fn start_ignoring_hangup(args: &[&str], cols: u16, rows: u16) -> Session {
+        let mut all = vec![
+            "-c",
+            "trap '' HUP; exec \"$0\" \"$@\"",
+            env!("CARGO_BIN_EXE_jixiao"),
+        ];
+        all.extend_from_slice(args);
+        Session::start_program("sh", &all, cols, rows)
+    }
+
+    fn start_program(program: &str, args: &[&str], cols: u16, rows: u16) -> Session {
         let pty = native_pty_system()
             .openpty(PtySize {
                 rows,
@@ -21,7 +37,7 @@ impl Session {
                 pixel_height: 0,
             })
             .expect("a pty");
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_jixiao"));
+        let mut cmd = CommandBuilder::new(program);
         cmd.args(args);
         cmd.env("TERM", "xterm-256color");
         cmd.env("NO_COLOR", "1");
@@ -31,37 +47,48 @@ impl Session {
         );
         let child = pty.slave.spawn_command(cmd).expect("the binary starts");
         drop(pty.slave);
-        let mut reader = pty.master.try_clone_reader().expect("a reader");
         let writer = pty.master.take_writer().expect("a writer");
         let output = Arc::new(Mutex::new(String::new()));
-        let sink = Arc::clone(&output);
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 4096];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                sink.lock()
-                    .unwrap()
-                    .push_str(&String::from_utf8_lossy(&buf[..n]));
-            }
-        });
-        // Keep the master alive as long as the session.
-        std::mem::forget(pty.master);
         Session {
             output,
             writer,
             child,
+            master: Some(pty.master),
+        }
+    }
+
+    /// Reads what the workbench printed, waiting up to 50 ms for it. Reading happens here,
+    /// not in a thread holding a second handle, so that closing the master really hangs up.
+    fn pump(&self) {
+        let Some(fd) = self.master.as_ref().and_then(|m| m.as_raw_fd()) else {
+            std::thread::sleep(Duration::from_millis(50));
+            return;
+        };
+        let mut poll = libc::pollfd {
+            fd,
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        // SAFETY: one valid pollfd, and a buffer of the length given.
+        unsafe {
+            if libc::poll(&mut poll, 1, 50) > 0 && poll.revents & libc::POLLIN != 0 {
+                let mut buf = [0u8; 8192];
+                let n = libc::read(fd, buf.as_mut_ptr().cast(), buf.len());
+                if n > 0 {
+                    let text = String::from_utf8_lossy(&buf[..n as usize]).into_owned();
+                    self.output.lock().unwrap().push_str(&text);
+                }
+            }
         }
     }
 
     pub fn wait_for(&self, needle: &str) {
         let deadline = Instant::now() + Duration::from_secs(20);
         while Instant::now() < deadline {
+            self.pump();
             if strip_escapes(&self.output.lock().unwrap()).contains(needle) {
                 return;
             }
-            std::thread::sleep(Duration::from_millis(50));
         }
         let seen = strip_escapes(&self.output.lock().unwrap());
         let tail: String = seen
@@ -78,7 +105,10 @@ impl Session {
     pub fn send(&mut self, bytes: &str) {
         self.writer.write_all(bytes.as_bytes()).unwrap();
         self.writer.flush().unwrap();
-        std::thread::sleep(Duration::from_millis(150));
+        // Keep draining the screen so the workbench never blocks on a full pty buffer.
+        for _ in 0..3 {
+            self.pump();
+        }
     }
 
     pub fn wait_exit(&mut self) -> u32 {
@@ -87,7 +117,7 @@ impl Session {
             if let Some(status) = self.child.try_wait().unwrap() {
                 return status.exit_code();
             }
-            std::thread::sleep(Duration::from_millis(50));
+            self.pump();
         }
         let _ = self.child.kill();
         panic!("the workbench did not exit");
@@ -127,6 +157,13 @@ impl Session {
         }
     }
 
+    /// Closes the terminal under the workbench, as a dropped SSH connection does.
+    pub fn hang_up(&mut self) {
+        self.master.take();
+        let (_, dead) = std::io::pipe().expect("a pipe");
+        self.writer = Box::new(dead);
+    }
+
     /// Forgets what was printed so far (to wait for what comes next).
     pub fn clear_output(&self) {
         self.output.lock().unwrap().clear();
@@ -146,5 +183,15 @@ pub fn wait_for_file(path: &std::path::Path, check: impl Fn(&str) -> bool) {
             path.display()
         );
         std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+impl Drop for Session {
+    /// A test that fails half-way must not leave a workbench running.
+    fn drop(&mut self) {
+        if self.child.try_wait().ok().flatten().is_none() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
     }
 }
