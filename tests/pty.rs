@@ -63,3 +63,19 @@ fn view_never_writes_the_file() {
         "no backup, no temp file"
     );
 }
+
+#[test]
+fn a_file_that_does_not_load_shows_the_error_screen_and_reloads() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("report.toml");
+    let good = std::fs::read_to_string("examples/lusong-emergency-2023.toml").unwrap();
+    std::fs::write(&file, good.replace("[budget]", "[budget")).unwrap();
+    let mut s = Session::start(&["edit", file.to_str().unwrap()], 100, 30);
+    s.wait_for("无法打开");
+    s.wait_for("error[X01]");
+    std::fs::write(&file, &good).unwrap();
+    s.send("g");
+    s.wait_for("94 / 97");
+    s.send("q");
+    assert_eq!(s.wait_exit(), 0);
+}

@@ -413,16 +413,25 @@ impl<'a> FormBuilder<'a> {
         rows.push(Row::heading("附件2 项目支出明细行"));
         rows.push(Row::heading_with(
             "",
-            vec!["行名称", "上年决算数", "本年预算数", "本年决算数"],
-            vec![2, 1, 1, 1],
-            12,
+            vec![
+                "行名称",
+                "所属分组",
+                "上年决算数",
+                "本年预算数",
+                "本年决算数",
+            ],
+            vec![3, 2, 2, 2, 2],
+            4,
         ));
         if costs.project_lines.is_empty() {
             rows.push(add_first(lines_path.clone(), "明细行"));
         }
         for (i, line) in costs.project_lines.iter().enumerate() {
             let lp = lines_path.index(i);
-            let mut cells = vec![self.cell(lp.key("name"), line.name.clone().unwrap_or_default())];
+            let mut cells = vec![
+                self.cell(lp.key("name"), line.name.clone().unwrap_or_default()),
+                self.cell(lp.key("group"), line.group.clone().unwrap_or_default()),
+            ];
             cells.extend(
                 CostColumn::ALL
                     .iter()
@@ -430,17 +439,13 @@ impl<'a> FormBuilder<'a> {
             );
             rows.push(Row {
                 kind: RowKind::Cells,
-                label: line
-                    .group
-                    .as_deref()
-                    .map(|g| format!("  {}", visible_inline(g)))
-                    .unwrap_or_default(),
+                label: format!("{}.", i + 1),
                 depth: 1,
                 cells,
                 computed: None,
                 row_ref: Some((lines_path.clone(), i)),
-                widths: vec![2, 1, 1, 1],
-                label_cols: 12,
+                widths: vec![3, 2, 2, 2, 2],
+                label_cols: 4,
             });
         }
 

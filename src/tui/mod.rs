@@ -145,31 +145,60 @@ pub fn open_and_run(file: Option<PathBuf>, read_only: bool) -> i32 {
     for p in &problems {
         eprintln!("{p}");
     }
-    let text = match &file {
-        Some(path) => match crate::store::read_report_file(path) {
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(text) => text,
+    let mut app = loop {
+        let text = match &file {
+            Some(path) => match crate::store::read_report_file(path) {
+                Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
                 Err(e) => {
-                    let bytes = e.into_bytes();
-                    return report_open_failure(path, crate::store::load(&bytes, &schemes).err());
+                    eprintln!("{}", crate::sanitize::visible_inline(&e.to_string()));
+                    return 2;
                 }
             },
-            Err(e) => {
-                eprintln!("{}", crate::sanitize::visible_inline(&e.to_string()));
-                return 2;
+            None => app::BUNDLED_EXAMPLE.to_owned(),
+        };
+        // Bad UTF-8 is reported by the loader from the bytes, not from the lossy text.
+        let bytes_failure = file
+            .as_ref()
+            .and_then(|p| std::fs::read(p).ok())
+            .filter(|b| std::str::from_utf8(b).is_err())
+            .and_then(|b| crate::store::load(&b, &schemes).err());
+        let opened = match bytes_failure {
+            Some(failure) => Err(failure),
+            None => App::open(
+                &text,
+                file.clone(),
+                read_only,
+                schemes.clone(),
+                keymap.clone(),
+            )
+            .map_err(|f| crate::store::LoadFailure {
+                source: f.source,
+                findings: f.findings,
+            }),
+        };
+        match opened {
+            Ok(app) => break app,
+            Err(failure) => {
+                let path = file
+                    .clone()
+                    .unwrap_or_else(|| PathBuf::from("（内置示例）"));
+                if file.is_none() || !std::io::IsTerminal::is_terminal(&io::stdout()) {
+                    return report_open_failure(&path, Some(failure));
+                }
+                let report = crate::check::FileReport {
+                    file: path.display().to_string(),
+                    outcome: crate::check::Outcome::Failed {
+                        source: failure.source,
+                        findings: failure.findings,
+                    },
+                };
+                let text =
+                    crate::check::render_text(&[report], crate::check::Palette { color: false });
+                match error_screen(&path, &text) {
+                    Ok(true) => continue,
+                    _ => return 2,
+                }
             }
-        },
-        None => app::BUNDLED_EXAMPLE.to_owned(),
-    };
-    let mut app = match App::open(&text, file.clone(), read_only, schemes, keymap) {
-        Ok(app) => app,
-        Err(failure) => {
-            let path = file.unwrap_or_else(|| PathBuf::from("（内置示例）"));
-            let failure = crate::store::LoadFailure {
-                source: failure.source,
-                findings: failure.findings,
-            };
-            return report_open_failure(&path, Some(failure));
         }
     };
     app.attach_session();
@@ -187,6 +216,55 @@ pub fn open_and_run(file: Option<PathBuf>, read_only: bool) -> i32 {
                 "工作台出错：{e}（未保存的修改已写入恢复文件）"
             );
             1
+        }
+    }
+}
+
+/// The error screen: a file that does not load is shown with its errors, the workbench
+/// waits for the user to fix it elsewhere and press g to reload. Returns whether to reload.
+fn error_screen(path: &std::path::Path, report: &str) -> io::Result<bool> {
+    use ratatui::text::Line;
+    use ratatui::widgets::{Block, Borders, Paragraph};
+    let theme = theme::Theme::from_env();
+    let _guard = TerminalGuard::enter()?;
+    let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+    let lines: Vec<Line> = report.lines().map(|l| Line::from(l.to_owned())).collect();
+    let mut scroll: u16 = 0;
+    loop {
+        terminal.draw(|frame| {
+            let area = frame.area();
+            let title = format!(
+                " 无法打开 {} · 修正后按 g 重新载入 · q 退出 · ↑↓ 滚动 ",
+                crate::sanitize::visible_inline(&path.display().to_string())
+            );
+            let block = Block::default()
+                .borders(Borders::ALL)
+                .border_style(theme.bad())
+                .title(ratatui::text::Span::styled(title, theme.title()));
+            frame.render_widget(
+                Paragraph::new(lines.clone())
+                    .block(block)
+                    .scroll((scroll, 0)),
+                area,
+            );
+        })?;
+        if !event::poll(Duration::from_millis(500))? {
+            if !terminal_alive() {
+                std::mem::forget(terminal);
+                return Ok(false);
+            }
+            continue;
+        }
+        if let Event::Key(key) = event::read()? {
+            match key.code {
+                event::KeyCode::Char('g') | event::KeyCode::Char('r') => return Ok(true),
+                event::KeyCode::Char('q') | event::KeyCode::Esc => return Ok(false),
+                event::KeyCode::Down | event::KeyCode::Char('j') => {
+                    scroll = scroll.saturating_add(1)
+                }
+                event::KeyCode::Up | event::KeyCode::Char('k') => scroll = scroll.saturating_sub(1),
+                _ => {}
+            }
         }
     }
 }
