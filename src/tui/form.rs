@@ -420,7 +420,7 @@ impl<'a> FormBuilder<'a> {
                 "本年预算数",
                 "本年决算数",
             ],
-            vec![3, 2, 2, 2, 2],
+            vec![5, 2, 2, 2, 2],
             4,
         ));
         if costs.project_lines.is_empty() {
@@ -444,7 +444,7 @@ impl<'a> FormBuilder<'a> {
                 cells,
                 computed: None,
                 row_ref: Some((lines_path.clone(), i)),
-                widths: vec![3, 2, 2, 2, 2],
+                widths: vec![5, 2, 2, 2, 2],
                 label_cols: 4,
             });
         }
