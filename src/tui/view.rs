@@ -553,7 +553,10 @@ fn draw_help(frame: &mut Frame, app: &App, theme: Theme, area: Rect, scroll: u16
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.title())
-        .title(Span::styled(" 帮助 · 按键（↑↓ 滚动，其他键关闭） ", theme.title()));
+        .title(Span::styled(
+            " 帮助 · 按键（↑↓ 滚动，其他键关闭） ",
+            theme.title(),
+        ));
     frame.render_widget(
         Paragraph::new(lines).block(block).scroll((scroll, 0)),
         popup,
