@@ -164,7 +164,7 @@ impl Scheme {
             .iter()
             .find(|g| g.min.is_none_or(|m| score >= m))
             .map(|g| g.name.as_str())
-            .unwrap_or("—")
+            .unwrap_or(crate::rules::totals::NO_GRADE)
     }
 
     /// The severity a rule has under this scheme; `None` when the scheme turns it off.
