@@ -34,6 +34,8 @@ pub struct Document {
     doc: DocumentMut,
     bom: bool,
     crlf: bool,
+    /// Whether the file ended with a line break (the TOML writer always ends with one).
+    final_newline: bool,
 }
 
 impl Document {
@@ -48,12 +50,16 @@ impl Document {
             doc,
             bom: source.bom,
             crlf,
+            final_newline: source.text.is_empty() || source.text.ends_with('\n'),
         })
     }
 
     /// The whole file as it will be saved.
     pub fn to_text(&self) -> String {
-        let body = self.doc.to_string();
+        let mut body = self.doc.to_string();
+        if !self.final_newline && body.ends_with('\n') {
+            body.pop();
+        }
         let body = if self.crlf { to_crlf(&body) } else { body };
         if self.bom {
             format!("\u{feff}{body}")
@@ -840,6 +846,31 @@ mod tests {
         );
         d.remove_row(&item).unwrap();
         assert_eq!(d.to_text(), text);
+    }
+
+    #[test]
+    fn a_file_without_a_final_line_break_stays_without() {
+        for text in [
+            "a = 1",
+            "a = 1   ",
+            "[budget]\ninitial = 1",
+            "[budget]\ninitial = 1 # x",
+            "a = 1\n# end",
+            "[[budget.projects]]\namount = 1",
+            "a = 1\r\nb = 2",
+            "",
+            "\n",
+        ] {
+            assert_eq!(doc(text).to_text(), text, "{text:?}");
+        }
+        let mut d = doc("[budget]\ninitial = 1");
+        d.set(&p("budget.initial"), "2").unwrap();
+        assert_eq!(d.to_text(), "[budget]\ninitial = 2");
+        d.set(&p("closing.problems"), "无").unwrap();
+        assert_eq!(
+            d.to_text(),
+            "[budget]\ninitial = 2\n\n[closing]\nproblems = \"无\""
+        );
     }
 
     #[test]
