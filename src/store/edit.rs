@@ -149,7 +149,12 @@ impl Document {
                                         rows_path.index(index).to_string(),
                                     ));
                                 }
-                                a.insert(index, Table::new());
+                                // Written just before the row it goes before (the writer
+                                // orders sections by position, then by document order); an
+                                // appended row follows its predecessor.
+                                let mut row = Table::new();
+                                row.set_position(a.get(index).and_then(|t| t.position()));
+                                a.insert(index, row);
                             }
                             Item::Value(Value::Array(a)) => {
                                 if index > a.len() {
@@ -234,13 +239,15 @@ impl Document {
         let (first, second) = (index.min(other), index.max(other));
         match self.node_mut(&rows_path) {
             Some(NodeMut::Item(Item::ArrayOfTables(a))) => {
+                // Both rows (and everything under them) are written where the first of them
+                // was, in their new order: the writer orders sections by position, then by
+                // their order in the document.
+                let position = a.get(first).and_then(|t| t.position());
                 let moved = a.remove(second);
                 a.insert(first, moved);
-                // Let both rows (and everything under them) take their place in the
-                // order of the array rather than their old spots in the file.
                 for i in [first, second] {
                     if let Some(t) = a.get_mut(i) {
-                        clear_positions(t);
+                        set_positions(t, position);
                     }
                 }
             }
@@ -445,14 +452,14 @@ fn new_inline_container(kind: Kind) -> Value {
     }
 }
 
-fn clear_positions(table: &mut Table) {
-    table.set_position(None);
+fn set_positions(table: &mut Table, position: Option<isize>) {
+    table.set_position(position);
     for (_, item) in table.iter_mut() {
         match item {
-            Item::Table(t) => clear_positions(t),
+            Item::Table(t) => set_positions(t, position),
             Item::ArrayOfTables(a) => {
                 for t in a.iter_mut() {
-                    clear_positions(t);
+                    set_positions(t, position);
                 }
             }
             _ => {}
@@ -871,6 +878,34 @@ mod tests {
             d.to_text(),
             "[budget]\ninitial = 2\n\n[closing]\nproblems = \"无\""
         );
+    }
+
+    #[test]
+    fn rows_keep_their_order_when_the_section_above_them_is_written_after_them() {
+        let text = "[[performance.special_funds]]\nname = \"a\"\n\n[[performance.special_funds]]\nname = \"b\"\n\n[performance]\noverall = \"x\"\n";
+        let names = |d: &Document| -> Vec<String> {
+            let reread = doc(&d.to_text());
+            (0..reread.row_count(&p("performance.special_funds")))
+                .map(|i| {
+                    reread
+                        .written(&p(&format!("performance.special_funds[{i}].name")))
+                        .unwrap_or_default()
+                })
+                .collect()
+        };
+        let mut d = doc(text);
+        let row = d.insert_row(&p("performance.special_funds"), 0).unwrap();
+        d.set(&row.key("name"), "new").unwrap();
+        assert_eq!(names(&d), ["new", "a", "b"], "{}", d.to_text());
+        d.move_row(&p("performance.special_funds[0]"), true)
+            .unwrap();
+        assert_eq!(names(&d), ["a", "new", "b"], "{}", d.to_text());
+        d.move_row(&p("performance.special_funds[1]"), false)
+            .unwrap();
+        d.move_row(&p("performance.special_funds[2]"), false)
+            .unwrap();
+        assert_eq!(names(&d), ["new", "b", "a"], "{}", d.to_text());
+        assert!(d.to_text().ends_with("[performance]\noverall = \"x\"\n"));
     }
 
     #[test]
