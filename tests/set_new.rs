@@ -3,6 +3,7 @@
 mod common;
 
 use common::*;
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// A scratch copy of the seed.
@@ -725,4 +726,38 @@ fn the_same_assignments_on_another_layout_give_the_same_report() {
     assert!(after.contains("\nprocurement.budget = 100\n"));
     // Typed with “%”, the rate is written as the user typed it.
     assert!(after.contains("control_rate = \"71.43%\"   # 控制率写成数字，表示百分数\n"));
+}
+
+#[test]
+fn set_saves_through_a_symlink_and_keeps_the_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let (dir, real) = seed_copy();
+    std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let link = dir.path().join("link.toml");
+    std::os::unix::fs::symlink("report.toml", &link).unwrap();
+    let run = set(&link, &["performance.special_funds[0].spent=299.58"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    let after = std::fs::read_to_string(&real).unwrap();
+    assert_eq!(
+        after,
+        seed_text().replace("spent = 56.58\n", "spent = 299.58\n")
+    );
+    let mode = std::fs::metadata(&real).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o640);
+    // No temporary file left behind (a backup may be).
+    let beside: BTreeSet<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| !name.ends_with(".bak"))
+        .collect();
+    assert_eq!(
+        beside,
+        BTreeSet::from(["link.toml".to_owned(), "report.toml".to_owned()])
+    );
 }
