@@ -2,9 +2,9 @@
 //! message naming the file (and where it can, the key path, line and column), nothing on disk
 //! changes, and nothing panics.
 
-mod common;
+mod e2e;
 
-use common::*;
+use e2e::*;
 use serde_json::Value;
 use std::path::Path;
 

@@ -1,9 +1,9 @@
 //! `jixiao check` end to end: the real binary on the seed, its text and JSON reports, folders,
 //! files that fail to load, `--deny warnings`, and colour only where it belongs.
 
-mod common;
+mod e2e;
 
-use common::*;
+use e2e::*;
 use serde_json::Value;
 use std::collections::BTreeSet;
 use unicode_width::UnicodeWidthStr;

@@ -1,9 +1,9 @@
 //! The same report written in a very different layout loads to the same thing and gives the
 //! same findings; a file holding only one part of a report raises no false alarms.
 
-mod common;
+mod e2e;
 
-use common::*;
+use e2e::*;
 use jixiao::scheme::SchemeSet;
 use jixiao::store;
 use serde_json::Value;

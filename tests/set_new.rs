@@ -1,8 +1,8 @@
 //! `jixiao set`, `new`, `schemes` and `explain` end to end.
 
-mod common;
+mod e2e;
 
-use common::*;
+use e2e::*;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 

@@ -1,4 +1,5 @@
-//! Helpers shared by the end-to-end tests: run the real binary, read the seed, make scratch files.
+//! Helpers shared by the end-to-end tests of the command line: run the real binary, read the
+//! seed, make scratch files. (Apart from `tests/common`, which the workbench tests use.)
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
