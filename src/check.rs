@@ -195,9 +195,8 @@ pub fn render_text(reports: &[FileReport], palette: Palette) -> String {
     for report in reports {
         let file = visible_inline(&report.file);
         match &report.outcome {
-            Outcome::Unreadable(e) => {
-                let _ = writeln!(out, "{}", visible_inline(&e.to_string()));
-            }
+            // Said on stderr by `write_refusals`.
+            Outcome::Unreadable(_) => {}
             Outcome::Checked {
                 source,
                 findings,
@@ -224,6 +223,15 @@ pub fn render_text(reports: &[FileReport], palette: Palette) -> String {
         }
     }
     out
+}
+
+/// The files that could not be read at all, one plain sentence each (for stderr).
+pub fn write_refusals(reports: &[FileReport], out: &mut dyn std::io::Write) {
+    for report in reports {
+        if let Outcome::Unreadable(e) = &report.outcome {
+            let _ = writeln!(out, "{}", visible_inline(&e.to_string()));
+        }
+    }
 }
 
 const MAX_SHOWN_WIDTH: usize = 100;
@@ -356,7 +364,7 @@ pub fn render_json(reports: &[FileReport]) -> String {
                         JsonFinding {
                             rule: f.rule,
                             severity: f.severity,
-                            path: f.path.to_string(),
+                            path: visible_inline(&f.path.to_string()).into_owned(),
                             line,
                             column,
                             message: visible_inline(&f.message).into_owned(),

@@ -131,6 +131,7 @@ fn run(cli: Cli) -> Result<i32, Failure> {
             };
             use std::io::Write;
             let _ = stdout.write_all(text.as_bytes());
+            check::write_refusals(&reports, &mut std::io::stderr());
             Ok(check::exit_code(&reports, deny.is_some()))
         }
         Some(Command::Explain { id }) => commands::explain(id.as_deref(), &mut stdout).map(|_| 0),

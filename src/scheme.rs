@@ -138,19 +138,21 @@ impl Scheme {
         if full_year.is_zero() {
             return None;
         }
-        let rate = executed / full_year;
+        // `None`: a rate too large for an exact decimal (a tiny budget), above every cap and band.
+        let rate = executed.checked_div(full_year);
         match self.funds.scoring {
             FundsScoring::Proportional => {
-                let score = (rate * weight)
-                    .round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
-                Some(score.min(weight))
+                let score = rate
+                    .and_then(|r| r.checked_mul(weight))
+                    .map(|s| s.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero));
+                Some(score.map_or(weight, |s| s.min(weight)))
             }
             FundsScoring::Bands => {
-                let percent = rate * Decimal::ONE_HUNDRED;
+                let percent = rate.and_then(|r| r.checked_mul(Decimal::ONE_HUNDRED));
                 self.funds
                     .bands
                     .iter()
-                    .find(|b| percent >= b.min_rate)
+                    .find(|b| percent.is_none_or(|p| p >= b.min_rate))
                     .map(|b| b.score)
                     .or(Some(Decimal::ZERO))
             }
@@ -164,7 +166,7 @@ impl Scheme {
             .iter()
             .find(|g| g.min.is_none_or(|m| score >= m))
             .map(|g| g.name.as_str())
-            .unwrap_or("—")
+            .unwrap_or(crate::rules::totals::NO_GRADE)
     }
 
     /// The severity a rule has under this scheme; `None` when the scheme turns it off.
@@ -334,6 +336,9 @@ mod tests {
         );
         assert_eq!(s.funds_score(d("10"), d("100"), d("120")), Some(d("10")));
         assert_eq!(s.funds_score(d("10"), d("0"), d("5")), None);
+        // A quotient beyond an exact decimal is capped like any rate above 100%.
+        let tiny = d("0.0000000000000000000000000001");
+        assert_eq!(s.funds_score(d("10"), tiny, d("1000")), Some(d("10")));
     }
 
     #[test]

@@ -5,7 +5,7 @@ pub mod schema;
 mod value;
 
 pub use path::{FieldPath, PathError, Seg};
-pub use value::{Cell, Rate, parse_amount, parse_rate};
+pub use value::{Cell, MAX_FIGURE, Rate, parse_amount, parse_rate};
 
 use rust_decimal::Decimal;
 

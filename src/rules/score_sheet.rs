@@ -41,14 +41,18 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             (f.rate.value(), f.executed.value(), f.full_year.value())
             && !full_year.is_zero()
         {
-            let computed = executed * Decimal::ONE_HUNDRED / full_year;
-            if !rate_agrees(rate, computed) {
+            // A quotient too large for an exact decimal agrees with no stated rate.
+            let computed = (executed * Decimal::ONE_HUNDRED).checked_div(full_year);
+            if !computed.is_some_and(|c| rate_agrees(rate, c)) {
+                let shown = computed.map_or_else(
+                    || "超出可表示的范围".to_owned(),
+                    |c| show_rate(c, rate.decimals),
+                );
                 out.push(finding(
                     "C03",
                     path("score_sheet.funds.rate"),
                     format!(
-                        "附件3 执行率 {rate} ≠ 全年执行数 {executed} ÷ 全年预算数 {full_year} = {}",
-                        show_rate(computed, rate.decimals)
+                        "附件3 执行率 {rate} ≠ 全年执行数 {executed} ÷ 全年预算数 {full_year} = {shown}"
                     ),
                 ));
             }

@@ -23,8 +23,9 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             .filter_map(|(label, c)| c.value().map(|v| (*label, v)))
             .collect();
         if let (Some(total), false) = (s.actual_total.value(), filled.is_empty()) {
-            let sum: u64 = filled.iter().map(|(_, v)| v).sum();
-            if sum != total {
+            // Counts are 64-bit: their sum is not.
+            let sum: u128 = filled.iter().map(|(_, v)| u128::from(*v)).sum();
+            if sum != u128::from(total) {
                 let terms: Vec<String> = filled.iter().map(|(l, v)| format!("{l} {v}")).collect();
                 out.push(finding(
                     "S01",

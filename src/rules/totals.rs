@@ -5,6 +5,9 @@ use crate::model::{Report, sum_filled};
 use crate::scheme::Scheme;
 use rust_decimal::Decimal;
 
+/// The grade shown while nothing is scored.
+pub const NO_GRADE: &str = "—";
+
 /// One 一级指标's subtotal.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GroupTotal {
@@ -71,6 +74,14 @@ impl Totals {
         let weight = (funds_weight.unwrap_or_default()
             + groups.iter().map(|g| g.weight).sum::<Decimal>())
         .normalize();
+        // A sheet with no score filled in (or no sheet at all) has no grade yet: "差" would
+        // be a verdict on figures nobody has written.
+        let scored = funds_score.is_some()
+            || sheet.is_some_and(|s| {
+                s.groups
+                    .iter()
+                    .any(|g| g.indicators.iter().any(|i| i.score.is_filled()))
+            });
         let spending_identity = report.budget.as_ref().and_then(|b| {
             let basic = b
                 .basic
@@ -81,7 +92,11 @@ impl Totals {
         Totals {
             score,
             weight,
-            grade: scheme.grade(score).to_owned(),
+            grade: if scored {
+                scheme.grade(score).to_owned()
+            } else {
+                NO_GRADE.to_owned()
+            },
             funds_score,
             funds_weight,
             groups,

@@ -34,6 +34,8 @@ pub struct Document {
     doc: DocumentMut,
     bom: bool,
     crlf: bool,
+    /// Whether the file ended with a line break (the TOML writer always ends with one).
+    final_newline: bool,
 }
 
 impl Document {
@@ -48,12 +50,16 @@ impl Document {
             doc,
             bom: source.bom,
             crlf,
+            final_newline: source.text.is_empty() || source.text.ends_with('\n'),
         })
     }
 
     /// The whole file as it will be saved.
     pub fn to_text(&self) -> String {
-        let body = self.doc.to_string();
+        let mut body = self.doc.to_string();
+        if !self.final_newline && body.ends_with('\n') {
+            body.pop();
+        }
         let body = if self.crlf { to_crlf(&body) } else { body };
         if self.bom {
             format!("\u{feff}{body}")
@@ -143,7 +149,12 @@ impl Document {
                                         rows_path.index(index).to_string(),
                                     ));
                                 }
-                                a.insert(index, Table::new());
+                                // Written just before the row it goes before (the writer
+                                // orders sections by position, then by document order); an
+                                // appended row follows its predecessor.
+                                let mut row = Table::new();
+                                row.set_position(a.get(index).and_then(|t| t.position()));
+                                a.insert(index, row);
                             }
                             Item::Value(Value::Array(a)) => {
                                 if index > a.len() {
@@ -228,29 +239,20 @@ impl Document {
         let (first, second) = (index.min(other), index.max(other));
         match self.node_mut(&rows_path) {
             Some(NodeMut::Item(Item::ArrayOfTables(a))) => {
+                // Both rows (and everything under them) are written where the first of them
+                // was, in their new order: the writer orders sections by position, then by
+                // their order in the document.
+                let position = a.get(first).and_then(|t| t.position());
                 let moved = a.remove(second);
                 a.insert(first, moved);
-                // Let both rows (and everything under them) take their place in the
-                // order of the array rather than their old spots in the file.
                 for i in [first, second] {
                     if let Some(t) = a.get_mut(i) {
-                        clear_positions(t);
+                        set_positions(t, position);
                     }
                 }
             }
             Some(NodeMut::Item(Item::Value(Value::Array(a))) | NodeMut::Value(Value::Array(a))) => {
-                let first_decor = a.get(first).map(|v| v.decor().clone());
-                let second_decor = a.get(second).map(|v| v.decor().clone());
-                let moved = a.remove(second);
-                a.insert_formatted(first, moved);
-                if let (Some(d1), Some(d2)) = (first_decor, second_decor) {
-                    if let Some(v) = a.get_mut(first) {
-                        *v.decor_mut() = d1;
-                    }
-                    if let Some(v) = a.get_mut(second) {
-                        *v.decor_mut() = d2;
-                    }
-                }
+                swap_array_items(a, first);
             }
             _ => return Err(EditError::NoSuchRow(row_path.to_string())),
         }
@@ -439,14 +441,14 @@ fn new_inline_container(kind: Kind) -> Value {
     }
 }
 
-fn clear_positions(table: &mut Table) {
-    table.set_position(None);
+fn set_positions(table: &mut Table, position: Option<isize>) {
+    table.set_position(position);
     for (_, item) in table.iter_mut() {
         match item {
-            Item::Table(t) => clear_positions(t),
+            Item::Table(t) => set_positions(t, position),
             Item::ArrayOfTables(a) => {
                 for t in a.iter_mut() {
-                    clear_positions(t);
+                    set_positions(t, position);
                 }
             }
             _ => {}
@@ -491,20 +493,146 @@ fn set_in_inline(table: &mut InlineTable, last: &Seg, mut value: Value) {
     }
 }
 
-fn insert_array_item(array: &mut Array, index: usize, mut value: Value) {
-    // Copy the layout of a neighbour, so that a one-item-per-line list stays one.
-    let neighbour = array
-        .get(index)
-        .or_else(|| index.checked_sub(1).and_then(|i| array.get(i)))
-        .map(|v| v.decor().clone());
-    if let Some(decor) = neighbour {
-        *value.decor_mut() = decor;
-    }
-    array.insert_formatted(index, value);
+/// The text before an item of an array, in three parts: the line break that ends the line
+/// before it (with whatever that line holds after the comma), the comment and blank lines that
+/// belong to the item, and its indentation.
+struct Prefix<'a> {
+    head: &'a str,
+    block: &'a str,
+    tail: &'a str,
 }
 
+fn split_prefix(prefix: &str) -> Prefix<'_> {
+    match (prefix.find('\n'), prefix.rfind('\n')) {
+        (Some(first), Some(last)) => Prefix {
+            head: &prefix[..=first],
+            block: &prefix[first + 1..=last],
+            tail: &prefix[last + 1..],
+        },
+        _ => Prefix {
+            head: "",
+            block: "",
+            tail: prefix,
+        },
+    }
+}
+
+fn prefix_of(value: &Value) -> String {
+    value
+        .decor()
+        .prefix()
+        .and_then(|p| p.as_str())
+        .unwrap_or("")
+        .to_owned()
+}
+
+fn suffix_of(value: &Value) -> String {
+    value
+        .decor()
+        .suffix()
+        .and_then(|p| p.as_str())
+        .unwrap_or("")
+        .to_owned()
+}
+
+/// The prefix of an item placed where `position` was: that place's line break and indentation,
+/// with the item's own comment lines between them.
+fn relayout(position: &str, own: &str) -> String {
+    let (place, own) = (split_prefix(position), split_prefix(own));
+    if own.block.is_empty() {
+        return format!("{}{}", place.head, place.tail);
+    }
+    let head = if place.head.is_empty() {
+        "\n"
+    } else {
+        place.head
+    };
+    let tail = if place.head.is_empty() {
+        own.tail
+    } else {
+        place.tail
+    };
+    format!("{head}{}{tail}", own.block)
+}
+
+/// Inserts an item with the layout of its neighbours (one item per line stays one item per
+/// line) but none of their comments.
+fn insert_array_item(array: &mut Array, index: usize, mut value: Value) {
+    let len = array.len();
+    let neighbour = if index < len {
+        index
+    } else {
+        len.wrapping_sub(1)
+    };
+    if let Some(model) = array.get(neighbour) {
+        let model = prefix_of(model);
+        let split = split_prefix(&model);
+        let head = if split.head.is_empty() { "" } else { "\n" };
+        value
+            .decor_mut()
+            .set_prefix(format!("{head}{}", split.tail));
+        value.decor_mut().set_suffix("");
+    }
+    if index == len
+        && let Some(last) = len.checked_sub(1).and_then(|i| array.get_mut(i))
+    {
+        // Appending: the space before `]` that the old last item carried passes to the new one.
+        let suffix = suffix_of(last);
+        if suffix.trim().is_empty() {
+            last.decor_mut().set_suffix("");
+            value.decor_mut().set_suffix(suffix);
+        }
+    }
+    array.insert_formatted(index, value);
+    if index == 0
+        && let Some(second) = array.get_mut(1)
+        && prefix_of(second).is_empty()
+    {
+        // The old first item is first no more: on one line it needs a space after the comma.
+        second.decor_mut().set_prefix(" ");
+    }
+}
+
+/// Removes an item, its own comment lines with it; the items around keep their layout.
 fn remove_array_item(array: &mut Array, index: usize) {
-    array.remove(index);
+    let len = array.len();
+    let removed = array.remove(index);
+    if index == 0
+        && let Some(first) = array.get_mut(0)
+    {
+        let prefix = relayout(&prefix_of(&removed), &prefix_of(first));
+        first.decor_mut().set_prefix(prefix);
+    }
+    if index + 1 == len
+        && let Some(last) = index.checked_sub(1).and_then(|i| array.get_mut(i))
+    {
+        // The space before `]` that the removed last item carried passes to the new last one.
+        let suffix = suffix_of(&removed);
+        if suffix.trim().is_empty() {
+            last.decor_mut().set_suffix(suffix);
+        }
+    }
+}
+
+/// Swaps the items at `first` and `first + 1`: each takes the other's place and layout, and
+/// keeps its own comment lines.
+fn swap_array_items(array: &mut Array, first: usize) {
+    let second = first + 1;
+    let (Some(a), Some(b)) = (array.get(first), array.get(second)) else {
+        return;
+    };
+    let (p1, s1, p2, s2) = (prefix_of(a), suffix_of(a), prefix_of(b), suffix_of(b));
+    let moved = array.remove(second);
+    array.insert_formatted(first, moved);
+    for (i, prefix, suffix) in [
+        (first, relayout(&p1, &p2), s1),
+        (second, relayout(&p2, &p1), s2),
+    ] {
+        if let Some(item) = array.get_mut(i) {
+            item.decor_mut().set_prefix(prefix);
+            item.decor_mut().set_suffix(suffix);
+        }
+    }
 }
 
 fn has_lone_lf(text: &str) -> bool {
@@ -840,6 +968,106 @@ mod tests {
         );
         d.remove_row(&item).unwrap();
         assert_eq!(d.to_text(), text);
+    }
+
+    #[test]
+    fn a_file_without_a_final_line_break_stays_without() {
+        for text in [
+            "a = 1",
+            "a = 1   ",
+            "[budget]\ninitial = 1",
+            "[budget]\ninitial = 1 # x",
+            "a = 1\n# end",
+            "[[budget.projects]]\namount = 1",
+            "a = 1\r\nb = 2",
+            "",
+            "\n",
+        ] {
+            assert_eq!(doc(text).to_text(), text, "{text:?}");
+        }
+        let mut d = doc("[budget]\ninitial = 1");
+        d.set(&p("budget.initial"), "2").unwrap();
+        assert_eq!(d.to_text(), "[budget]\ninitial = 2");
+        d.set(&p("closing.problems"), "无").unwrap();
+        assert_eq!(
+            d.to_text(),
+            "[budget]\ninitial = 2\n\n[closing]\nproblems = \"无\""
+        );
+    }
+
+    #[test]
+    fn rows_in_an_inline_array_keep_their_own_comments() {
+        let text =
+            "[budget]\nprojects = [\n  # 一\n  { name = \"a\" },\n  # 二\n  { name = \"b\" }\n]\n";
+        let mut d = doc(text);
+        let row = d.insert_row(&p("budget.projects"), 1).unwrap();
+        d.set(&row.key("name"), "新").unwrap();
+        assert_eq!(
+            d.to_text(),
+            "[budget]\nprojects = [\n  # 一\n  { name = \"a\" },\n  { name = \"新\" },\n  # 二\n  { name = \"b\" }\n]\n"
+        );
+        d.remove_row(&row).unwrap();
+        assert_eq!(d.to_text(), text);
+        d.insert_row(&p("budget.projects"), 2).unwrap();
+        assert_eq!(
+            d.to_text(),
+            "[budget]\nprojects = [\n  # 一\n  { name = \"a\" },\n  # 二\n  { name = \"b\" },\n  {}\n]\n"
+        );
+        d.remove_row(&p("budget.projects[2]")).unwrap();
+        assert_eq!(d.to_text(), text);
+        // A moved row takes its comment along; the places keep their layout.
+        d.move_row(&p("budget.projects[1]"), false).unwrap();
+        assert_eq!(
+            d.to_text(),
+            "[budget]\nprojects = [\n  # 二\n  { name = \"b\" },\n  # 一\n  { name = \"a\" }\n]\n"
+        );
+        d.remove_row(&p("budget.projects[0]")).unwrap();
+        assert_eq!(
+            d.to_text(),
+            "[budget]\nprojects = [\n  # 一\n  { name = \"a\" }\n]\n"
+        );
+        // On one line.
+        let mut d = doc("x = 1\n[budget]\nprojects = [{ name = \"a\" }, { name = \"b\" }]\n");
+        d.insert_row(&p("budget.projects"), 0).unwrap();
+        d.insert_row(&p("budget.projects"), 3).unwrap();
+        assert_eq!(
+            d.to_text(),
+            "x = 1\n[budget]\nprojects = [{}, { name = \"a\" }, { name = \"b\" }, {}]\n"
+        );
+        d.move_row(&p("budget.projects[0]"), true).unwrap();
+        d.remove_row(&p("budget.projects[3]")).unwrap();
+        assert_eq!(
+            d.to_text(),
+            "x = 1\n[budget]\nprojects = [{ name = \"a\" }, {}, { name = \"b\" }]\n"
+        );
+    }
+
+    #[test]
+    fn rows_keep_their_order_when_the_section_above_them_is_written_after_them() {
+        let text = "[[performance.special_funds]]\nname = \"a\"\n\n[[performance.special_funds]]\nname = \"b\"\n\n[performance]\noverall = \"x\"\n";
+        let names = |d: &Document| -> Vec<String> {
+            let reread = doc(&d.to_text());
+            (0..reread.row_count(&p("performance.special_funds")))
+                .map(|i| {
+                    reread
+                        .written(&p(&format!("performance.special_funds[{i}].name")))
+                        .unwrap_or_default()
+                })
+                .collect()
+        };
+        let mut d = doc(text);
+        let row = d.insert_row(&p("performance.special_funds"), 0).unwrap();
+        d.set(&row.key("name"), "new").unwrap();
+        assert_eq!(names(&d), ["new", "a", "b"], "{}", d.to_text());
+        d.move_row(&p("performance.special_funds[0]"), true)
+            .unwrap();
+        assert_eq!(names(&d), ["a", "new", "b"], "{}", d.to_text());
+        d.move_row(&p("performance.special_funds[1]"), false)
+            .unwrap();
+        d.move_row(&p("performance.special_funds[2]"), false)
+            .unwrap();
+        assert_eq!(names(&d), ["new", "b", "a"], "{}", d.to_text());
+        assert!(d.to_text().ends_with("[performance]\noverall = \"x\"\n"));
     }
 
     #[test]

@@ -127,17 +127,19 @@ pub fn load(bytes: &[u8], schemes: &SchemeSet) -> Result<Loaded, LoadFailure> {
 /// Loads a report from text.
 pub fn load_str(text: &str, schemes: &SchemeSet) -> Result<Loaded, LoadFailure> {
     let source = Source::new(text);
-    let doc = match toml_edit::Document::parse(source.text.as_str()) {
-        Ok(doc) => doc,
+    let (doc, too_large) = match parse_document(&source.text) {
+        Ok(parsed) => parsed,
         Err(e) => {
             let span = e.span().unwrap_or(0..0);
-            let finding = Finding::new(
-                "X01",
-                Severity::Error,
-                FieldPath::root(),
-                format!("不是有效的 TOML：{}", translate_parse_error(e.message())),
-            )
-            .at(Some(span));
+            let truncated = span.start >= source.text.trim_end().len();
+            let why = translate_parse_error(e.message());
+            let message = if truncated {
+                format!("不是有效的 TOML：文件在此意外结束，可能被截断（{why}）")
+            } else {
+                format!("不是有效的 TOML：{why}")
+            };
+            let finding =
+                Finding::new("X01", Severity::Error, FieldPath::root(), message).at(Some(span));
             return Err(LoadFailure {
                 source,
                 findings: vec![finding],
@@ -149,7 +151,9 @@ pub fn load_str(text: &str, schemes: &SchemeSet) -> Result<Loaded, LoadFailure> 
         errors: Vec::new(),
         notes: Vec::new(),
         locations: Locations::default(),
+        too_large,
     };
+    reader.report_too_large(doc.as_table(), &FieldPath::root());
     let report = reader.report(doc.as_table(), schemes);
     let Reader {
         errors,
@@ -169,6 +173,45 @@ pub fn load_str(text: &str, schemes: &SchemeSet) -> Result<Loaded, LoadFailure> 
         findings.extend(notes);
         findings.sort_by_key(|f| f.span.as_ref().map(|s| s.start));
         Err(LoadFailure { source, findings })
+    }
+}
+
+/// How many numbers too large for the parser one file may hold before it is refused as X01.
+const MAX_TOO_LARGE: usize = 64;
+
+/// Parses the text. A number too large for the parser (an integer beyond 64 bits, a float
+/// beyond `f64`) is a value of the wrong kind, not a syntax error: it is blanked out (with a
+/// float of the same length, so that every span stays put) and its span returned, so that it
+/// can be reported as X02 under its key together with every other error.
+fn parse_document(
+    text: &str,
+) -> Result<(toml_edit::Document<String>, Vec<Range<usize>>), toml_edit::TomlError> {
+    let mut too_large = Vec::new();
+    let mut current = text.to_owned();
+    loop {
+        let error = match toml_edit::Document::parse(current.clone()) {
+            Ok(doc) => return Ok((doc, too_large)),
+            Err(e) => e,
+        };
+        let overflow = matches!(
+            error.message().trim(),
+            "integer number overflowed" | "floating-point number overflowed"
+        );
+        let span = match error.span() {
+            Some(span)
+                if overflow
+                    && span.len() >= 3
+                    && too_large.len() < MAX_TOO_LARGE
+                    && current.is_char_boundary(span.start)
+                    && current.is_char_boundary(span.end) =>
+            {
+                span
+            }
+            _ => return Err(error),
+        };
+        let blank = format!("0.{}", "0".repeat(span.len() - 2));
+        current.replace_range(span.clone(), &blank);
+        too_large.push(span);
     }
 }
 
@@ -194,6 +237,9 @@ struct Reader<'s> {
     errors: Vec<Finding>,
     notes: Vec<Finding>,
     locations: Locations,
+    /// Numbers too large for the parser (blanked out in the document): reported once each by
+    /// `report_too_large`, and otherwise treated as absent.
+    too_large: Vec<Range<usize>>,
 }
 
 /// A value as found, with its span.
@@ -203,6 +249,52 @@ struct Raw<'t> {
 }
 
 impl<'s> Reader<'s> {
+    fn is_too_large(&self, span: &Option<Range<usize>>) -> bool {
+        span.as_ref().is_some_and(|s| self.too_large.contains(s))
+    }
+
+    /// X02 for every number too large for the parser, under its key path, wherever it sits.
+    fn report_too_large(&mut self, table: &dyn TableLike, path: &FieldPath) {
+        if self.too_large.is_empty() {
+            return;
+        }
+        for (key, item) in table.iter() {
+            let child = path.key(key);
+            match item {
+                Item::Value(value) => self.too_large_value(value, &child),
+                Item::Table(t) => self.report_too_large(t, &child),
+                Item::ArrayOfTables(array) => {
+                    for (i, t) in array.iter().enumerate() {
+                        self.report_too_large(t, &child.index(i));
+                    }
+                }
+                Item::None => {}
+            }
+        }
+    }
+
+    fn too_large_value(&mut self, value: &Value, path: &FieldPath) {
+        match value {
+            Value::InlineTable(t) => self.report_too_large(t, path),
+            Value::Array(array) => {
+                for (i, v) in array.iter().enumerate() {
+                    self.too_large_value(v, &path.index(i));
+                }
+            }
+            _ if self.is_too_large(&value.span()) => {
+                let span = value.span();
+                let written = self.src.slice(span.as_ref().unwrap_or(&(0..0))).to_owned();
+                self.error(
+                    "X02",
+                    path,
+                    span,
+                    format!("“{path}”的数值 {written} 太大，超出可表示的范围"),
+                );
+            }
+            _ => {}
+        }
+    }
+
     fn error(
         &mut self,
         rule: &'static str,
@@ -303,6 +395,7 @@ impl<'s> Reader<'s> {
                             rows.push((child.index(i), table));
                             self.locations.insert(child.index(i), value.span());
                         }
+                        None if self.is_too_large(&value.span()) => {}
                         None => {
                             let row = child.index(i);
                             let span = value.span();
@@ -349,6 +442,7 @@ impl<'s> Reader<'s> {
         let child = path.key(key);
         let key_start = parent.key(key).and_then(|k| k.span()).map(|s| s.start);
         match item {
+            Item::Value(value) if self.is_too_large(&value.span()) => None,
             Item::Value(value) => {
                 let span = value.span();
                 let whole = match (key_start, &span) {
@@ -598,6 +692,7 @@ impl<'s> Reader<'s> {
             self.locations.insert(item_path.clone(), value.span());
             match value.as_str() {
                 Some(s) => items.push(s.to_owned()),
+                None if self.is_too_large(&value.span()) => {}
                 None => self.error(
                     "X02",
                     &item_path,
