@@ -96,7 +96,10 @@ fn styles(doc: Docx) -> Docx {
 }
 
 fn body_paragraph(text: &str, font: &str) -> Paragraph {
+    // Named explicitly: docx-rs does not mark Normal as the default style, and readers
+    // that look for the default would find none.
     Paragraph::new()
+        .style("Normal")
         .add_run(run(text, font, BODY_SIZE))
         // Two characters of the body face; Word reads the character count, LibreOffice the
         // twips.

@@ -607,7 +607,7 @@ pub(crate) fn score_sheet(report: &Report) -> Sheet {
         name: SCORE_SHEET,
         attachment: "附件3",
         title: format!("{year}度部门（单位）整体支出绩效自评表"),
-        widths: vec![6.0, 10.0, 10.0, 22.0, 15.0, 15.0, 7.5, 7.5, 18.0],
+        widths: vec![6.0, 10.0, 10.0, 20.0, 15.0, 15.0, 7.5, 7.5, 22.0],
         landscape: true,
         row_count: g.row,
         cells: g.cells,

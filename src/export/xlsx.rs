@@ -17,6 +17,8 @@ const LINE_HEIGHT: f64 = 13.0;
 /// display columns) is a little under two of Excel's width units.
 const GLYPH: f64 = 0.92;
 const ROW_PADDING: f64 = 6.0;
+/// The tallest row Excel accepts, in points.
+const MAX_ROW_HEIGHT: f64 = 409.0;
 /// Rows above the table: the attachment's label and its title.
 const TABLE_TOP: u32 = 2;
 /// Paper size 9 is A4 in Excel's numbering.
@@ -179,5 +181,5 @@ fn height_for(text: &str, width: f64) -> f64 {
                 .max(1.0)
         })
         .sum();
-    lines * LINE_HEIGHT + ROW_PADDING
+    (lines * LINE_HEIGHT + ROW_PADDING).min(MAX_ROW_HEIGHT)
 }
