@@ -476,3 +476,14 @@ fn command_never_overwrites_the_report_itself() {
         SEED
     );
 }
+
+#[test]
+fn text_too_long_for_an_excel_cell_is_refused_in_chinese() {
+    let long = "很".repeat(40_000);
+    let text = SEED.replace("deviation = \"无\"", &format!("deviation = \"{long}\""));
+    let report = load(&text);
+    let err = render(&report, ExportFormat::Xlsx).unwrap_err().to_string();
+    assert!(err.contains("32767"), "{err}");
+    // Word and Markdown have no such limit.
+    assert!(render(&report, ExportFormat::Docx).is_ok());
+}

@@ -98,7 +98,12 @@ pub fn render(report: &Report, format: ExportFormat) -> Result<Vec<u8>, ExportEr
         ExportFormat::Md => Ok(md::render(report).into_bytes()),
         ExportFormat::Xlsx => xlsx::render(report).map_err(|e| ExportError::Build {
             format: "xlsx",
-            reason: e.to_string(),
+            reason: match e {
+                rust_xlsxwriter::XlsxError::MaxStringLengthExceeded => {
+                    "有一段文字超过 Excel 单元格 32767 个字符的上限".to_owned()
+                }
+                other => other.to_string(),
+            },
         }),
         ExportFormat::Docx => docx::render(report).map_err(|reason| ExportError::Build {
             format: "docx",
