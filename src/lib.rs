@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod commands;
+pub mod export;
 pub mod finding;
 pub mod model;
 pub mod rules;

@@ -3,6 +3,7 @@
 use clap::{Parser, Subcommand, ValueEnum};
 use jixiao::check::{self, Palette};
 use jixiao::commands::{self, Failure};
+use jixiao::export::{self, ExportFormat};
 use jixiao::scheme::SchemeSet;
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -87,6 +88,20 @@ enum Command {
         #[arg(required = true, value_name = "KEY=VALUE")]
         assignments: Vec<String>,
     },
+    /// 导出报告成品：md（整份报告）、xlsx（附件2、附件3）、docx（正文及两个附件）
+    Export {
+        /// 报告文件
+        file: PathBuf,
+        /// 导出格式
+        #[arg(long, value_enum)]
+        to: ExportFormat,
+        /// 输出文件（默认：报告文件名换成新扩展名）
+        #[arg(short, long, value_name = "OUT")]
+        output: Option<PathBuf>,
+        /// 覆盖已存在的输出文件
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -152,6 +167,14 @@ fn run(cli: Cli) -> Result<i32, Failure> {
         Some(Command::Schemes) => commands::schemes(&schemes, &mut stdout).map(|_| 0),
         Some(Command::Set { file, assignments }) => {
             commands::set(&file, &assignments, &schemes, &mut stdout).map(|_| 0)
+        }
+        Some(Command::Export {
+            file,
+            to,
+            output,
+            force,
+        }) => {
+            export::command(&file, to, output.as_deref(), force, &schemes, &mut stdout).map(|_| 0)
         }
     }
 }
