@@ -237,3 +237,32 @@ fn a_save_that_fails_keeps_the_changes() {
     assert!(app.status.as_ref().unwrap().error);
     assert!(app.dirty());
 }
+
+#[test]
+fn exporting_from_the_workbench_asks_for_a_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("自评.xlsx");
+    let mut app = open(SEED, true);
+    keys(&mut app, "x");
+    assert!(matches!(app.mode, Mode::Export { .. }));
+    ctrl(&mut app, 'u');
+    keys(&mut app, &dir.path().join("x.pdf").display().to_string());
+    press(&mut app, KeyCode::Enter);
+    assert!(
+        app.status.as_ref().unwrap().error,
+        "an unknown extension is refused"
+    );
+    ctrl(&mut app, 'u');
+    keys(&mut app, &target.display().to_string());
+    press(&mut app, KeyCode::Enter);
+    assert!(matches!(app.mode, Mode::Normal));
+    let bytes = std::fs::read(&target).unwrap();
+    assert!(bytes.starts_with(b"PK"), "an xlsx is a zip file");
+    // a second export to the same name is refused, not overwritten
+    keys(&mut app, "x");
+    ctrl(&mut app, 'u');
+    keys(&mut app, &target.display().to_string());
+    press(&mut app, KeyCode::Enter);
+    assert!(app.status.as_ref().unwrap().text.contains("已存在"));
+    assert_eq!(std::fs::read(&target).unwrap(), bytes);
+}

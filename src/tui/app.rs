@@ -49,9 +49,18 @@ pub enum Mode {
     Normal,
     Editing(Box<Editor>),
     CommandLine(String),
-    SaveAs { input: String, then_quit: bool },
+    SaveAs {
+        input: String,
+        then_quit: bool,
+    },
+    /// Asking where to export (the extension chooses md, xlsx or docx).
+    Export {
+        input: String,
+    },
     Confirm(Confirm),
-    Help { scroll: u16 },
+    Help {
+        scroll: u16,
+    },
     Findings,
 }
 
@@ -348,6 +357,7 @@ impl App {
                     Mode::Editing(editor) => self.editor_key(editor, key),
                     Mode::CommandLine(line) => self.command_line_key(line, key),
                     Mode::SaveAs { input, then_quit } => self.save_as_key(input, then_quit, key),
+                    Mode::Export { input } => self.export_key(input, key),
                     Mode::Confirm(c) => self.confirm_key(c, key),
                     Mode::Help { scroll } => self.help_key(scroll, key),
                     Mode::Findings => self.findings_key(key),
@@ -368,7 +378,9 @@ impl App {
                 editor.area.insert_str(text);
                 editor.error = None;
             }
-            Mode::CommandLine(line) | Mode::SaveAs { input: line, .. } => {
+            Mode::CommandLine(line)
+            | Mode::SaveAs { input: line, .. }
+            | Mode::Export { input: line } => {
                 line.push_str(&clean.replace(['\r', '\n'], " "));
             }
             _ => self.say("先按 Enter 进入编辑，再粘贴"),
@@ -434,6 +446,11 @@ impl App {
                 }
             }
             Command::Help => self.mode = Mode::Help { scroll: 0 },
+            Command::Export => {
+                self.mode = Mode::Export {
+                    input: self.export_suggestion(),
+                }
+            }
             Command::Quit => self.request_quit(),
         }
     }
@@ -761,31 +778,58 @@ impl App {
     }
 
     fn save_as_key(&mut self, mut input: String, then_quit: bool, key: KeyEvent) {
-        match key.code {
-            KeyCode::Esc => self.say("未保存"),
-            KeyCode::Enter => {
-                let name = input.trim();
-                if name.is_empty() {
+        match edit_line(&mut input, key) {
+            LineEdit::Cancel => self.say("未保存"),
+            LineEdit::Submit if !input.trim().is_empty() => {
+                let path = PathBuf::from(input.trim());
+                if path.exists() {
+                    self.warn(format!("{} 已存在，请换一个名字", path.display()));
                     self.mode = Mode::SaveAs { input, then_quit };
                 } else {
-                    let path = PathBuf::from(name);
-                    if path.exists() {
-                        self.warn(format!("{} 已存在，请换一个名字", path.display()));
-                        self.mode = Mode::SaveAs { input, then_quit };
-                    } else {
-                        self.save_to(path, then_quit);
+                    self.save_to(path, then_quit);
+                }
+            }
+            _ => self.mode = Mode::SaveAs { input, then_quit },
+        }
+    }
+
+    /// The name proposed for an export: the report's own name with `.docx`.
+    fn export_suggestion(&self) -> String {
+        match &self.file {
+            Some(path) => path.with_extension("docx").display().to_string(),
+            None => "report.docx".to_owned(),
+        }
+    }
+
+    fn export_key(&mut self, mut input: String, key: KeyEvent) {
+        match edit_line(&mut input, key) {
+            LineEdit::Cancel => self.say("未导出"),
+            LineEdit::Submit if !input.trim().is_empty() => {
+                let path = PathBuf::from(input.trim());
+                let format = match path.extension().and_then(|e| e.to_str()) {
+                    Some("md") => crate::export::ExportFormat::Md,
+                    Some("xlsx") => crate::export::ExportFormat::Xlsx,
+                    Some("docx") => crate::export::ExportFormat::Docx,
+                    _ => {
+                        self.warn("文件名应以 .md、.xlsx 或 .docx 结尾，它决定导出的格式");
+                        self.mode = Mode::Export { input };
+                        return;
+                    }
+                };
+                if path.exists() {
+                    self.warn(format!("{} 已存在，请换一个名字", path.display()));
+                    self.mode = Mode::Export { input };
+                    return;
+                }
+                match crate::export::export(&self.report, format, &path, false) {
+                    Ok(()) => self.say(format!("已导出 {}", path.display())),
+                    Err(e) => {
+                        self.warn(e.to_string());
+                        self.mode = Mode::Export { input };
                     }
                 }
             }
-            KeyCode::Backspace => {
-                input.pop();
-                self.mode = Mode::SaveAs { input, then_quit };
-            }
-            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
-                input.push(c);
-                self.mode = Mode::SaveAs { input, then_quit };
-            }
-            _ => self.mode = Mode::SaveAs { input, then_quit },
+            _ => self.mode = Mode::Export { input },
         }
     }
 
@@ -937,6 +981,33 @@ impl App {
             }
             Err(e) => self.warn(format!("{e}；修改仍在工作台中")),
         }
+    }
+}
+
+/// What a key did to a one-line input.
+enum LineEdit {
+    Submit,
+    Cancel,
+    Continue,
+}
+
+fn edit_line(input: &mut String, key: KeyEvent) -> LineEdit {
+    match key.code {
+        KeyCode::Esc => LineEdit::Cancel,
+        KeyCode::Enter => LineEdit::Submit,
+        KeyCode::Backspace => {
+            input.pop();
+            LineEdit::Continue
+        }
+        KeyCode::Char('u') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+            input.clear();
+            LineEdit::Continue
+        }
+        KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+            input.push(c);
+            LineEdit::Continue
+        }
+        _ => LineEdit::Continue,
     }
 }
 

@@ -34,6 +34,7 @@ pub enum Command {
     NextFinding,
     PrevFinding,
     Findings,
+    Export,
     Help,
     Quit,
 }
@@ -77,6 +78,11 @@ pub const COMMANDS: &[(Command, &str, &str)] = &[
         Command::Findings,
         "findings",
         "问题列表（查看说明，Enter 跳转）",
+    ),
+    (
+        Command::Export,
+        "export",
+        "导出为 Word / Excel / Markdown（按文件扩展名）",
     ),
     (Command::Help, "help", "帮助"),
     (Command::Quit, "quit", "退出（有未保存修改时会询问）"),

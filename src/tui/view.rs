@@ -369,6 +369,13 @@ fn draw_footer(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
     let w = area.width as usize;
     let line = match (&app.mode, &app.status) {
         (Mode::CommandLine(text), _) => Line::from(format!(":{}", visible_inline(text))),
+        (Mode::Export { input }, _) => Line::from(vec![
+            Span::styled(
+                "导出到（.docx / .xlsx / .md，Enter 确定，Esc 取消）：",
+                theme.title(),
+            ),
+            Span::raw(visible_inline(input).into_owned()),
+        ]),
         (Mode::SaveAs { input, .. }, _) => Line::from(vec![
             Span::styled(
                 "另存为（输入文件名，Enter 确定，Esc 取消）：",
