@@ -256,7 +256,12 @@ fn render_finding(out: &mut String, file: &str, source: &Source, f: &Finding, pa
     let marked = visible_inline(&text[start..end]).into_owned();
     let after = visible_inline(&text[end..]).into_owned();
     // Keep very long lines readable: a window around the mark.
-    let (before, cut_left) = tail_within(&before, 40);
+    let whole = before.width() + marked.width() + after.width();
+    let (before, cut_left) = if whole > MAX_SHOWN_WIDTH {
+        tail_within(&before, 40)
+    } else {
+        (before, false)
+    };
     let marked_width = marked.width().clamp(1, MAX_SHOWN_WIDTH);
     let (marked, _) = head_within(&marked, MAX_SHOWN_WIDTH);
     let room = MAX_SHOWN_WIDTH.saturating_sub(before.width() + marked.width());

@@ -17,7 +17,7 @@ const SEED_FINDINGS: &[(&str, &str, &str)] = &[
     ("N01", "warning", "closing.problems"),
     ("N02", "warning", "closing.improvements"),
     ("D05", "info", "basic_data.costs.three_public"),
-    ("D02", "warning", "basic_data.costs.public"),
+    ("D02", "warning", "basic_data.costs.public.final"),
     ("C09", "error", "score_sheet.total_weight"),
     ("C04", "warning", "score_sheet.funds.score"),
     ("C15", "info", "score_sheet.goal.actual"),
@@ -134,7 +134,7 @@ fn text_lines_name_file_line_column_severity_and_rule_with_the_source_and_a_care
     }
     assert_eq!(checked, 13, "errors and warnings with an excerpt");
 
-    // Spot checks of places (RULES.md: F02 on 安全监管's row, D02 on the public row's cells).
+    // Spot checks of places (RULES.md: F02 on 安全监管's row, D02 on the public row's 本年决算数).
     let at = |id: &str| -> Vec<(usize, usize)> {
         found
             .iter()
@@ -143,7 +143,7 @@ fn text_lines_name_file_line_column_severity_and_rule_with_the_source_and_a_care
             .collect()
     };
     assert_eq!(at("F02"), [(98, 1)]);
-    assert_eq!(at("D02"), [(155, 10)]);
+    assert_eq!(at("D02"), [(155, 48)]);
     assert_eq!(at("C04"), [(204, 1)]);
 }
 

@@ -42,7 +42,7 @@ fn the_seed_gives_exactly_the_listed_findings() {
         ("F02", "error", "performance.special_funds[0]"), // 安全监管
         ("F05", "info", "performance.special_funds[2]"),  // 农村住房巨灾保险
         ("F05", "info", "performance.special_funds[3]"),  // 森林防灭火专项
-        ("D02", "warning", "basic_data.costs.public"),
+        ("D02", "warning", "basic_data.costs.public.final"),
         ("D05", "info", "basic_data.costs.three_public"),
         ("C07", "error", "score_sheet.groups[0]"), // 产出指标 30 vs 40
         ("C07", "error", "score_sheet.groups[1]"), // 效益指标 28 vs 20

@@ -200,8 +200,15 @@ fn n_walks_the_findings_and_jumps_to_their_fields() {
         cell.path,
         f.path
     );
+    keys(&mut app, "n");
     keys(&mut app, "N");
     assert_eq!(app.selected_finding, 0);
+    keys(&mut app, "N");
+    assert_eq!(
+        app.selected_finding,
+        app.findings.len() - 1,
+        "N wraps to the last"
+    );
 }
 
 #[test]
@@ -265,4 +272,83 @@ fn exporting_from_the_workbench_asks_for_a_path() {
     press(&mut app, KeyCode::Enter);
     assert!(app.status.as_ref().unwrap().text.contains("已存在"));
     assert_eq!(std::fs::read(&target).unwrap(), bytes);
+}
+
+#[test]
+fn control_characters_survive_an_edit_of_their_field() {
+    let text = SEED.replace(
+        "unit = \"株洲市芦淞区应急管理局\"",
+        "unit = \"株洲市芦淞区\\t应急\\u001b[31m管理局\"",
+    );
+    let mut app = open(&text, false);
+    goto(&mut app, "report.unit");
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::End);
+    keys(&mut app, "Y");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(
+        app.report.report.unit.as_deref(),
+        Some("株洲市芦淞区\t应急\u{1b}[31m管理局Y"),
+        "only the typed character changed"
+    );
+}
+
+#[test]
+fn a_pasted_line_break_sent_as_cr_stays_a_line_break() {
+    let mut app = open(SEED, false);
+    goto(&mut app, "closing.problems");
+    press(&mut app, KeyCode::Enter);
+    clear_editor(&mut app);
+    app.update(jixiao::tui::app::Action::Paste(
+        "第一行\r第二行\t（附表）".into(),
+    ));
+    ctrl(&mut app, 's');
+    let problems = app
+        .report
+        .closing
+        .as_ref()
+        .unwrap()
+        .problems
+        .clone()
+        .unwrap();
+    assert!(
+        problems.ends_with("第一行\n第二行\t（附表）"),
+        "{problems:?}"
+    );
+}
+
+#[test]
+fn the_first_n_goes_to_the_first_finding() {
+    let mut app = open(SEED, false);
+    keys(&mut app, "n");
+    assert_eq!(app.selected_finding, 0);
+    keys(&mut app, "n");
+    assert_eq!(app.selected_finding, 1);
+}
+
+#[test]
+fn clearing_an_amount_keeps_its_line_and_comment() {
+    let mut app = open(SEED, false);
+    goto(&mut app, "budget.initial");
+    press(&mut app, KeyCode::Enter);
+    clear_editor(&mut app);
+    press(&mut app, KeyCode::Enter);
+    assert!(
+        app.report
+            .budget
+            .as_ref()
+            .unwrap()
+            .initial
+            .value()
+            .is_none()
+    );
+    let line = app
+        .text
+        .lines()
+        .find(|l| l.starts_with("initial = "))
+        .unwrap();
+    assert!(
+        line.starts_with("initial = \"\"") && line.contains('#'),
+        "{line}"
+    );
 }

@@ -59,7 +59,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     {
         out.push(finding(
             "D01",
-            row_path(CostRow::Project),
+            row_path(CostRow::Project).key("final"),
             format!(
                 "附件2 项目支出 {attached} ≠ 正文 项目支出 {stated}{}",
                 diff(attached, stated)
@@ -75,7 +75,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     {
         out.push(finding(
             "D02",
-            row_path(CostRow::Public),
+            row_path(CostRow::Public).key("final"),
             format!(
                 "附件2 公用经费 {attached} ≠ 正文 公用经费 {stated}{}",
                 diff(attached, stated)

@@ -88,7 +88,8 @@ impl Document {
     }
 
     /// Sets the value at `path` from what the user typed, after validating it for the key's
-    /// kind. Empty input removes the key (the field becomes blank).
+    /// kind. Empty input makes the field blank: an existing key keeps its line (and its
+    /// comment) with the value `""`; an absent key stays absent.
     pub fn set(&mut self, path: &FieldPath, input: &str) -> Result<(), EditError> {
         let field = field_for(path)?;
         let (parent_path, last) = split_last(path)?;
@@ -98,10 +99,8 @@ impl Document {
         };
         let new_value = match encode_input(path, field, input, old.as_ref())? {
             Some(v) => v,
-            None => {
-                self.remove_key(&parent_path, &last)?;
-                return Ok(());
-            }
+            None if old.is_some() => Value::from(""),
+            None => return Ok(()),
         };
         let parent = self.ensure_container(&parent_path)?;
         match parent {
@@ -257,35 +256,6 @@ impl Document {
             _ => return Err(EditError::NoSuchRow(row_path.to_string())),
         }
         Ok(rows_path.index(other))
-    }
-
-    fn remove_key(&mut self, parent: &FieldPath, last: &Seg) -> Result<(), EditError> {
-        match (self.node_mut(parent), last) {
-            (Some(NodeMut::Item(Item::Table(t)) | NodeMut::Table(t)), Seg::Key(k)) => {
-                t.remove(k);
-            }
-            (
-                Some(
-                    NodeMut::Item(Item::Value(Value::InlineTable(t)))
-                    | NodeMut::Value(Value::InlineTable(t)),
-                ),
-                Seg::Key(k),
-            ) => {
-                t.remove(k);
-            }
-            (
-                Some(NodeMut::Item(Item::Value(Value::Array(a))) | NodeMut::Value(Value::Array(a))),
-                Seg::Index(i),
-            ) => {
-                if let Some(slot) = a.get_mut(*i) {
-                    let decor = slot.decor().clone();
-                    *slot = Value::from("");
-                    *slot.decor_mut() = decor;
-                }
-            }
-            _ => {}
-        }
-        Ok(())
     }
 
     fn node_mut(&mut self, path: &FieldPath) -> Option<NodeMut<'_>> {
@@ -1094,9 +1064,15 @@ mod tests {
     }
 
     #[test]
-    fn empty_input_removes_the_key() {
+    fn empty_input_blanks_the_value_and_keeps_the_line() {
         let mut d = doc(SAMPLE);
         d.set(&p("budget.initial"), "").unwrap();
-        assert!(!d.to_text().contains("initial"));
+        assert_eq!(
+            d.to_text(),
+            SAMPLE.replace("initial = 241.75", "initial = \"\"")
+        );
+        let before = d.to_text();
+        d.set(&p("budget.income"), "").unwrap();
+        assert_eq!(d.to_text(), before, "an absent key stays absent");
     }
 }

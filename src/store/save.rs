@@ -63,11 +63,16 @@ pub fn atomic_write(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
         .map_err(fail)?;
     temp.write_all(bytes).map_err(fail)?;
     temp.flush().map_err(fail)?;
-    if let Ok(meta) = std::fs::metadata(&target) {
-        temp.as_file()
-            .set_permissions(meta.permissions())
-            .map_err(fail)?;
-    }
+    let permissions = match std::fs::metadata(&target) {
+        Ok(meta) => meta.permissions(),
+        // A new file gets what any program would create (0666 less the umask), not the
+        // temporary file's 0600: colleagues on a shared server may need to read it.
+        Err(_) => {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::Permissions::from_mode(0o666 & !current_umask())
+        }
+    };
+    temp.as_file().set_permissions(permissions).map_err(fail)?;
     temp.as_file().sync_all().map_err(fail)?;
     temp.persist(&target).map_err(|e| fail(e.error))?;
     // The rename itself is durable only once the folder is synced.
@@ -75,6 +80,16 @@ pub fn atomic_write(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
         let _ = folder.sync_all();
     }
     Ok(())
+}
+
+/// The process's umask (read by setting it and putting it back).
+fn current_umask() -> u32 {
+    // SAFETY: umask only swaps the process's file-creation mask; it is restored at once.
+    unsafe {
+        let mask = libc::umask(0o022);
+        libc::umask(mask);
+        mask as u32
+    }
 }
 
 #[cfg(test)]
@@ -94,6 +109,16 @@ mod tests {
         assert_eq!(mode, 0o640);
         let leftovers = std::fs::read_dir(dir.path()).unwrap().count();
         assert_eq!(leftovers, 1);
+    }
+
+    #[test]
+    fn a_new_file_is_created_with_the_usual_permissions() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("new.toml");
+        atomic_write(&path, b"x").unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o666 & !current_umask());
     }
 
     #[test]

@@ -7,7 +7,6 @@ use crate::finding::{Finding, Severity};
 use crate::model::schema::Kind;
 use crate::model::{FieldPath, Report};
 use crate::rules::{self, Totals};
-use crate::sanitize::visible;
 use crate::scheme::{Scheme, SchemeSet};
 use crate::store::{self, Document, Source};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -97,6 +96,8 @@ pub struct App {
     pub status: Option<Status>,
     pub keymap: Keymap,
     pub selected_finding: usize,
+    /// Whether n/N has visited a finding yet (the first n goes to the first finding).
+    walked_findings: bool,
     pub finding_scroll: usize,
     pub quit: bool,
     /// Rows visible in the form (set by the view), for paging.
@@ -162,6 +163,7 @@ impl App {
             status: None,
             keymap,
             selected_finding: 0,
+            walked_findings: false,
             finding_scroll: 0,
             quit: false,
             page: 10,
@@ -230,6 +232,11 @@ impl App {
         });
     }
 
+    /// A problem found before the first screen (e.g. in keys.toml), shown on it.
+    pub fn warn_startup(&mut self, text: String) {
+        self.warn(text);
+    }
+
     fn warn(&mut self, text: impl Into<String>) {
         self.status = Some(Status {
             text: text.into(),
@@ -291,7 +298,7 @@ impl App {
         let (Some(file), false) = (self.file.clone(), self.read_only) else {
             return;
         };
-        let files = store::SessionFiles::for_file(&file);
+        let files = store::SessionFiles::for_file(&store::resolve_target(&file));
         if let Some(holder) = files.holder() {
             self.mode = Mode::Confirm(Confirm::Locked {
                 holder: format!("进程 {}，主机 {}", holder.pid, holder.host),
@@ -315,9 +322,38 @@ impl App {
         self.session = Some(files);
     }
 
+    /// After saving under a new name, the lock and recovery follow the file now edited.
+    fn move_session(&mut self, _first_file: bool) {
+        if self.read_only {
+            return;
+        }
+        if let Some(old) = self.session.take() {
+            old.remove_recovery();
+            old.unlock();
+        }
+        let Some(file) = &self.file else { return };
+        let files = store::SessionFiles::for_file(&store::resolve_target(file));
+        if let Err(e) = files.lock() {
+            self.warn(format!("无法写会话文件：{e}"));
+        }
+        self.session = Some(files);
+    }
+
     /// The recovery and lock files of this session, if it has them.
     pub fn session_files(&self) -> Option<store::SessionFiles> {
         self.session.clone()
+    }
+
+    fn take_over_session(&mut self) {
+        let Some(file) = self.file.clone() else {
+            return;
+        };
+        let files = store::SessionFiles::for_file(&store::resolve_target(&file));
+        let _ = std::fs::remove_file(&files.lock);
+        self.attach_session();
+        if matches!(self.mode, Mode::Normal) {
+            self.say("已接管编辑");
+        }
     }
 
     /// Ends the session: the lock goes; the recovery file stays only while it holds edits the
@@ -367,13 +403,13 @@ impl App {
     }
 
     fn paste(&mut self, text: &str) {
-        let clean = visible(text).into_owned();
+        let clean = crate::sanitize::clean_paste(text);
         match &mut self.mode {
             Mode::Editing(editor) => {
                 let text = if editor.multiline {
-                    clean.replace("\r\n", "\n")
+                    clean
                 } else {
-                    clean.replace(['\r', '\n'], " ")
+                    clean.replace('\n', " ")
                 };
                 editor.area.insert_str(text);
                 editor.error = None;
@@ -492,7 +528,7 @@ impl App {
             return;
         };
         let written = self.doc.written(&cell.path).unwrap_or_default();
-        let shown = visible(&written).into_owned();
+        let shown = crate::sanitize::to_editor(&written);
         let multiline = cell.kind == Kind::LongText || shown.contains('\n');
         let lines: Vec<String> = shown.split('\n').map(str::to_owned).collect();
         let mut area = TextArea::new(lines);
@@ -534,10 +570,11 @@ impl App {
             }
         };
         if commit {
-            let text = editor.area.lines().join("\n");
-            if text == editor.original {
+            let shown = editor.area.lines().join("\n");
+            if shown == editor.original {
                 return;
             }
+            let text = crate::sanitize::from_editor(&shown);
             let path = editor.path.clone();
             match self.commit(|doc| doc.set(&path, &text).map_err(|e| e.to_string())) {
                 Ok(()) => {
@@ -680,7 +717,9 @@ impl App {
             return;
         }
         let n = self.findings.len();
-        self.selected_finding = if forward {
+        self.selected_finding = if !self.walked_findings {
+            if forward { 0 } else { n - 1 }
+        } else if forward {
             (self.selected_finding + 1) % n
         } else {
             (self.selected_finding + n - 1) % n
@@ -690,6 +729,7 @@ impl App {
 
     /// Moves the cursor to the field the selected finding names, switching tabs.
     pub fn jump_to_selected(&mut self) {
+        self.walked_findings = true;
         let Some(f) = self.findings.get(self.selected_finding).cloned() else {
             return;
         };
@@ -868,6 +908,10 @@ impl App {
                 self.say("已以只读方式打开");
             }
             (Confirm::Locked { .. }, 'q') => self.quit = true,
+            (Confirm::Locked { .. }, 'o') => {
+                // The user says the other session is gone (e.g. a process that reused its pid).
+                self.take_over_session();
+            }
             (Confirm::Recover { .. }, 'r') => {
                 if let Some(text) = self.pending_recovery.take() {
                     let current = self.text.clone();
@@ -970,7 +1014,11 @@ impl App {
                 if !same_file {
                     self.backed_up = true;
                 }
+                let first_file = self.file.is_none();
                 self.file = Some(path.clone());
+                if !same_file {
+                    self.move_session(first_file);
+                }
                 if let Some(files) = &self.session {
                     files.remove_recovery();
                 }

@@ -607,7 +607,7 @@ impl<'a> FormBuilder<'a> {
         rows.push(Row::heading_with(
             "",
             vec!["专项名称", "预算", "调整", "实际支出", "结余结转"],
-            vec![3, 1, 1, 1, 1],
+            vec![4, 3, 3, 3, 3],
             4,
         ));
         if perf.special_funds.is_empty() {
@@ -641,7 +641,7 @@ impl<'a> FormBuilder<'a> {
                 cells,
                 computed,
                 row_ref: Some((funds_path.clone(), i)),
-                widths: vec![3, 1, 1, 1, 1],
+                widths: vec![4, 3, 3, 3, 3],
                 label_cols: 4,
             });
             for key in ["scope", "description"] {

@@ -217,6 +217,7 @@ impl fmt::Display for Key {
         }
         match self.code {
             KeyName::Char(c) => write!(f, "{}", if self.ctrl { c.to_ascii_uppercase() } else { c }),
+            KeyName::Named("BackTab") => f.write_str("Shift-Tab"),
             KeyName::Named(n) => f.write_str(n),
             KeyName::F(n) => write!(f, "F{n}"),
         }
@@ -278,7 +279,12 @@ impl Keymap {
             for text in table.get(*name).map(Vec::as_slice).unwrap_or(&[]) {
                 match Key::parse(text) {
                     Some(key) => {
-                        bindings.insert(key, *command);
+                        if let Some(other) = bindings.insert(key, *command) {
+                            problems.push(format!(
+                                "keys.toml：按键“{key}”同时绑定了 {} 和 {name}，以后者为准",
+                                other.name()
+                            ));
+                        }
                         parsed.push(key);
                     }
                     None => problems.push(format!("keys.toml：{name} 的按键“{text}”无法识别")),
@@ -364,6 +370,11 @@ mod tests {
             None
         );
         assert_eq!(problems.len(), 2, "{problems:?}");
+        let (_, problems) = Keymap::from_texts(Some("[keys]\nquit = [\"x\"]\n"));
+        assert!(
+            problems.iter().any(|p| p.contains("export")),
+            "{problems:?}"
+        );
         assert_eq!(map.label(Command::Quit), "Ctrl-Q");
     }
 

@@ -142,9 +142,6 @@ fn terminal_alive() -> bool {
 pub fn open_and_run(file: Option<PathBuf>, read_only: bool) -> i32 {
     let schemes = crate::scheme::SchemeSet::load();
     let (keymap, problems) = keymap::Keymap::load();
-    for p in &problems {
-        eprintln!("{p}");
-    }
     let mut app = loop {
         let text = match &file {
             Some(path) => match crate::store::read_report_file(path) {
@@ -201,6 +198,9 @@ pub fn open_and_run(file: Option<PathBuf>, read_only: bool) -> i32 {
             }
         }
     };
+    if !problems.is_empty() {
+        app.warn_startup(problems.join("；"));
+    }
     app.attach_session();
     // Whatever happens below, even a panic, the lock goes when the process does.
     let _unlock = UnlockOnDrop(app.session_files());

@@ -369,20 +369,16 @@ fn draw_footer(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
     let w = area.width as usize;
     let line = match (&app.mode, &app.status) {
         (Mode::CommandLine(text), _) => Line::from(format!(":{}", visible_inline(text))),
-        (Mode::Export { input }, _) => Line::from(vec![
-            Span::styled(
-                "导出到（.docx / .xlsx / .md，Enter 确定，Esc 取消）：",
-                theme.title(),
-            ),
-            Span::raw(visible_inline(input).into_owned()),
-        ]),
-        (Mode::SaveAs { input, .. }, _) => Line::from(vec![
-            Span::styled(
-                "另存为（输入文件名，Enter 确定，Esc 取消）：",
-                theme.title(),
-            ),
-            Span::raw(visible_inline(input).into_owned()),
-        ]),
+        (Mode::Export { input }, status) => prompt_line(
+            "导出到（.docx/.xlsx/.md）：",
+            input,
+            status.as_ref(),
+            w,
+            theme,
+        ),
+        (Mode::SaveAs { input, .. }, status) => {
+            prompt_line("另存为：", input, status.as_ref(), w, theme)
+        }
         (_, Some(status)) => Line::from(Span::styled(
             truncate(&visible_inline(&status.text), w),
             if status.error {
@@ -392,7 +388,7 @@ fn draw_footer(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
             },
         )),
         _ => {
-            let keys = [
+            let editing = [
                 (Command::Edit, "编辑"),
                 (Command::AddRow, "新增行"),
                 (Command::DeleteRow, "删除行"),
@@ -402,9 +398,21 @@ fn draw_footer(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
                 (Command::Help, "帮助"),
                 (Command::Quit, "退出"),
             ];
+            let reviewing = [
+                (Command::NextFinding, "下一个问题"),
+                (Command::Findings, "问题列表"),
+                (Command::Export, "导出"),
+                (Command::Help, "帮助"),
+                (Command::Quit, "退出"),
+            ];
+            let keys: &[(Command, &str)] = if app.read_only { &reviewing } else { &editing };
             let mut spans = Vec::new();
             let mut used = 0;
-            for (command, name) in keys {
+            if app.read_only {
+                spans.push(Span::styled("只读  ", theme.bad()));
+                used += 6;
+            }
+            for &(command, name) in keys {
                 let key = app
                     .keymap
                     .keys_of(command)
@@ -423,6 +431,40 @@ fn draw_footer(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
         }
     };
     frame.render_widget(Paragraph::new(line), area);
+}
+
+/// A one-line prompt: its label, the input (its end kept visible on a narrow terminal), and
+/// the last message, so that a refusal is seen while the prompt stays open.
+fn prompt_line(
+    label: &str,
+    input: &str,
+    status: Option<&super::app::Status>,
+    w: usize,
+    theme: Theme,
+) -> Line<'static> {
+    let message = status
+        .map(|s| format!("  ✗ {}", visible_inline(&s.text)))
+        .unwrap_or_default();
+    let room = w.saturating_sub(width(label) + width(&message) + 1).max(8);
+    let shown = visible_inline(input);
+    let shown = if width(&shown) > room {
+        let tail: String = shown
+            .chars()
+            .rev()
+            .take(room.saturating_sub(1))
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        format!("…{tail}")
+    } else {
+        shown.into_owned()
+    };
+    Line::from(vec![
+        Span::styled(label.to_owned(), theme.title()),
+        Span::raw(shown),
+        Span::styled(message, theme.error_text()),
+    ])
 }
 
 /// A rectangle of at most `w`×`h` centred in `area`, clamped so a small terminal cannot panic.
@@ -506,7 +548,7 @@ fn draw_confirm(frame: &mut Frame, confirm: &Confirm, theme: Theme, area: Rect) 
             vec![
                 format!("另一个 jixiao（{}）正在编辑。", visible_inline(holder)),
                 "两处同时编辑会互相覆盖。".into(),
-                "v 只读打开 · q 退出".into(),
+                "v 只读打开 · q 退出 · o 对方已不在，仍然编辑".into(),
             ],
         ),
         Confirm::Recover { lines } => {
