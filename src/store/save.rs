@@ -17,6 +17,8 @@ pub enum SaveError {
         path: String,
         source: std::io::Error,
     },
+    #[error("{0}：所在的文件夹不存在，未保存")]
+    NoFolder(String),
     #[error("{path}：保存失败（{source}），原文件未改动")]
     Io {
         path: String,
@@ -56,6 +58,9 @@ pub fn atomic_write(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
     };
+    if !dir.is_dir() {
+        return Err(SaveError::NoFolder(path.display().to_string()));
+    }
     let fail = |e| SaveError::from_io(path, e);
     let mut temp = tempfile::Builder::new()
         .prefix(".jixiao-save-")

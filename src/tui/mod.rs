@@ -224,7 +224,7 @@ pub fn open_and_run(file: Option<PathBuf>, read_only: bool) -> i32 {
 /// waits for the user to fix it elsewhere and press g to reload. Returns whether to reload.
 fn error_screen(path: &std::path::Path, report: &str) -> io::Result<bool> {
     use ratatui::text::Line;
-    use ratatui::widgets::{Block, Borders, Paragraph};
+    use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
     let theme = theme::Theme::from_env();
     let _guard = TerminalGuard::enter()?;
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
@@ -243,6 +243,7 @@ fn error_screen(path: &std::path::Path, report: &str) -> io::Result<bool> {
                 .title(ratatui::text::Span::styled(title, theme.title()));
             frame.render_widget(
                 Paragraph::new(lines.clone())
+                    .wrap(Wrap { trim: false })
                     .block(block)
                     .scroll((scroll, 0)),
                 area,
