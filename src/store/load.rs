@@ -95,6 +95,9 @@ pub struct Loaded {
     pub locations: Locations,
     /// Warnings found while reading (X03 unknown keys, X04 amounts with more than two decimals).
     pub notes: Vec<Finding>,
+    /// The TOML as parsed, handed on to the editor (`Document::from_loaded`) so that opening
+    /// a report parses it once, not twice; None once taken.
+    pub(super) parsed: Option<toml_edit::Document<String>>,
 }
 
 /// A report that did not load: every X01, X02, X05 and X06 at once (plus the notes so far).
@@ -171,7 +174,7 @@ pub fn load(bytes: &[u8], schemes: &SchemeSet) -> Result<Loaded, LoadFailure> {
 /// Loads a report from text.
 pub fn load_str(text: &str, schemes: &SchemeSet) -> Result<Loaded, LoadFailure> {
     let source = Source::new(text);
-    let doc = match toml_edit::Document::parse(source.text.as_str()) {
+    let doc = match toml_edit::Document::parse(source.text.clone()) {
         Ok(doc) => doc,
         Err(e) => {
             let span = e.span().unwrap_or(0..0);
@@ -213,6 +216,7 @@ pub fn load_str(text: &str, schemes: &SchemeSet) -> Result<Loaded, LoadFailure> 
             source,
             locations,
             notes,
+            parsed: Some(doc),
         })
     } else {
         let mut findings = errors;
