@@ -115,15 +115,21 @@ pub fn check_files(paths: &[PathBuf], schemes: &SchemeSet) -> Vec<FileReport> {
     if workers <= 1 {
         return paths.iter().map(|p| check_file(p, schemes)).collect();
     }
-    let chunk = paths.len().div_ceil(workers);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = paths
-            .chunks(chunk)
-            .map(|part| {
+    // Each worker takes the next unchecked file, so one large report does not leave the
+    // other core idle the way fixed halves of the list would.
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut done: Vec<(usize, FileReport)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                let next = &next;
                 scope.spawn(move || {
-                    part.iter()
-                        .map(|p| check_file(p, schemes))
-                        .collect::<Vec<_>>()
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(path) = paths.get(i) else { break };
+                        mine.push((i, check_file(path, schemes)));
+                    }
+                    mine
                 })
             })
             .collect();
@@ -131,7 +137,9 @@ pub fn check_files(paths: &[PathBuf], schemes: &SchemeSet) -> Vec<FileReport> {
             .into_iter()
             .flat_map(|h| h.join().expect("a check worker panicked"))
             .collect()
-    })
+    });
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, report)| report).collect()
 }
 
 /// The exit status of `check`: 2 when a file could not be loaded, 1 when one has an error

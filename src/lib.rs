@@ -10,4 +10,5 @@ pub mod rules;
 pub mod sanitize;
 pub mod scheme;
 pub mod store;
+pub mod synth;
 pub mod tui;

@@ -102,6 +102,24 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// 生成一份可复现的合成报告，供性能测量使用
+    #[command(hide = true)]
+    Synth {
+        /// 输出文件
+        out: PathBuf,
+        /// 项目支出明细行数
+        #[arg(long, default_value_t = 2000)]
+        projects: usize,
+        /// 专项资金个数
+        #[arg(long, default_value_t = 500)]
+        funds: usize,
+        /// 三级指标个数（分在 8 个一级指标下）
+        #[arg(long, default_value_t = 5000)]
+        indicators: usize,
+        /// 随机种子：同样的参数总是生成同样的字节
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
 }
 
 fn main() -> ExitCode {
@@ -175,6 +193,26 @@ fn run(cli: Cli) -> Result<i32, Failure> {
             force,
         }) => {
             export::command(&file, to, output.as_deref(), force, &schemes, &mut stdout).map(|_| 0)
+        }
+        Some(Command::Synth {
+            out,
+            projects,
+            funds,
+            indicators,
+            seed,
+        }) => {
+            let text = jixiao::synth::generate(jixiao::synth::Spec {
+                projects,
+                funds,
+                indicators,
+                seed,
+            });
+            std::fs::write(&out, &text).map_err(|e| Failure {
+                message: format!("{}：无法写入（{e}）", out.display()),
+                code: 1,
+            })?;
+            eprintln!("已生成 {}（{} 字节）", out.display(), text.len());
+            Ok(0)
         }
     }
 }

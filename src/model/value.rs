@@ -77,6 +77,14 @@ fn ascii_twins(text: &str) -> String {
 /// `2.5e1`) or a plain decimal; never through a binary float, so `0.1` is 0.1 and `29.50`
 /// keeps its two decimals.
 pub fn parse_amount(text: &str) -> Result<Decimal, ValueError> {
+    // Nearly every amount is plain (`-6.19`, `29.50`, `3`): read it without the copies the
+    // general path makes; anything else (or a value out of range) takes the general path.
+    if is_plain_decimal(text)
+        && let Ok(d) = Decimal::from_str_exact(text)
+        && d.abs() <= MAX_FIGURE
+    {
+        return Ok(d);
+    }
     let raw = ascii_twins(text.trim());
     if raw.is_empty() {
         return Err(ValueError("没有数字".into()));
@@ -153,6 +161,18 @@ pub fn parse_amount(text: &str) -> Result<Decimal, ValueError> {
 /// form from a whole file of such figures never overflow an exact decimal.
 pub const MAX_FIGURE: Decimal = Decimal::from_parts(2_764_472_320, 232_830, 0, false, 0);
 
+/// `-?digits(.digits)?` and nothing else.
+fn is_plain_decimal(text: &str) -> bool {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let (int, frac) = match digits.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (digits, None),
+    };
+    !int.is_empty()
+        && int.bytes().all(|b| b.is_ascii_digit())
+        && frac.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()))
+}
+
 /// Parses a stated rate: `"99.99%"`, `"71.4％"`, or a bare number meaning percent.
 pub fn parse_rate(text: &str) -> Result<Rate, ValueError> {
     let trimmed = text.trim();
@@ -188,6 +208,8 @@ mod tests {
         assert_eq!(MAX_FIGURE, d("1000000000000000"));
         assert_eq!(parse_amount("1e15").unwrap(), MAX_FIGURE);
         assert_eq!(parse_amount("-1000000000000000").unwrap(), -MAX_FIGURE);
+        assert_eq!(parse_amount("007").unwrap(), d("7"));
+        assert_eq!(parse_amount("-0.00").unwrap().to_string(), "0.00");
     }
 
     #[test]

@@ -209,8 +209,9 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             }
         }
 
+        let rows = gp.key("indicators");
         for (i, ind) in group.indicators.iter().enumerate() {
-            indicator_rules(out, &gp.key("indicators").index(i), ind);
+            indicator_rules(out, &rows, i, ind);
         }
     }
     if let Some(f) = funds {
@@ -305,15 +306,26 @@ fn is_slash_or_blank(text: &Option<String>) -> bool {
         .is_none_or(|t| matches!(t.trim(), "" | "/" | "／"))
 }
 
-fn indicator_rules(out: &mut Vec<Finding>, here: &FieldPath, ind: &Indicator) {
-    let label = ind.label();
+/// An indicator's label, made only when a message is written: most indicators pass.
+struct Label<'a>(&'a Indicator);
+
+impl std::fmt::Display for Label<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0.label())
+    }
+}
+
+fn indicator_rules(out: &mut Vec<Finding>, rows: &FieldPath, i: usize, ind: &Indicator) {
+    // The row's path too is built only for a finding.
+    let here = || rows.index(i);
+    let label = Label(ind);
     // C10 — a score above its weight (or below zero).
     if let (Some(score), Some(weight)) = (ind.score.value(), ind.weight.value())
         && score > weight
     {
         out.push(finding(
             "C10",
-            here.key("score"),
+            here().key("score"),
             format!("{label}：得分 {score} 超过分值 {weight}"),
         ));
     }
@@ -323,7 +335,7 @@ fn indicator_rules(out: &mut Vec<Finding>, here: &FieldPath, ind: &Indicator) {
     {
         out.push(finding(
             "C10",
-            here.key("score"),
+            here().key("score"),
             format!("{label}：得分 {score} 小于 0"),
         ));
     }
@@ -339,7 +351,7 @@ fn indicator_rules(out: &mut Vec<Finding>, here: &FieldPath, ind: &Indicator) {
         };
         out.push(finding(
             "C12",
-            here.clone(),
+            here(),
             format!("{label}：{what}为空或“/”，却得了 {score} 分"),
         ));
     }
@@ -350,7 +362,7 @@ fn indicator_rules(out: &mut Vec<Finding>, here: &FieldPath, ind: &Indicator) {
     {
         out.push(finding(
             "C13",
-            here.key("deviation"),
+            here().key("deviation"),
             format!(
                 "{label}：得分 {score} 低于分值 {weight}，偏差原因分析及改进措施却为“{}”",
                 ind.deviation
@@ -367,7 +379,7 @@ fn indicator_rules(out: &mut Vec<Finding>, here: &FieldPath, ind: &Indicator) {
     {
         out.push(finding(
             "C14",
-            here.key("actual"),
+            here().key("actual"),
             format!(
                 "{label}：实际完成值“{}”写成了界限，应填实际测得的数值",
                 crate::model::first_line_short(actual, 20)
@@ -378,7 +390,7 @@ fn indicator_rules(out: &mut Vec<Finding>, here: &FieldPath, ind: &Indicator) {
     if copied(&ind.target, &ind.actual) {
         out.push(finding(
             "C15",
-            here.key("actual"),
+            here().key("actual"),
             format!("{label}：实际完成值与年度指标值相同（去掉“了”“已”后一字不差），像是照抄指标"),
         ));
     }
@@ -389,7 +401,7 @@ fn indicator_rules(out: &mut Vec<Finding>, here: &FieldPath, ind: &Indicator) {
     {
         out.push(finding(
             "C16",
-            here.key("target"),
+            here().key("target"),
             format!("{label}：年度指标值没有数字，也没有“是/否”标准，无法衡量"),
         ));
     }

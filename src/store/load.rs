@@ -14,34 +14,78 @@ use toml_edit::{Item, TableLike, Value};
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Where every table, row and value of a loaded report sits in the source (bytes).
+///
+/// Recorded compactly while loading: each table, row and list item by its path (a few
+/// thousand on a large report), each value by the number of its table and its key, which
+/// needs no key path of its own. Recording one allocated path and one SipHash insert per
+/// value used to cost as much as parsing the TOML.
 #[derive(Debug, Clone, Default)]
 pub struct Locations {
-    spans: HashMap<FieldPath, Range<usize>>,
+    places: HashMap<FieldPath, (u32, Option<Range<usize>>), FxBuild>,
+    values: HashMap<(u32, &'static str), Range<usize>, FxBuild>,
 }
 
 impl Locations {
     pub fn get(&self, path: &FieldPath) -> Option<Range<usize>> {
-        self.spans.get(path).cloned()
+        if let Some((_, span)) = self.places.get(path) {
+            return span.clone();
+        }
+        let Some(Seg::Key(_)) = path.segs().last() else {
+            return None;
+        };
+        // Values are recorded under the schema's own (static) spelling of their key.
+        let key = schema::lookup(&path.shape())?.key;
+        let (table, _) = self.places.get(&path.parent()?)?;
+        self.values.get(&(*table, key)).cloned()
     }
 
     /// The span of the path, or of its nearest ancestor that has one.
     pub fn nearest(&self, path: &FieldPath) -> Option<Range<usize>> {
         let mut current = Some(path.clone());
         while let Some(p) = current {
-            if let Some(span) = self.spans.get(&p) {
-                return Some(span.clone());
+            if let Some(span) = self.get(&p) {
+                return Some(span);
             }
             current = p.parent();
         }
         None
     }
 
-    fn insert(&mut self, path: FieldPath, span: Option<Range<usize>>) {
-        if let Some(span) = span {
-            self.spans.insert(path, span);
-        }
+    /// Records a table, row or list item; returns its number.
+    fn place(&mut self, path: FieldPath, span: Option<Range<usize>>) -> u32 {
+        let id = self.places.len() as u32;
+        self.places.entry(path).or_insert((id, span)).0
     }
 }
+
+/// FxHash (rustc's): the location index takes one insert per value of the report, and its
+/// keys are our own, so SipHash's resistance to crafted keys buys nothing here.
+#[derive(Default, Clone, Copy)]
+struct FxHasher(u64);
+
+impl std::hash::Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type FxBuild = std::hash::BuildHasherDefault<FxHasher>;
 
 /// A report that loaded.
 #[derive(Debug, Clone)]
@@ -51,6 +95,9 @@ pub struct Loaded {
     pub locations: Locations,
     /// Warnings found while reading (X03 unknown keys, X04 amounts with more than two decimals).
     pub notes: Vec<Finding>,
+    /// The TOML as parsed, handed on to the editor (`Document::from_loaded`) so that opening
+    /// a report parses it once, not twice; None once taken.
+    pub(super) parsed: Option<toml_edit::Document<String>>,
 }
 
 /// A report that did not load: every X01, X02, X05 and X06 at once (plus the notes so far).
@@ -150,9 +197,15 @@ pub fn load_str(text: &str, schemes: &SchemeSet) -> Result<Loaded, LoadFailure> 
         src: &source,
         errors: Vec::new(),
         notes: Vec::new(),
-        locations: Locations::default(),
+        // About one value per 60 bytes of a typical report: sized once, never rehashed.
+        locations: Locations {
+            places: HashMap::with_capacity_and_hasher(source.text.len() / 400, FxBuild::default()),
+            values: HashMap::with_capacity_and_hasher(source.text.len() / 60, FxBuild::default()),
+        },
+        table: None,
         too_large,
     };
+    reader.locations.place(FieldPath::root(), None);
     reader.report_too_large(doc.as_table(), &FieldPath::root());
     let report = reader.report(doc.as_table(), schemes);
     let Reader {
@@ -167,6 +220,7 @@ pub fn load_str(text: &str, schemes: &SchemeSet) -> Result<Loaded, LoadFailure> 
             source,
             locations,
             notes,
+            parsed: Some(doc),
         })
     } else {
         let mut findings = errors;
@@ -240,6 +294,26 @@ struct Reader<'s> {
     /// Numbers too large for the parser (blanked out in the document): reported once each by
     /// `report_too_large`, and otherwise treated as absent.
     too_large: Vec<Range<usize>>,
+    /// The table the last value was read from, and its number in `locations`.
+    table: Option<(FieldPath, u32)>,
+}
+
+/// A child's key path, built only when a message needs it: most values load without one.
+struct Child<'p> {
+    parent: &'p FieldPath,
+    key: &'p str,
+}
+
+impl Child<'_> {
+    fn path(&self) -> FieldPath {
+        self.parent.key(self.key)
+    }
+}
+
+impl std::fmt::Display for Child<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.path().fmt(f)
+    }
 }
 
 /// A value as found, with its span.
@@ -309,8 +383,8 @@ impl<'s> Reader<'s> {
     /// Checks a table's keys against the schema (X03) and records where each key sits.
     fn known_keys(&mut self, table: &dyn TableLike, path: &FieldPath, fields: &'static [Field]) {
         for (key, item) in table.iter() {
-            let key_span = table.key(key).and_then(|k| k.span());
             if !fields.iter().any(|f| f.key == key) {
+                let key_span = table.key(key).and_then(|k| k.span());
                 let suggestion = schema::nearest_key(key, fields)
                     .map(|k| format!("，是否想写“{k}”？"))
                     .unwrap_or_else(|| "，保存时原样保留".to_owned());
@@ -343,8 +417,8 @@ impl<'s> Reader<'s> {
                 let span = item
                     .span()
                     .or_else(|| parent.key(key).and_then(|k| k.span()));
-                self.locations.insert(child.clone(), span);
                 self.known_keys(table, &child, fields);
+                self.locations.place(child, span);
                 Some(table)
             }
             None => {
@@ -378,22 +452,22 @@ impl<'s> Reader<'s> {
         let mut rows: Vec<(FieldPath, &'t dyn TableLike)> = Vec::new();
         match item {
             Item::ArrayOfTables(array) => {
-                self.locations.insert(
+                self.locations.place(
                     child.clone(),
                     array.span().or_else(|| array.get(0).and_then(|t| t.span())),
                 );
                 for (i, table) in array.iter().enumerate() {
                     rows.push((child.index(i), table));
-                    self.locations.insert(child.index(i), table.span());
+                    self.locations.place(child.index(i), table.span());
                 }
             }
             Item::Value(Value::Array(array)) => {
-                self.locations.insert(child.clone(), array.span());
+                self.locations.place(child.clone(), array.span());
                 for (i, value) in array.iter().enumerate() {
                     match value.as_inline_table() {
                         Some(table) => {
                             rows.push((child.index(i), table));
-                            self.locations.insert(child.index(i), value.span());
+                            self.locations.place(child.index(i), value.span());
                         }
                         None if self.is_too_large(&value.span()) => {}
                         None => {
@@ -435,24 +509,28 @@ impl<'s> Reader<'s> {
     fn value<'t>(
         &mut self,
         parent: &'t dyn TableLike,
-        key: &str,
+        key: &'static str,
         path: &FieldPath,
     ) -> Option<Raw<'t>> {
-        let item = parent.get(key)?;
-        let child = path.key(key);
-        let key_start = parent.key(key).and_then(|k| k.span()).map(|s| s.start);
+        // One lookup for the key and its value: this runs once per value of the report.
+        let (found_key, item) = parent.get_key_value(key)?;
         match item {
             Item::Value(value) if self.is_too_large(&value.span()) => None,
             Item::Value(value) => {
                 let span = value.span();
+                let key_start = found_key.span().map(|s| s.start);
                 let whole = match (key_start, &span) {
                     (Some(start), Some(v)) if start <= v.start => Some(start..v.end),
                     _ => span.clone(),
                 };
-                self.locations.insert(child, whole);
+                if let Some(whole) = whole {
+                    let table = self.table_number(path);
+                    self.locations.values.insert((table, key), whole);
+                }
                 Some(Raw { value, span })
             }
             other => {
+                let child = path.key(key);
                 let span = other.span();
                 let field = schema::lookup(&child.shape());
                 let expected = field.map(|f| f.kind.describe()).unwrap_or("值");
@@ -467,6 +545,22 @@ impl<'s> Reader<'s> {
         }
     }
 
+    /// The number of the table at `path` in `locations` (values come table by table, so
+    /// the last one is remembered rather than looked up each time).
+    fn table_number(&mut self, path: &FieldPath) -> u32 {
+        if let Some((last, id)) = &self.table
+            && last == path
+        {
+            return *id;
+        }
+        let id = match self.locations.places.get(path) {
+            Some((id, _)) => *id,
+            None => self.locations.place(path.clone(), None),
+        };
+        self.table = Some((path.clone(), id));
+        id
+    }
+
     /// The characters of a number as written.
     fn written(&self, raw: &Raw<'_>) -> String {
         match &raw.span {
@@ -475,21 +569,21 @@ impl<'s> Reader<'s> {
         }
     }
 
-    fn amount(&mut self, t: &dyn TableLike, key: &str, path: &FieldPath) -> Amount {
+    fn amount(&mut self, t: &dyn TableLike, key: &'static str, path: &FieldPath) -> Amount {
         self.amount_signed(t, key, path, false)
     }
 
     fn amount_signed(
         &mut self,
         t: &dyn TableLike,
-        key: &str,
+        key: &'static str,
         path: &FieldPath,
         signed: bool,
     ) -> Amount {
         let Some(raw) = self.value(t, key, path) else {
             return Cell::Blank;
         };
-        let child = path.key(key);
+        let child = Child { parent: path, key };
         let text = match raw.value {
             Value::Integer(_) | Value::Float(_) => self.written(&raw),
             Value::String(s) => {
@@ -505,7 +599,7 @@ impl<'s> Reader<'s> {
             other => {
                 self.error(
                     "X02",
-                    &child,
+                    &child.path(),
                     raw.span.clone(),
                     format!("“{child}”应为金额（万元），实际是{}", describe_value(other)),
                 );
@@ -517,7 +611,7 @@ impl<'s> Reader<'s> {
                 if v.is_sign_negative() && !v.is_zero() && !signed {
                     self.error(
                         "X02",
-                        &child,
+                        &child.path(),
                         raw.span.clone(),
                         format!("“{child}”是负数 {v}：此处金额不能为负"),
                     );
@@ -528,7 +622,7 @@ impl<'s> Reader<'s> {
                         Finding::new(
                             "X04",
                             Severity::Warning,
-                            child.clone(),
+                            child.path(),
                             format!(
                                 "“{child}”= {v} 有 {} 位小数：万元金额应精确到分（两位小数）",
                                 v.scale()
@@ -542,7 +636,7 @@ impl<'s> Reader<'s> {
             Err(why) => {
                 self.error(
                     "X02",
-                    &child,
+                    &child.path(),
                     raw.span.clone(),
                     format!("“{child}”应为金额（万元）：{why}"),
                 );
@@ -551,11 +645,11 @@ impl<'s> Reader<'s> {
         }
     }
 
-    fn rate(&mut self, t: &dyn TableLike, key: &str, path: &FieldPath) -> RateCell {
+    fn rate(&mut self, t: &dyn TableLike, key: &'static str, path: &FieldPath) -> RateCell {
         let Some(raw) = self.value(t, key, path) else {
             return Cell::Blank;
         };
-        let child = path.key(key);
+        let child = Child { parent: path, key };
         let text = match raw.value {
             Value::Integer(_) | Value::Float(_) => self.written(&raw),
             Value::String(s) => {
@@ -571,7 +665,7 @@ impl<'s> Reader<'s> {
             other => {
                 self.error(
                     "X02",
-                    &child,
+                    &child.path(),
                     raw.span.clone(),
                     format!(
                         "“{child}”应为比率（如 \"71.4%\"），实际是{}",
@@ -585,7 +679,7 @@ impl<'s> Reader<'s> {
             Ok(rate) if rate.percent.is_sign_negative() && !rate.percent.is_zero() => {
                 self.error(
                     "X02",
-                    &child,
+                    &child.path(),
                     raw.span.clone(),
                     format!("“{child}”是负的比率 {rate}"),
                 );
@@ -595,7 +689,7 @@ impl<'s> Reader<'s> {
             Err(why) => {
                 self.error(
                     "X02",
-                    &child,
+                    &child.path(),
                     raw.span.clone(),
                     format!("“{child}”应为比率（如 \"71.4%\"）：{why}"),
                 );
@@ -604,18 +698,18 @@ impl<'s> Reader<'s> {
         }
     }
 
-    fn count(&mut self, t: &dyn TableLike, key: &str, path: &FieldPath) -> Count {
+    fn count(&mut self, t: &dyn TableLike, key: &'static str, path: &FieldPath) -> Count {
         let Some(raw) = self.value(t, key, path) else {
             return Cell::Blank;
         };
-        let child = path.key(key);
+        let child = Child { parent: path, key };
         match raw.value {
             Value::Integer(i) => match u64::try_from(*i.value()) {
                 Ok(n) => Cell::Value(n),
                 Err(_) => {
                     self.error(
                         "X02",
-                        &child,
+                        &child.path(),
                         raw.span.clone(),
                         format!("“{child}”是负数 {}：人数、年度等计数不能为负", i.value()),
                     );
@@ -628,7 +722,7 @@ impl<'s> Reader<'s> {
                 let written = self.written(&raw);
                 self.error(
                     "X02",
-                    &child,
+                    &child.path(),
                     raw.span.clone(),
                     format!("“{child}”应为整数，实际是小数 {written}"),
                 );
@@ -637,7 +731,7 @@ impl<'s> Reader<'s> {
             other => {
                 self.error(
                     "X02",
-                    &child,
+                    &child.path(),
                     raw.span.clone(),
                     format!(
                         "“{child}”应为整数（不加引号），实际是{}",
@@ -649,7 +743,7 @@ impl<'s> Reader<'s> {
         }
     }
 
-    fn text(&mut self, t: &dyn TableLike, key: &str, path: &FieldPath) -> Option<String> {
+    fn text(&mut self, t: &dyn TableLike, key: &'static str, path: &FieldPath) -> Option<String> {
         let raw = self.value(t, key, path)?;
         match raw.value {
             Value::String(s) => Some(s.value().clone()),
@@ -669,7 +763,7 @@ impl<'s> Reader<'s> {
         }
     }
 
-    fn text_list(&mut self, t: &dyn TableLike, key: &str, path: &FieldPath) -> Vec<String> {
+    fn text_list(&mut self, t: &dyn TableLike, key: &'static str, path: &FieldPath) -> Vec<String> {
         let Some(raw) = self.value(t, key, path) else {
             return Vec::new();
         };
@@ -688,17 +782,19 @@ impl<'s> Reader<'s> {
         };
         let mut items = Vec::new();
         for (i, value) in array.iter().enumerate() {
-            let item_path = child.index(i);
-            self.locations.insert(item_path.clone(), value.span());
+            self.locations.place(child.index(i), value.span());
             match value.as_str() {
                 Some(s) => items.push(s.to_owned()),
                 None if self.is_too_large(&value.span()) => {}
-                None => self.error(
-                    "X02",
-                    &item_path,
-                    value.span(),
-                    format!("“{item_path}”应为文字，实际是{}", describe_value(value)),
-                ),
+                None => {
+                    let item_path = child.index(i);
+                    self.error(
+                        "X02",
+                        &item_path,
+                        value.span(),
+                        format!("“{item_path}”应为文字，实际是{}", describe_value(value)),
+                    )
+                }
             }
         }
         items

@@ -126,11 +126,11 @@ impl App {
         schemes: SchemeSet,
         keymap: Keymap,
     ) -> Result<App, OpenFailure> {
-        let loaded = store::load(text.as_bytes(), &schemes).map_err(|f| OpenFailure {
+        let mut loaded = store::load(text.as_bytes(), &schemes).map_err(|f| OpenFailure {
             source: f.source,
             findings: f.findings,
         })?;
-        let doc = Document::parse(&loaded.source).map_err(|e| OpenFailure {
+        let doc = Document::from_loaded(&mut loaded).map_err(|e| OpenFailure {
             source: loaded.source.clone(),
             findings: vec![Finding::new(
                 "X01",
@@ -283,9 +283,9 @@ impl App {
 
     /// Replaces the whole text (undo, redo, reload).
     fn replace_text(&mut self, text: String) -> Result<(), String> {
-        let loaded =
+        let mut loaded =
             store::load(text.as_bytes(), &self.schemes).map_err(|_| "无法载入".to_owned())?;
-        self.doc = Document::parse(&loaded.source).map_err(|e| e.to_string())?;
+        self.doc = Document::from_loaded(&mut loaded).map_err(|e| e.to_string())?;
         self.text = text;
         self.adopt(loaded);
         self.persist_recovery();

@@ -8,6 +8,50 @@ use crate::sanitize::visible_inline;
 use crate::scheme::Scheme;
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// FxHash (rustc's): the marks are looked up once per cell, tens of thousands of times per
+/// build on a large sheet; SipHash's DoS resistance buys nothing for our own key paths.
+#[derive(Default)]
+struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type Marks<'a> = HashMap<&'a FieldPath, Severity, BuildHasherDefault<FxHasher>>;
+
+/// The schema field of a path, without building its shape: called once per cell.
+fn field_of(path: &FieldPath) -> Option<&'static schema::Field> {
+    let mut fields = schema::ROOT;
+    let mut found = None;
+    for seg in path.segs() {
+        if let Seg::Key(key) = seg {
+            let field = fields.iter().find(|f| f.key == key)?;
+            found = Some(field);
+            fields = field.kind.children().unwrap_or(&[]);
+        }
+    }
+    found
+}
 
 /// The tabs of the workbench.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -124,7 +168,7 @@ const LABEL_COLS: u16 = 24;
 pub struct FormBuilder<'a> {
     report: &'a Report,
     scheme: &'a Scheme,
-    marks: HashMap<&'a FieldPath, Severity>,
+    marks: Marks<'a>,
 }
 
 fn fmt(d: Decimal) -> String {
@@ -137,7 +181,7 @@ fn tick(ok: bool) -> &'static str {
 
 impl<'a> FormBuilder<'a> {
     pub fn new(report: &'a Report, scheme: &'a Scheme, findings: &'a [Finding]) -> FormBuilder<'a> {
-        let mut marks: HashMap<&FieldPath, Severity> = HashMap::new();
+        let mut marks = Marks::default();
         for f in findings {
             let worst = marks.entry(&f.path).or_insert(f.severity);
             if f.severity < *worst {
@@ -152,12 +196,21 @@ impl<'a> FormBuilder<'a> {
     }
 
     fn cell(&self, path: FieldPath, text: String) -> CellView {
-        let field = schema::lookup(&path.shape());
-        let mark = self.marks.get(&path).copied();
+        let field = field_of(&path);
+        let mark = if self.marks.is_empty() {
+            None
+        } else {
+            self.marks.get(&path).copied()
+        };
+        // Most texts have nothing to escape: keep the String rather than copying it.
+        let text = match visible_inline(&text) {
+            std::borrow::Cow::Borrowed(_) => text,
+            std::borrow::Cow::Owned(escaped) => escaped,
+        };
         CellView {
             kind: field.map(|f| f.kind).unwrap_or(Kind::Text),
             label: field.map(|f| f.label).unwrap_or(""),
-            text: visible_inline(&text).into_owned(),
+            text,
             mark,
             path,
         }
@@ -242,7 +295,8 @@ impl<'a> FormBuilder<'a> {
         scheme.computed = Some((self.scheme.name.clone(), true));
         rows.push(scheme);
 
-        let basic = r.basic.clone().unwrap_or_default();
+        let no_basic = Basic::default();
+        let basic = r.basic.as_ref().unwrap_or(&no_basic);
         rows.push(Row::heading("一（一）主要职能"));
         self.text_list(&mut rows, "basic.functions", &basic.functions, "职能", true);
         rows.push(Row::heading("一（二）机构情况"));
@@ -292,7 +346,8 @@ impl<'a> FormBuilder<'a> {
         }
 
         rows.push(Row::heading("附件2 财政供养人员情况"));
-        let data = r.basic_data.clone().unwrap_or_default();
+        let no_data = BasicData::default();
+        let data = r.basic_data.as_ref().unwrap_or(&no_data);
         rows.push(self.field("basic_data.authorized", data.authorized.to_string()));
         let mut in_service = self.field("basic_data.in_service", data.in_service.to_string());
         if let (Some(a), Some(b)) = (data.in_service.value(), staff.in_service.value()) {
@@ -331,7 +386,9 @@ impl<'a> FormBuilder<'a> {
 
     fn budget(&self) -> Vec<Row> {
         let r = self.report;
-        let b = r.budget.clone().unwrap_or_default();
+        // Borrowed, never cloned: a large report has thousands of rows under these sections.
+        let no_budget = Budget::default();
+        let b = r.budget.as_ref().unwrap_or(&no_budget);
         let mut rows = vec![Row::heading("二、一般公共预算支出情况（万元）")];
         rows.push(self.field("budget.initial", b.initial.to_string()));
         rows.push(self.field("budget.income", b.income.to_string()));
@@ -377,8 +434,10 @@ impl<'a> FormBuilder<'a> {
             other.social_insurance.unwrap_or_default(),
         ));
 
-        let data = r.basic_data.clone().unwrap_or_default();
-        let costs = data.costs.clone().unwrap_or_default();
+        let no_data = BasicData::default();
+        let data = r.basic_data.as_ref().unwrap_or(&no_data);
+        let no_costs = Costs::default();
+        let costs = data.costs.as_ref().unwrap_or(&no_costs);
         rows.push(Row::heading("附件2 经费控制情况（万元）"));
         rows.push(Row::heading_with(
             "",
@@ -497,7 +556,8 @@ impl<'a> FormBuilder<'a> {
         ));
         rows.push(self.field("basic_data.signoff.head", signoff.head.unwrap_or_default()));
 
-        let sheet = r.score_sheet.clone().unwrap_or_default();
+        let no_sheet = ScoreSheet::default();
+        let sheet = r.score_sheet.as_ref().unwrap_or(&no_sheet);
         let funds = sheet.funds.clone().unwrap_or_default();
         rows.push(Row::heading("附件3 年度资金总额（万元）"));
         rows.push(self.field("score_sheet.funds.initial", funds.initial.to_string()));
@@ -566,7 +626,8 @@ impl<'a> FormBuilder<'a> {
 
     fn funds(&self) -> Vec<Row> {
         let r = self.report;
-        let b = r.budget.clone().unwrap_or_default();
+        let no_budget = Budget::default();
+        let b = r.budget.as_ref().unwrap_or(&no_budget);
         let projects_path = FieldPath::parse("budget.projects").expect("valid");
         let mut rows = vec![
             Row::heading("二（二）项目支出情况（万元）"),
@@ -592,7 +653,8 @@ impl<'a> FormBuilder<'a> {
             });
         }
 
-        let perf = r.performance.clone().unwrap_or_default();
+        let no_perf = Performance::default();
+        let perf = r.performance.as_ref().unwrap_or(&no_perf);
         rows.push(Row::heading("六、资金使用及绩效情况"));
         let mut count = self.field(
             "performance.special_fund_count",
@@ -656,12 +718,16 @@ impl<'a> FormBuilder<'a> {
             }
         }
         rows.push(Row::heading("六（一）整体支出绩效情况"));
-        rows.push(self.field("performance.overall", perf.overall.unwrap_or_default()));
+        rows.push(self.field(
+            "performance.overall",
+            perf.overall.clone().unwrap_or_default(),
+        ));
         rows
     }
 
     fn scores(&self) -> Vec<Row> {
-        let sheet = self.report.score_sheet.clone().unwrap_or_default();
+        let no_sheet = ScoreSheet::default();
+        let sheet = self.report.score_sheet.as_ref().unwrap_or(&no_sheet);
         let mut rows = vec![Row::heading("附件3 年度总体目标")];
         let goal = sheet.goal.clone().unwrap_or_default();
         rows.push(self.field(
