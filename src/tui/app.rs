@@ -83,7 +83,10 @@ pub struct App {
     pub file: Option<PathBuf>,
     pub read_only: bool,
     pub text: String,
-    saved_text: String,
+    /// Digests of the current text and of the text last loaded or saved: comparing them is
+    /// how `dirty` stays cheap on every frame of a large report.
+    text_digest: u64,
+    saved_digest: u64,
     /// The bytes on disk as last loaded or saved (to notice someone else's change).
     disk_bytes: Option<Vec<u8>>,
     undo: Vec<String>,
@@ -151,7 +154,8 @@ impl App {
             file,
             read_only,
             text: text.to_owned(),
-            saved_text: text.to_owned(),
+            text_digest: digest(text),
+            saved_digest: digest(text),
             disk_bytes,
             undo: Vec::new(),
             redo: Vec::new(),
@@ -178,7 +182,7 @@ impl App {
     }
 
     pub fn dirty(&self) -> bool {
-        self.text != self.saved_text
+        self.text_digest != self.saved_digest
     }
 
     pub fn scheme(&self) -> &Scheme {
@@ -263,6 +267,7 @@ impl App {
                 .map(|x| x.message.clone())
                 .unwrap_or_else(|| "修改后文件无法载入".to_owned())
         })?;
+        self.text_digest = digest(&text);
         let previous = std::mem::replace(&mut self.text, text);
         self.undo.push(previous);
         self.redo.clear();
@@ -286,6 +291,7 @@ impl App {
         let mut loaded =
             store::load(text.as_bytes(), &self.schemes).map_err(|_| "无法载入".to_owned())?;
         self.doc = Document::from_loaded(&mut loaded).map_err(|e| e.to_string())?;
+        self.text_digest = digest(&text);
         self.text = text;
         self.adopt(loaded);
         self.persist_recovery();
@@ -961,7 +967,7 @@ impl App {
                 match self.replace_text(text.clone()) {
                     Ok(()) => {
                         self.undo.push(current);
-                        self.saved_text = text;
+                        self.saved_digest = digest(&text);
                         self.disk_bytes = Some(bytes);
                         self.say("已重新载入磁盘上的版本（u 可找回刚才的修改）");
                     }
@@ -1009,7 +1015,7 @@ impl App {
         }
         match store::atomic_write(&path, self.text.as_bytes()) {
             Ok(()) => {
-                self.saved_text = self.text.clone();
+                self.saved_digest = self.text_digest;
                 self.disk_bytes = Some(self.text.as_bytes().to_vec());
                 if !same_file {
                     self.backed_up = true;
@@ -1030,6 +1036,13 @@ impl App {
             Err(e) => self.warn(format!("{e}；修改仍在工作台中")),
         }
     }
+}
+
+fn digest(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// What a key did to a one-line input.
