@@ -202,6 +202,12 @@ impl<'a> FormBuilder<'a> {
         } else {
             self.marks.get(&path).copied()
         };
+        // A line break in a table cell reads as ↵ (an escaped control character reads as \u{…}).
+        let text = if text.contains('\n') {
+            text.replace("\r\n", "\n").replace('\n', "↵")
+        } else {
+            text
+        };
         // Most texts have nothing to escape: keep the String rather than copying it.
         let text = match visible_inline(&text) {
             std::borrow::Cow::Borrowed(_) => text,
@@ -241,12 +247,27 @@ impl<'a> FormBuilder<'a> {
 
     /// The rows of one tab.
     pub fn rows(&self, tab: Tab) -> Vec<Row> {
-        match tab {
+        let mut rows = match tab {
             Tab::Basic => self.basic(),
             Tab::Budget => self.budget(),
             Tab::Funds => self.funds(),
             Tab::Scores => self.scores(),
+        };
+        // Nothing stated, nothing to agree with: show the computed figure without a ✓.
+        for row in &mut rows {
+            let stated_blank = match row.cells.len() {
+                1 => row.cells[0].text.is_empty(),
+                2 => row.cells[1].text.is_empty(),
+                _ => false,
+            };
+            if let (true, Some((text, ok))) = (stated_blank, &mut row.computed)
+                && *ok
+                && let Some(stripped) = text.strip_suffix(" ✓")
+            {
+                *text = stripped.to_owned();
+            }
         }
+        rows
     }
 
     fn text_list(
