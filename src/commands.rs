@@ -272,7 +272,9 @@ pub fn set(
     Ok(())
 }
 
-fn load_failure(path: &Path, failure: &store::LoadFailure) -> Failure {
+/// The load errors, one line each in the `check` format (file, line and column, rule).
+pub(crate) fn load_failure(path: &Path, failure: &store::LoadFailure) -> Failure {
+    let file = visible_inline(&path.display().to_string()).into_owned();
     let lines: Vec<String> = failure
         .findings
         .iter()
@@ -283,8 +285,7 @@ fn load_failure(path: &Path, failure: &store::LoadFailure) -> Failure {
                 .as_ref()
                 .map_or((1, 1), |s| failure.source.line_col(s.start));
             format!(
-                "{}:{line}:{col}: {}[{}] {}",
-                path.display(),
+                "{file}:{line}:{col}: {}[{}] {}",
                 f.severity,
                 f.rule,
                 visible_inline(&f.message)

@@ -181,28 +181,14 @@ fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
-/// The load errors, one line each in the `check` format, and a closing sentence.
+/// The load errors as `set` reports them, and a closing sentence.
 fn load_failure(path: &Path, failure: &store::LoadFailure) -> Failure {
+    let mut failure = crate::commands::load_failure(path, failure);
     let file = visible_inline(&path.display().to_string()).into_owned();
-    let mut lines: Vec<String> = failure
-        .findings
-        .iter()
-        .filter(|f| f.severity == crate::finding::Severity::Error)
-        .map(|f| {
-            let (line, col) = f
-                .span
-                .as_ref()
-                .map_or((1, 1), |s| failure.source.line_col(s.start));
-            format!(
-                "{file}:{line}:{col}: {}[{}] {}",
-                f.severity,
-                f.rule,
-                visible_inline(&f.message)
-            )
-        })
-        .collect();
-    lines.push(format!("{file}：无法载入，未导出"));
-    Failure::usage(lines.join("\n"))
+    failure
+        .message
+        .push_str(&format!("\n{file}：无法载入，未导出"));
+    failure
 }
 
 /// Text from the file with its control characters made visible; line breaks kept.

@@ -8,36 +8,8 @@ use crate::sanitize::visible_inline;
 use crate::scheme::Scheme;
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 
-/// FxHash (rustc's): the marks are looked up once per cell, tens of thousands of times per
-/// build on a large sheet; SipHash's DoS resistance buys nothing for our own key paths.
-#[derive(Default)]
-struct FxHasher(u64);
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.write_u64(u64::from_le_bytes(word));
-        }
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-
-    fn write_usize(&mut self, n: usize) {
-        self.write_u64(n as u64);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-type Marks<'a> = HashMap<&'a FieldPath, Severity, BuildHasherDefault<FxHasher>>;
+type Marks<'a> = HashMap<&'a FieldPath, Severity, rustc_hash::FxBuildHasher>;
 
 /// The schema field of a path, without building its shape: called once per cell.
 fn field_of(path: &FieldPath) -> Option<&'static schema::Field> {
