@@ -24,6 +24,10 @@ use ratatui::backend::TestBackend;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
+/// The allocator of the `jixiao` binary, so that the figures are the binary's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const SEED: &str = include_str!("../examples/lusong-emergency-2023.toml");
 const THEME: Theme = Theme { mono: false };
 const W: u16 = 120;

@@ -224,3 +224,7 @@ fn palette() -> Palette {
         color: !no_color && std::io::stdout().is_terminal(),
     }
 }
+
+/// mimalloc: parsing a large report makes hundreds of thousands of small allocations.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -22,7 +22,7 @@ fn fixing_the_fund_makes_f02_vanish_at_once() {
         rules(&app)
     );
     assert!(app.dirty());
-    assert!(app.text.contains("spent = 299.58"));
+    assert!(app.text().contains("spent = 299.58"));
 }
 
 #[test]
@@ -41,10 +41,10 @@ fn changing_a_score_changes_the_total() {
 #[test]
 fn adding_and_deleting_an_indicator_with_undo_for_each_step() {
     let mut app = open(SEED, false);
-    let original = app.text.clone();
+    let original = app.text();
     goto(&mut app, "score_sheet.groups[0].indicators[2].name");
     keys(&mut app, "a");
-    let after_add = app.text.clone();
+    let after_add = app.text();
     assert_ne!(after_add, original);
     assert_eq!(
         app.report.score_sheet.as_ref().unwrap().groups[0]
@@ -60,13 +60,13 @@ fn adding_and_deleting_an_indicator_with_undo_for_each_step() {
             .len(),
         3
     );
-    assert_eq!(app.text, original);
+    assert_eq!(app.text(), original);
     keys(&mut app, "u");
-    assert_eq!(app.text, after_add);
+    assert_eq!(app.text(), after_add);
     keys(&mut app, "u");
-    assert_eq!(app.text, original);
+    assert_eq!(app.text(), original);
     ctrl(&mut app, 'r');
-    assert_eq!(app.text, after_add);
+    assert_eq!(app.text(), after_add);
 }
 
 #[test]
@@ -111,7 +111,7 @@ fn full_width_digits_are_accepted() {
     clear_editor(&mut app);
     keys(&mut app, "２４１．７６");
     press(&mut app, KeyCode::Enter);
-    assert!(app.text.contains("initial = 241.76"));
+    assert!(app.text().contains("initial = 241.76"));
 }
 
 #[test]
@@ -171,7 +171,7 @@ fn quitting_with_changes_asks() {
 #[test]
 fn view_refuses_every_edit() {
     let mut app = open(SEED, true);
-    let before = app.text.clone();
+    let before = app.text();
     goto(&mut app, "budget.spent");
     for k in ["e", "a", "d", "K", "J", "u"] {
         keys(&mut app, k);
@@ -181,7 +181,7 @@ fn view_refuses_every_edit() {
     press(&mut app, KeyCode::Enter);
     ctrl(&mut app, 's');
     assert!(app.status.as_ref().unwrap().text.contains("只读"));
-    assert_eq!(app.text, before);
+    assert_eq!(app.text(), before);
     keys(&mut app, "q");
     assert!(app.quit);
 }
@@ -226,7 +226,7 @@ fn saving_an_untitled_copy_asks_for_a_name() {
     press(&mut app, KeyCode::Enter);
     assert!(!app.dirty());
     let saved = std::fs::read_to_string(&target).unwrap();
-    assert_eq!(saved, app.text);
+    assert_eq!(saved, app.text());
 }
 
 #[test]
@@ -342,11 +342,8 @@ fn clearing_an_amount_keeps_its_line_and_comment() {
             .value()
             .is_none()
     );
-    let line = app
-        .text
-        .lines()
-        .find(|l| l.starts_with("initial = "))
-        .unwrap();
+    let text = app.text();
+    let line = text.lines().find(|l| l.starts_with("initial = ")).unwrap();
     assert!(
         line.starts_with("initial = \"\"") && line.contains('#'),
         "{line}"

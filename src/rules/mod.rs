@@ -76,15 +76,28 @@ pub(crate) fn path(text: &str) -> FieldPath {
 /// Findings and totals of a loaded report: the loader's notes and every rule, with the
 /// scheme's severities, each located in the source, in file order.
 pub fn analyze(loaded: &crate::store::Loaded, scheme: &Scheme) -> (Vec<Finding>, Totals) {
-    let mut findings = apply_severities(loaded.notes.clone(), scheme);
-    findings.extend(check(&loaded.report, scheme));
+    analyze_report(&loaded.report, &loaded.notes, scheme, |p| {
+        loaded.nearest_span(p)
+    })
+}
+
+/// `analyze` for a report held apart from its source (the workbench's, after edits):
+/// `span` places each finding that has no place of its own.
+pub fn analyze_report(
+    report: &crate::model::Report,
+    notes: &[Finding],
+    scheme: &Scheme,
+    span: impl Fn(&crate::model::FieldPath) -> Option<std::ops::Range<usize>>,
+) -> (Vec<Finding>, Totals) {
+    let mut findings = apply_severities(notes.to_vec(), scheme);
+    findings.extend(check(report, scheme));
     for f in &mut findings {
         if f.span.is_none() {
-            f.span = loaded.locations.nearest(&f.path);
+            f.span = span(&f.path);
         }
     }
     findings.sort_by_key(|f| f.span.as_ref().map_or(usize::MAX, |s| s.start));
-    let totals = Totals::compute(&loaded.report, scheme, &findings);
+    let totals = Totals::compute(report, scheme, &findings);
     (findings, totals)
 }
 

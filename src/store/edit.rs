@@ -275,6 +275,109 @@ impl Document {
         Ok(rows_path.index(other))
     }
 
+    /// The smallest part of the document that setting `path` (or adding a row to the rows at
+    /// `path`) can change: the value or rows themselves when they exist, else the first table
+    /// that the edit creates; an inline table as a whole when a key is added to it (the cell
+    /// before it gives up its closing space).
+    pub fn part_for(&self, path: &FieldPath) -> FieldPath {
+        let segs = path.segs();
+        let root = self.doc.as_item();
+        let existing = (0..=segs.len())
+            .take_while(|n| find(root, &segs[..*n]).is_some())
+            .last()
+            .unwrap_or(0);
+        if existing == segs.len() {
+            return path.clone();
+        }
+        match find(root, &segs[..existing]) {
+            Some(Node::Item(Item::Value(Value::InlineTable(_))))
+            | Some(Node::Value(Value::InlineTable(_))) => FieldPath(segs[..existing].to_vec()),
+            _ => FieldPath(segs[..=existing].to_vec()),
+        }
+    }
+
+    /// A copy of the part of the document at `path` (which may be absent), to put back later.
+    pub fn take_part(&self, path: &FieldPath) -> Part {
+        let content = match find(self.doc.as_item(), path.segs()) {
+            None => Content::Absent,
+            Some(Node::Item(item)) => Content::Item(item.clone()),
+            Some(Node::Table(row)) => Content::Row(row.clone()),
+            Some(Node::Value(value)) => Content::Value(value.clone()),
+        };
+        let implicit =
+            path.parent()
+                .and_then(|parent| match find(self.doc.as_item(), parent.segs()) {
+                    Some(Node::Item(Item::Table(t)) | Node::Table(t)) => Some(t.is_implicit()),
+                    _ => None,
+                });
+        Part {
+            path: path.clone(),
+            content,
+            implicit,
+        }
+    }
+
+    /// Puts a part taken earlier back in its place; returns what was there (to redo).
+    pub fn put_part(&mut self, part: Part) -> Result<Part, EditError> {
+        let current = self.take_part(&part.path);
+        let shape = || EditError::Shape(part.path.to_string(), "无法撤销到此处");
+        let (parent_path, last) = split_last(&part.path)?;
+        let parent = self.node_mut(&parent_path).ok_or_else(shape)?;
+        match (parent, last, part.content) {
+            (NodeMut::Item(Item::Table(t)) | NodeMut::Table(t), Seg::Key(key), content) => {
+                match content {
+                    Content::Absent => {
+                        t.remove(&key);
+                    }
+                    Content::Item(item) => match t.get_mut(&key) {
+                        Some(slot) => *slot = item,
+                        None => {
+                            t.insert(&key, item);
+                        }
+                    },
+                    _ => return Err(shape()),
+                }
+                if let Some(implicit) = part.implicit {
+                    t.set_implicit(implicit);
+                }
+            }
+            (
+                NodeMut::Item(Item::Value(Value::InlineTable(t)))
+                | NodeMut::Value(Value::InlineTable(t)),
+                Seg::Key(key),
+                content,
+            ) => match content {
+                Content::Absent => {
+                    t.remove(&key);
+                }
+                Content::Value(value) => match t.get_mut(&key) {
+                    Some(slot) => *slot = value,
+                    None => {
+                        t.insert(&key, value);
+                    }
+                },
+                _ => return Err(shape()),
+            },
+            (NodeMut::Item(Item::ArrayOfTables(a)), Seg::Index(i), Content::Row(row)) => {
+                *a.get_mut(i).ok_or_else(shape)? = row;
+            }
+            (
+                NodeMut::Item(Item::Value(Value::Array(a))) | NodeMut::Value(Value::Array(a)),
+                Seg::Index(i),
+                Content::Value(value),
+            ) => {
+                *a.get_mut(i).ok_or_else(shape)? = value;
+            }
+            _ => return Err(shape()),
+        }
+        Ok(current)
+    }
+
+    /// The document's root table, for re-reading the model after an edit.
+    pub fn root(&self) -> &Table {
+        self.doc.as_table()
+    }
+
     fn node_mut(&mut self, path: &FieldPath) -> Option<NodeMut<'_>> {
         walk_mut(
             NodeMut::Item(self.doc.as_item_mut()),
@@ -305,6 +408,30 @@ impl Document {
             _ => Err(EditError::Shape(path.to_string(), "应为表")),
         }
     }
+}
+
+/// A part of the document as it was: what undo puts back (and redo then puts back again).
+#[derive(Debug, Clone)]
+pub struct Part {
+    path: FieldPath,
+    content: Content,
+    /// Whether the table holding the part was implicit (a value added to it makes it explicit).
+    implicit: Option<bool>,
+}
+
+impl Part {
+    /// Where the part sits.
+    pub fn path(&self) -> &FieldPath {
+        &self.path
+    }
+}
+
+#[derive(Debug, Clone)]
+enum Content {
+    Absent,
+    Item(Item),
+    Row(Table),
+    Value(Value),
 }
 
 enum Container<'a> {

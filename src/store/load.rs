@@ -13,33 +13,22 @@ use toml_edit::{Item, TableLike, Value};
 /// The largest report file jixiao opens.
 pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
-/// Where every table, row and value of a loaded report sits in the source (bytes).
+/// Where every table, row and list item of a loaded report sits in the source (bytes).
 ///
-/// Recorded compactly while loading: each table, row and list item by its path (a few
-/// thousand on a large report), each value by the number of its table and its key, which
-/// needs no key path of its own. Recording one allocated path and one SipHash insert per
-/// value used to cost as much as parsing the TOML.
+/// Values are not recorded: a report has tens of thousands of them and a check reports on a
+/// few, so `Loaded::span` finds a value's place in the parsed tree when it is asked for.
 #[derive(Debug, Clone, Default)]
 pub struct Locations {
-    places: HashMap<FieldPath, (u32, Option<Range<usize>>), FxBuild>,
-    values: HashMap<(u32, &'static str), Range<usize>, FxBuild>,
+    places: HashMap<FieldPath, Option<Range<usize>>, FxBuild>,
 }
 
 impl Locations {
+    /// The span of a table, row or list item.
     pub fn get(&self, path: &FieldPath) -> Option<Range<usize>> {
-        if let Some((_, span)) = self.places.get(path) {
-            return span.clone();
-        }
-        let Some(Seg::Key(_)) = path.segs().last() else {
-            return None;
-        };
-        // Values are recorded under the schema's own (static) spelling of their key.
-        let key = schema::lookup(&path.shape())?.key;
-        let (table, _) = self.places.get(&path.parent()?)?;
-        self.values.get(&(*table, key)).cloned()
+        self.places.get(path).cloned().flatten()
     }
 
-    /// The span of the path, or of its nearest ancestor that has one.
+    /// The span of the path's nearest ancestor (or itself) that is a table, row or list item.
     pub fn nearest(&self, path: &FieldPath) -> Option<Range<usize>> {
         let mut current = Some(path.clone());
         while let Some(p) = current {
@@ -51,10 +40,9 @@ impl Locations {
         None
     }
 
-    /// Records a table, row or list item; returns its number.
-    fn place(&mut self, path: FieldPath, span: Option<Range<usize>>) -> u32 {
-        let id = self.places.len() as u32;
-        self.places.entry(path).or_insert((id, span)).0
+    /// Records a table, row or list item (the first record of a path wins).
+    fn place(&mut self, path: FieldPath, span: Option<Range<usize>>) {
+        self.places.entry(path).or_insert(span);
     }
 }
 
@@ -73,6 +61,66 @@ pub struct Loaded {
     /// The TOML as parsed, handed on to the editor (`Document::from_loaded`) so that opening
     /// a report parses it once, not twice; None once taken.
     pub(super) parsed: Option<toml_edit::Document<String>>,
+}
+
+impl Loaded {
+    /// Where a path sits in the source: a value from its key to the end of its value; a
+    /// table, row or list item as recorded while loading. None once the tree has gone to the
+    /// editor, for values.
+    pub fn span(&self, path: &FieldPath) -> Option<Range<usize>> {
+        if let Some(span) = self.locations.get(path) {
+            return Some(span);
+        }
+        let (Some(Seg::Key(key)), Some(parent), Some(tree)) =
+            (path.segs().last(), path.parent(), self.parsed.as_ref())
+        else {
+            return None;
+        };
+        let (found_key, Item::Value(value)) =
+            table_at(tree.as_table(), &parent)?.get_key_value(key)?
+        else {
+            return None;
+        };
+        let span = value.span()?;
+        match found_key.span() {
+            Some(k) if k.start <= span.start => Some(k.start..span.end),
+            _ => Some(span),
+        }
+    }
+
+    /// The span of the path or of its nearest ancestor that has one.
+    pub fn nearest_span(&self, path: &FieldPath) -> Option<Range<usize>> {
+        let mut current = Some(path.clone());
+        while let Some(p) = current {
+            if let Some(span) = self.span(&p) {
+                return Some(span);
+            }
+            current = p.parent();
+        }
+        None
+    }
+}
+
+/// The table (section, inline table or row) at a path of a parsed tree.
+fn table_at<'t>(root: &'t dyn TableLike, path: &FieldPath) -> Option<&'t dyn TableLike> {
+    let mut table = root;
+    let mut segs = path.segs().iter().peekable();
+    while let Some(seg) = segs.next() {
+        let Seg::Key(key) = seg else { return None };
+        let item = table.get(key)?;
+        table = match (item, segs.peek()) {
+            (Item::ArrayOfTables(rows), Some(Seg::Index(i))) => {
+                segs.next();
+                rows.get(*i)?
+            }
+            (Item::Value(Value::Array(rows)), Some(Seg::Index(i))) => {
+                segs.next();
+                rows.get(*i)?.as_inline_table()?
+            }
+            (item, _) => item.as_table_like()?,
+        };
+    }
+    Some(table)
 }
 
 /// A report that did not load: every X01, X02, X05 and X06 at once (plus the notes so far).
@@ -172,13 +220,12 @@ pub fn load_str(text: &str, schemes: &SchemeSet) -> Result<Loaded, LoadFailure> 
         src: &source,
         errors: Vec::new(),
         notes: Vec::new(),
-        // About one value per 60 bytes of a typical report: sized once, never rehashed.
+        // About one table or row per 400 bytes of a typical report: sized once.
         locations: Locations {
             places: HashMap::with_capacity_and_hasher(source.text.len() / 400, FxBuild::default()),
-            values: HashMap::with_capacity_and_hasher(source.text.len() / 60, FxBuild::default()),
         },
-        table: None,
         too_large,
+        keep_rows: false,
     };
     reader.locations.place(FieldPath::root(), None);
     reader.report_too_large(doc.as_table(), &FieldPath::root());
@@ -202,6 +249,414 @@ pub fn load_str(text: &str, schemes: &SchemeSet) -> Result<Loaded, LoadFailure> 
         findings.extend(notes);
         findings.sort_by_key(|f| f.span.as_ref().map(|s| s.start));
         Err(LoadFailure { source, findings })
+    }
+}
+
+/// What an edit changed in the model, as far as the screens need to know.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Changed {
+    /// Values of one row or section, at this path; every row is where it was.
+    Values(FieldPath),
+    /// Rows were added, removed or moved (or the whole report was re-read).
+    Structure,
+}
+
+/// The part of the model an edit at a path can change.
+enum Unit {
+    /// A row of a table (for a first-level indicator: its name and weight, not its indicators).
+    Row(FieldPath),
+    /// All rows of one table.
+    Rows(FieldPath),
+    /// A top-level section without the rows of its tables.
+    Section(&'static str),
+    Whole,
+}
+
+const SECTIONS: [&str; 6] = [
+    "basic",
+    "budget",
+    "performance",
+    "closing",
+    "basic_data",
+    "score_sheet",
+];
+
+fn unit_of(path: &FieldPath) -> Unit {
+    let segs = path.segs();
+    let key = |i: usize| match segs.get(i) {
+        Some(Seg::Key(k)) => Some(k.as_str()),
+        _ => None,
+    };
+    let index = |i: usize| matches!(segs.get(i), Some(Seg::Index(_)));
+    let upto = |n: usize| FieldPath(segs[..n].to_vec());
+    // Where the rows of each table start in a path: (its keys, and the length of its path).
+    let tables: [(&[&str], usize); 5] = [
+        (&["budget", "projects"], 2),
+        (&["performance", "special_funds"], 2),
+        (&["basic_data", "costs", "project_lines"], 3),
+        (&["basic_data", "buildings"], 2),
+        (&["score_sheet", "groups"], 2),
+    ];
+    for (keys, n) in tables {
+        if segs.len() < n || !(0..n).all(|i| key(i) == Some(keys[i])) {
+            continue;
+        }
+        if segs.len() == n {
+            return Unit::Rows(path.clone());
+        }
+        if !index(n) {
+            break;
+        }
+        if keys[0] == "score_sheet" && key(n + 1) == Some("indicators") {
+            return match segs.len() {
+                4 => Unit::Rows(path.clone()),
+                _ if index(4) => Unit::Row(upto(5)),
+                _ => Unit::Whole,
+            };
+        }
+        return Unit::Row(upto(n + 1));
+    }
+    match key(0) {
+        Some(section) => SECTIONS
+            .iter()
+            .find(|s| **s == section)
+            .map_or(Unit::Whole, |s| Unit::Section(s)),
+        _ => Unit::Whole,
+    }
+}
+
+/// Brings the model (and the notes made while reading) up to date after the document was
+/// edited at `path`, re-reading no more than the edit can have changed: the row it is in, the
+/// rows of the table it added to, removed from or reordered, or the values of its section.
+/// On errors (a value the loader refuses) the model is left as it was and they are returned.
+pub fn reread(
+    root: &toml_edit::Table,
+    report: &mut Report,
+    notes: &mut Vec<Finding>,
+    path: &FieldPath,
+    schemes: &SchemeSet,
+) -> Result<Changed, Vec<Finding>> {
+    let source = Source::new("");
+    let mut reader = Reader {
+        src: &source,
+        errors: Vec::new(),
+        notes: Vec::new(),
+        locations: Locations::default(),
+        too_large: Vec::new(),
+        keep_rows: false,
+    };
+    let unit = unit_of(path);
+    let applied = match &unit {
+        Unit::Row(row) => reader.reread_row(root, report, row),
+        Unit::Rows(rows) => reader.reread_rows(root, report, rows),
+        Unit::Section(section) => {
+            reader.keep_rows = true;
+            reader.reread_section(root, section)
+        }
+        Unit::Whole => None,
+    };
+    let (apply, unit_path, changed): (Apply, FieldPath, Changed) = match (applied, unit) {
+        (Some(apply), Unit::Row(row)) => (apply, row.clone(), Changed::Values(row)),
+        (Some(apply), Unit::Rows(rows)) => (apply, rows, Changed::Structure),
+        (Some(apply), Unit::Section(section)) => {
+            let p = FieldPath::root().key(section);
+            (apply, p.clone(), Changed::Values(p))
+        }
+        _ => {
+            // Anything else (the cover, the scheme, a row the model does not have):
+            // the whole report again.
+            let mut whole = Reader {
+                src: &source,
+                errors: Vec::new(),
+                notes: Vec::new(),
+                locations: Locations::default(),
+                too_large: Vec::new(),
+                keep_rows: false,
+            };
+            let fresh = whole.report(root, schemes);
+            reader = whole;
+            (
+                Box::new(move |r: &mut Report| *r = fresh),
+                FieldPath::root(),
+                Changed::Structure,
+            )
+        }
+    };
+    if !reader.errors.is_empty() {
+        return Err(reader.errors);
+    }
+    apply(report);
+    // The notes of what was re-read are replaced; with rows kept, so are the rows' notes.
+    let keep_rows = reader.keep_rows;
+    notes.retain(|n| {
+        !n.path.starts_with(&unit_path)
+            || (keep_rows
+                && n.path.segs()[unit_path.segs().len()..]
+                    .iter()
+                    .any(|s| matches!(s, Seg::Index(_))))
+    });
+    notes.extend(reader.notes);
+    Ok(changed)
+}
+
+/// A change to the model, computed while the model is borrowed elsewhere and applied once
+/// the re-read is known to be free of errors.
+type Apply = Box<dyn FnOnce(&mut Report)>;
+
+impl Reader<'_> {
+    /// One row; None when the model or the document does not have it.
+    fn reread_row(
+        &mut self,
+        root: &toml_edit::Table,
+        report: &Report,
+        row: &FieldPath,
+    ) -> Option<Apply> {
+        let table = table_at(root, row)?;
+        let shape = row.shape();
+        let Some(Seg::Index(i)) = row.segs().last() else {
+            return None;
+        };
+        let i = *i;
+        self.known_keys(table, row, fields_of(&shape));
+        let index_of = |n: usize| match row.segs().get(n) {
+            Some(Seg::Index(g)) => Some(*g),
+            _ => None,
+        };
+        Some(match shape.as_slice() {
+            ["budget", "projects"] => {
+                report.budget.as_ref()?.projects.get(i)?;
+                let item = self.project_item(table, row);
+                Box::new(move |r: &mut Report| {
+                    if let Some(b) = r.budget.as_mut() {
+                        b.projects[i] = item;
+                    }
+                })
+            }
+            ["performance", "special_funds"] => {
+                report.performance.as_ref()?.special_funds.get(i)?;
+                let fund = self.special_fund(table, row);
+                Box::new(move |r: &mut Report| {
+                    if let Some(p) = r.performance.as_mut() {
+                        p.special_funds[i] = fund;
+                    }
+                })
+            }
+            ["basic_data", "costs", "project_lines"] => {
+                report
+                    .basic_data
+                    .as_ref()?
+                    .costs
+                    .as_ref()?
+                    .project_lines
+                    .get(i)?;
+                let line = self.project_line(table, row);
+                Box::new(move |r: &mut Report| {
+                    if let Some(c) = r.basic_data.as_mut().and_then(|d| d.costs.as_mut()) {
+                        c.project_lines[i] = line;
+                    }
+                })
+            }
+            ["basic_data", "buildings"] => {
+                report.basic_data.as_ref()?.buildings.get(i)?;
+                let building = self.building(table, row);
+                Box::new(move |r: &mut Report| {
+                    if let Some(d) = r.basic_data.as_mut() {
+                        d.buildings[i] = building;
+                    }
+                })
+            }
+            ["score_sheet", "groups"] => {
+                report.score_sheet.as_ref()?.groups.get(i)?;
+                self.keep_rows = true;
+                let head = self.group(table, row);
+                Box::new(move |r: &mut Report| {
+                    if let Some(g) = r.score_sheet.as_mut().map(|s| &mut s.groups[i]) {
+                        g.name = head.name;
+                        g.weight = head.weight;
+                    }
+                })
+            }
+            ["score_sheet", "groups", "indicators"] => {
+                let g = index_of(2)?;
+                report
+                    .score_sheet
+                    .as_ref()?
+                    .groups
+                    .get(g)?
+                    .indicators
+                    .get(i)?;
+                let indicator = self.indicator(table, row);
+                Box::new(move |r: &mut Report| {
+                    if let Some(s) = r.score_sheet.as_mut() {
+                        s.groups[g].indicators[i] = indicator;
+                    }
+                })
+            }
+            _ => return None,
+        })
+    }
+
+    /// Every row of one table; None when the model does not have the table's section.
+    fn reread_rows(
+        &mut self,
+        root: &toml_edit::Table,
+        report: &Report,
+        rows: &FieldPath,
+    ) -> Option<Apply> {
+        let parent = rows.parent()?;
+        let Some(Seg::Key(key)) = rows.segs().last() else {
+            return None;
+        };
+        let shape = rows.shape();
+        let fields = fields_of(&shape);
+        // A table that is not there (any more) has no rows.
+        let found = match table_at(root, &parent) {
+            Some(table) => self.rows(table, key, &parent, fields),
+            None => Vec::new(),
+        };
+        Some(match shape.as_slice() {
+            ["budget", "projects"] => {
+                report.budget.as_ref()?;
+                let items: Vec<_> = found
+                    .into_iter()
+                    .map(|(p, t)| self.project_item(t, &p))
+                    .collect();
+                Box::new(move |r: &mut Report| {
+                    if let Some(b) = r.budget.as_mut() {
+                        b.projects = items;
+                    }
+                })
+            }
+            ["performance", "special_funds"] => {
+                report.performance.as_ref()?;
+                let funds: Vec<_> = found
+                    .into_iter()
+                    .map(|(p, t)| self.special_fund(t, &p))
+                    .collect();
+                Box::new(move |r: &mut Report| {
+                    if let Some(p) = r.performance.as_mut() {
+                        p.special_funds = funds;
+                    }
+                })
+            }
+            ["basic_data", "costs", "project_lines"] => {
+                report.basic_data.as_ref()?.costs.as_ref()?;
+                let lines: Vec<_> = found
+                    .into_iter()
+                    .map(|(p, t)| self.project_line(t, &p))
+                    .collect();
+                Box::new(move |r: &mut Report| {
+                    if let Some(c) = r.basic_data.as_mut().and_then(|d| d.costs.as_mut()) {
+                        c.project_lines = lines;
+                    }
+                })
+            }
+            ["basic_data", "buildings"] => {
+                report.basic_data.as_ref()?;
+                let buildings: Vec<_> = found
+                    .into_iter()
+                    .map(|(p, t)| self.building(t, &p))
+                    .collect();
+                Box::new(move |r: &mut Report| {
+                    if let Some(d) = r.basic_data.as_mut() {
+                        d.buildings = buildings;
+                    }
+                })
+            }
+            ["score_sheet", "groups"] => {
+                report.score_sheet.as_ref()?;
+                let groups: Vec<_> = found.into_iter().map(|(p, t)| self.group(t, &p)).collect();
+                Box::new(move |r: &mut Report| {
+                    if let Some(s) = r.score_sheet.as_mut() {
+                        s.groups = groups;
+                    }
+                })
+            }
+            ["score_sheet", "groups", "indicators"] => {
+                let Some(Seg::Index(g)) = rows.segs().get(2) else {
+                    return None;
+                };
+                let g = *g;
+                report.score_sheet.as_ref()?.groups.get(g)?;
+                let indicators: Vec<_> = found
+                    .into_iter()
+                    .map(|(p, t)| self.indicator(t, &p))
+                    .collect();
+                Box::new(move |r: &mut Report| {
+                    if let Some(s) = r.score_sheet.as_mut() {
+                        s.groups[g].indicators = indicators;
+                    }
+                })
+            }
+            _ => return None,
+        })
+    }
+
+    /// The values of one section, its tables' rows kept as they are in the model.
+    fn reread_section(&mut self, root: &toml_edit::Table, section: &'static str) -> Option<Apply> {
+        let top = FieldPath::root();
+        let p = top.key(section);
+        let table = self.table(root, section, &top, fields_of(&[section]));
+        Some(match section {
+            "basic" => {
+                let basic = table.map(|t| self.basic(t, &p));
+                Box::new(move |r: &mut Report| r.basic = basic)
+            }
+            "budget" => {
+                let budget = table.map(|t| self.budget(t, &p));
+                Box::new(move |r: &mut Report| {
+                    let rows = r.budget.take().map(|b| b.projects).unwrap_or_default();
+                    r.budget = budget.map(|b| Budget {
+                        projects: rows,
+                        ..b
+                    });
+                })
+            }
+            "performance" => {
+                let performance = table.map(|t| self.performance(t, &p));
+                Box::new(move |r: &mut Report| {
+                    let rows = r
+                        .performance
+                        .take()
+                        .map(|p| p.special_funds)
+                        .unwrap_or_default();
+                    r.performance = performance.map(|p| Performance {
+                        special_funds: rows,
+                        ..p
+                    });
+                })
+            }
+            "closing" => {
+                let closing = table.map(|t| Closing {
+                    problems: self.text(t, "problems", &p),
+                    improvements: self.text(t, "improvements", &p),
+                    publication: self.text(t, "publication", &p),
+                });
+                Box::new(move |r: &mut Report| r.closing = closing)
+            }
+            "basic_data" => {
+                let data = table.map(|t| self.basic_data(t, &p));
+                Box::new(move |r: &mut Report| {
+                    let old = r.basic_data.take().unwrap_or_default();
+                    let lines = old.costs.map(|c| c.project_lines).unwrap_or_default();
+                    r.basic_data = data.map(|mut d| {
+                        d.buildings = old.buildings;
+                        if let Some(c) = d.costs.as_mut() {
+                            c.project_lines = lines;
+                        }
+                        d
+                    });
+                })
+            }
+            "score_sheet" => {
+                let sheet = table.map(|t| self.score_sheet(t, &p));
+                Box::new(move |r: &mut Report| {
+                    let groups = r.score_sheet.take().map(|s| s.groups).unwrap_or_default();
+                    r.score_sheet = sheet.map(|s| ScoreSheet { groups, ..s });
+                })
+            }
+            _ => return None,
+        })
     }
 }
 
@@ -269,8 +724,9 @@ struct Reader<'s> {
     /// Numbers too large for the parser (blanked out in the document): reported once each by
     /// `report_too_large`, and otherwise treated as absent.
     too_large: Vec<Range<usize>>,
-    /// The table the last value was read from, and its number in `locations`.
-    table: Option<(FieldPath, u32)>,
+    /// Re-reading one section or row after an edit: the rows of its tables are left out (the
+    /// caller keeps the ones it has).
+    keep_rows: bool,
 }
 
 /// A child's key path, built only when a message needs it: most values load without one.
@@ -420,6 +876,9 @@ impl<'s> Reader<'s> {
         path: &FieldPath,
         fields: &'static [Field],
     ) -> Vec<(FieldPath, &'t dyn TableLike)> {
+        if self.keep_rows {
+            return Vec::new();
+        }
         let Some(item) = parent.get(key) else {
             return Vec::new();
         };
@@ -480,27 +939,18 @@ impl<'s> Reader<'s> {
         rows
     }
 
-    /// A plain value under `key`, its location recorded; X02 when it is a table.
+    /// A plain value under `key`; X02 when it is a table.
     fn value<'t>(
         &mut self,
         parent: &'t dyn TableLike,
         key: &'static str,
         path: &FieldPath,
     ) -> Option<Raw<'t>> {
-        // One lookup for the key and its value: this runs once per value of the report.
-        let (found_key, item) = parent.get_key_value(key)?;
-        match item {
-            Item::Value(value) if self.is_too_large(&value.span()) => None,
+        match parent.get(key)? {
             Item::Value(value) => {
                 let span = value.span();
-                let key_start = found_key.span().map(|s| s.start);
-                let whole = match (key_start, &span) {
-                    (Some(start), Some(v)) if start <= v.start => Some(start..v.end),
-                    _ => span.clone(),
-                };
-                if let Some(whole) = whole {
-                    let table = self.table_number(path);
-                    self.locations.values.insert((table, key), whole);
+                if self.is_too_large(&span) {
+                    return None;
                 }
                 Some(Raw { value, span })
             }
@@ -520,27 +970,16 @@ impl<'s> Reader<'s> {
         }
     }
 
-    /// The number of the table at `path` in `locations` (values come table by table, so
-    /// the last one is remembered rather than looked up each time).
-    fn table_number(&mut self, path: &FieldPath) -> u32 {
-        if let Some((last, id)) = &self.table
-            && last == path
-        {
-            return *id;
-        }
-        let id = match self.locations.places.get(path) {
-            Some((id, _)) => *id,
-            None => self.locations.place(path.clone(), None),
-        };
-        self.table = Some((path.clone(), id));
-        id
-    }
-
     /// The characters of a number as written.
     fn written(&self, raw: &Raw<'_>) -> String {
         match &raw.span {
             Some(span) => self.src.slice(span).to_owned(),
-            None => raw.value.to_string().trim().to_owned(),
+            // An edited tree has no spans: the number's own characters, without its comment.
+            None => match raw.value {
+                Value::Integer(i) => i.display_repr().into_owned(),
+                Value::Float(f) => f.display_repr().into_owned(),
+                other => other.to_string().trim().to_owned(),
+            },
         }
     }
 
@@ -932,10 +1371,7 @@ impl<'s> Reader<'s> {
         let projects = self
             .rows(t, "projects", p, children("projects"))
             .into_iter()
-            .map(|(rp, r)| ProjectItem {
-                name: self.text(r, "name", &rp),
-                amount: self.amount(r, "amount", &rp),
-            })
+            .map(|(rp, r)| self.project_item(r, &rp))
             .collect();
         let other = self.table(t, "other", p, children("other")).map(|o| {
             let op = p.key("other");
@@ -965,15 +1401,7 @@ impl<'s> Reader<'s> {
         let special_funds = self
             .rows(t, "special_funds", p, fund_fields)
             .into_iter()
-            .map(|(fp, f)| SpecialFund {
-                name: self.text(f, "name", &fp),
-                scope: self.text(f, "scope", &fp),
-                budget: self.amount(f, "budget", &fp),
-                adjustment: self.amount_signed(f, "adjustment", &fp, true),
-                spent: self.amount(f, "spent", &fp),
-                carryover: self.amount(f, "carryover", &fp),
-                description: self.text(f, "description", &fp),
-            })
+            .map(|(fp, f)| self.special_fund(f, &fp))
             .collect();
         Performance {
             overall: self.text(t, "overall", p),
@@ -1007,26 +1435,14 @@ impl<'s> Reader<'s> {
                         children(&["basic_data", "costs", "project_lines"]),
                     )
                     .into_iter()
-                    .map(|(lp, l)| ProjectLine {
-                        name: self.text(l, "name", &lp),
-                        group: self.text(l, "group", &lp),
-                        cells: self.cost_cells(l, &lp),
-                    })
+                    .map(|(lp, l)| self.project_line(l, &lp))
                     .collect();
                 costs
             });
         let buildings = self
             .rows(t, "buildings", p, children(&["basic_data", "buildings"]))
             .into_iter()
-            .map(|(bp, b)| Building {
-                name: self.text(b, "name", &bp),
-                approved_area: self.amount(b, "approved_area", &bp),
-                actual_area: self.amount(b, "actual_area", &bp),
-                area_control_rate: self.rate(b, "area_control_rate", &bp),
-                budget_investment: self.amount(b, "budget_investment", &bp),
-                actual_investment: self.amount(b, "actual_investment", &bp),
-                investment_control_rate: self.rate(b, "investment_control_rate", &bp),
-            })
+            .map(|(bp, b)| self.building(b, &bp))
             .collect();
         let signoff = self
             .table(t, "signoff", p, children(&["basic_data", "signoff"]))
@@ -1100,27 +1516,10 @@ impl<'s> Reader<'s> {
                     actual: self.text(g, "actual", &gp),
                 }
             });
-        let indicator_fields = children(&["score_sheet", "groups", "indicators"]);
         let groups = self
             .rows(t, "groups", p, children(&["score_sheet", "groups"]))
             .into_iter()
-            .map(|(gp, g)| Group {
-                name: self.text(g, "name", &gp),
-                weight: self.amount(g, "weight", &gp),
-                indicators: self
-                    .rows(g, "indicators", &gp, indicator_fields)
-                    .into_iter()
-                    .map(|(ip, i)| Indicator {
-                        category: self.text(i, "category", &ip),
-                        name: self.text(i, "name", &ip),
-                        target: self.text(i, "target", &ip),
-                        actual: self.text(i, "actual", &ip),
-                        weight: self.amount(i, "weight", &ip),
-                        score: self.amount(i, "score", &ip),
-                        deviation: self.text(i, "deviation", &ip),
-                    })
-                    .collect(),
-            })
+            .map(|(gp, g)| self.group(g, &gp))
             .collect();
         ScoreSheet {
             funds,
@@ -1132,6 +1531,82 @@ impl<'s> Reader<'s> {
             total_score: self.amount(t, "total_score", p),
         }
     }
+
+    fn project_item(&mut self, r: &dyn TableLike, rp: &FieldPath) -> ProjectItem {
+        ProjectItem {
+            name: self.text(r, "name", rp),
+            amount: self.amount(r, "amount", rp),
+        }
+    }
+
+    fn special_fund(&mut self, f: &dyn TableLike, fp: &FieldPath) -> SpecialFund {
+        SpecialFund {
+            name: self.text(f, "name", fp),
+            scope: self.text(f, "scope", fp),
+            budget: self.amount(f, "budget", fp),
+            adjustment: self.amount_signed(f, "adjustment", fp, true),
+            spent: self.amount(f, "spent", fp),
+            carryover: self.amount(f, "carryover", fp),
+            description: self.text(f, "description", fp),
+        }
+    }
+
+    fn project_line(&mut self, l: &dyn TableLike, lp: &FieldPath) -> ProjectLine {
+        ProjectLine {
+            name: self.text(l, "name", lp),
+            group: self.text(l, "group", lp),
+            cells: self.cost_cells(l, lp),
+        }
+    }
+
+    fn building(&mut self, b: &dyn TableLike, bp: &FieldPath) -> Building {
+        Building {
+            name: self.text(b, "name", bp),
+            approved_area: self.amount(b, "approved_area", bp),
+            actual_area: self.amount(b, "actual_area", bp),
+            area_control_rate: self.rate(b, "area_control_rate", bp),
+            budget_investment: self.amount(b, "budget_investment", bp),
+            actual_investment: self.amount(b, "actual_investment", bp),
+            investment_control_rate: self.rate(b, "investment_control_rate", bp),
+        }
+    }
+
+    /// A first-level indicator with its indicators (unless `keep_rows`).
+    fn group(&mut self, g: &dyn TableLike, gp: &FieldPath) -> Group {
+        Group {
+            name: self.text(g, "name", gp),
+            weight: self.amount(g, "weight", gp),
+            indicators: self
+                .rows(
+                    g,
+                    "indicators",
+                    gp,
+                    fields_of(&["score_sheet", "groups", "indicators"]),
+                )
+                .into_iter()
+                .map(|(ip, i)| self.indicator(i, &ip))
+                .collect(),
+        }
+    }
+
+    fn indicator(&mut self, i: &dyn TableLike, ip: &FieldPath) -> Indicator {
+        Indicator {
+            category: self.text(i, "category", ip),
+            name: self.text(i, "name", ip),
+            target: self.text(i, "target", ip),
+            actual: self.text(i, "actual", ip),
+            weight: self.amount(i, "weight", ip),
+            score: self.amount(i, "score", ip),
+            deviation: self.text(i, "deviation", ip),
+        }
+    }
+}
+
+/// The schema fields of the table or rows at a shape.
+fn fields_of(shape: &[&str]) -> &'static [Field] {
+    schema::lookup(shape)
+        .and_then(|f| f.kind.children())
+        .unwrap_or(&[])
 }
 
 fn describe(item: &Item) -> String {
@@ -1295,8 +1770,7 @@ mod tests {
             .unwrap();
         assert_eq!(l.source.line_col(row.start), (6, 1));
         let v = l
-            .locations
-            .get(&FieldPath::parse("performance.special_funds[0].spent").unwrap())
+            .span(&FieldPath::parse("performance.special_funds[0].spent").unwrap())
             .unwrap();
         assert_eq!(l.source.line_col(v.start), (8, 1));
         assert_eq!(l.source.slice(&v), "spent = 3");

@@ -7,9 +7,10 @@ mod recover;
 mod save;
 mod source;
 
-pub use edit::{Document, EditError};
+pub use edit::{Document, EditError, Part};
 pub use load::{
-    LoadFailure, Loaded, Locations, MAX_FILE_BYTES, ReadError, load, load_str, read_report_file,
+    Changed, LoadFailure, Loaded, Locations, MAX_FILE_BYTES, ReadError, load, load_str,
+    read_report_file, reread,
 };
 pub use recover::{Owner, Recovery, SessionFiles, describe_difference};
 pub use save::{SaveError, atomic_write, resolve_target};

@@ -10,6 +10,7 @@ use crate::rules::{self, Totals};
 use crate::scheme::{Scheme, SchemeSet};
 use crate::store::{self, Document, Source};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use std::collections::HashMap;
 use std::path::PathBuf;
 use tui_textarea::{TextArea, WrapMode};
 
@@ -82,15 +83,23 @@ pub struct App {
     /// None for the untitled copy of the bundled example.
     pub file: Option<PathBuf>,
     pub read_only: bool,
-    pub text: String,
-    /// Digests of the current text and of the text last loaded or saved: comparing them is
-    /// how `dirty` stays cheap on every frame of a large report.
-    text_digest: u64,
-    saved_digest: u64,
+    /// Warnings made while reading the report (unknown keys, amounts with too many decimals).
+    notes: Vec<Finding>,
+    /// Where the tables and rows were in the file as opened: findings are listed in file order.
+    locations: store::Locations,
+    /// The worst finding on each path: the marks beside the cells.
+    pub marks: HashMap<FieldPath, Severity>,
+    /// The state of the document: a number for each state it has been in (undo returns to an
+    /// earlier number), and the number of the state that was last loaded or saved.
+    state: u64,
+    states: u64,
+    saved_state: u64,
+    /// The recovery file is behind the document (it is written when the user pauses).
+    recovery_behind: bool,
     /// The bytes on disk as last loaded or saved (to notice someone else's change).
     disk_bytes: Option<Vec<u8>>,
-    undo: Vec<String>,
-    redo: Vec<String>,
+    undo: Vec<Step>,
+    redo: Vec<Step>,
     pub tab: Tab,
     pub cursor: [(usize, usize); 4],
     pub scroll: [usize; 4],
@@ -114,6 +123,21 @@ pub struct App {
     discarded: bool,
 }
 
+/// One step of the undo (or redo) history: what to put back, and the state it returns to.
+struct Step {
+    change: Change,
+    state: u64,
+    /// What the step was, for the message after undoing it.
+    what: String,
+}
+
+enum Change {
+    /// One part of the document (a value, a table's rows, a created table).
+    Part(store::Part),
+    /// The whole text (a reload or a recovery replaced it).
+    Text(String),
+}
+
 /// Why a file could not be opened in the workbench.
 pub struct OpenFailure {
     pub source: Source,
@@ -133,6 +157,9 @@ impl App {
             source: f.source,
             findings: f.findings,
         })?;
+        // Findings first: their places come from the parsed tree, which the editor then takes.
+        let scheme = scheme_of(&schemes, &loaded.report);
+        let (findings, totals) = rules::analyze(&loaded, scheme);
         let doc = Document::from_loaded(&mut loaded).map_err(|e| OpenFailure {
             source: loaded.source.clone(),
             findings: vec![Finding::new(
@@ -142,8 +169,6 @@ impl App {
                 e.to_string(),
             )],
         })?;
-        let scheme = scheme_of(&schemes, &loaded.report);
-        let (findings, totals) = rules::analyze(&loaded, scheme);
         let disk_bytes = file.as_ref().map(|_| text.as_bytes().to_vec());
         let mut app = App {
             doc,
@@ -153,9 +178,13 @@ impl App {
             schemes,
             file,
             read_only,
-            text: text.to_owned(),
-            text_digest: digest(text),
-            saved_digest: digest(text),
+            notes: loaded.notes,
+            locations: loaded.locations,
+            marks: HashMap::new(),
+            state: 0,
+            states: 0,
+            saved_state: 0,
+            recovery_behind: false,
             disk_bytes,
             undo: Vec::new(),
             redo: Vec::new(),
@@ -182,7 +211,12 @@ impl App {
     }
 
     pub fn dirty(&self) -> bool {
-        self.text_digest != self.saved_digest
+        self.state != self.saved_state
+    }
+
+    /// The whole file as it would be saved now.
+    pub fn text(&self) -> String {
+        self.doc.to_text()
     }
 
     pub fn scheme(&self) -> &Scheme {
@@ -192,6 +226,11 @@ impl App {
     fn set_findings(&mut self, mut findings: Vec<Finding>) {
         // Errors first, then warnings, then infos; in file order within each.
         findings.sort_by_key(|f| (f.severity, f.span.as_ref().map_or(usize::MAX, |s| s.start)));
+        self.marks.clear();
+        for f in &findings {
+            let worst = self.marks.entry(f.path.clone()).or_insert(f.severity);
+            *worst = (*worst).min(f.severity);
+        }
         self.findings = findings;
         if self.selected_finding >= self.findings.len() {
             self.selected_finding = self.findings.len().saturating_sub(1);
@@ -200,8 +239,19 @@ impl App {
 
     /// Re-derives the rows of the current tab and keeps the cursor on a selectable row.
     pub fn rebuild_rows(&mut self) {
-        let builder = FormBuilder::new(&self.report, self.scheme(), &self.findings);
-        self.rows = builder.rows(self.tab);
+        self.refresh_rows(None);
+    }
+
+    /// Re-derives the rows of the current tab; after a change of values only, the rows of
+    /// tables that the change did not touch are kept as they are.
+    fn refresh_rows(&mut self, changed: Option<&FieldPath>) {
+        let previous = std::mem::take(&mut self.rows);
+        let scheme = scheme_of(&self.schemes, &self.report);
+        let builder = FormBuilder::new(&self.report, scheme, &self.findings);
+        self.rows = match changed {
+            Some(path) => builder.rows_reusing(self.tab, previous, path),
+            None => builder.rows(self.tab),
+        };
         let t = self.tab.index();
         let (mut row, col) = self.cursor[t];
         row = row.min(self.rows.len().saturating_sub(1));
@@ -248,54 +298,114 @@ impl App {
         });
     }
 
-    /// Applies a change to a copy of the document; it becomes current only if the result
-    /// still loads. Returns why not, otherwise.
+    /// Applies a change to the document in place and brings the model, the findings and the
+    /// rows up to date. `part` is the part of the document the change can touch: it is kept
+    /// for undo, and put back when the changed document does not load (its error returned).
     fn commit(
         &mut self,
+        part: &FieldPath,
+        what: String,
         change: impl FnOnce(&mut Document) -> Result<(), String>,
     ) -> Result<(), String> {
-        let mut doc = self.doc.clone();
-        change(&mut doc)?;
-        let text = doc.to_text();
-        if text == self.text {
-            return Ok(());
+        let before = self.doc.take_part(part);
+        change(&mut self.doc)?;
+        if let Err(why) = self.reread(part) {
+            if let Err(e) = self.doc.put_part(before) {
+                // Cannot happen: the part was just taken from this place. Start afresh.
+                self.warn(e.to_string());
+            }
+            return Err(why);
         }
-        let loaded = store::load(text.as_bytes(), &self.schemes).map_err(|f| {
-            f.findings
-                .iter()
-                .find(|x| x.severity == Severity::Error)
-                .map(|x| x.message.clone())
-                .unwrap_or_else(|| "修改后文件无法载入".to_owned())
-        })?;
-        self.text_digest = digest(&text);
-        let previous = std::mem::replace(&mut self.text, text);
-        self.undo.push(previous);
+        self.undo.push(Step {
+            change: Change::Part(before),
+            state: self.state,
+            what,
+        });
         self.redo.clear();
-        self.doc = doc;
-        self.adopt(loaded);
-        self.persist_recovery();
+        self.states += 1;
+        self.state = self.states;
+        self.recovery_behind = true;
         Ok(())
     }
 
-    fn adopt(&mut self, loaded: store::Loaded) {
-        let scheme = scheme_of(&self.schemes, &loaded.report).clone();
-        let (findings, totals) = rules::analyze(&loaded, &scheme);
-        self.report = loaded.report;
-        self.totals = totals;
-        self.set_findings(findings);
-        self.rebuild_rows();
+    /// Re-reads what changed at `path` into the model and re-derives findings and rows.
+    fn reread(&mut self, path: &FieldPath) -> Result<(), String> {
+        let changed = store::reread(
+            self.doc.root(),
+            &mut self.report,
+            &mut self.notes,
+            path,
+            &self.schemes,
+        )
+        .map_err(|errors| {
+            errors
+                .first()
+                .map(|e| e.message.clone())
+                .unwrap_or_else(|| "修改后文件无法载入".to_owned())
+        })?;
+        self.analyze(match &changed {
+            store::Changed::Values(p) => Some(p),
+            store::Changed::Structure => None,
+        });
+        Ok(())
     }
 
-    /// Replaces the whole text (undo, redo, reload).
+    /// Findings, totals and rows from the model as it is.
+    fn analyze(&mut self, changed: Option<&FieldPath>) {
+        let scheme = scheme_of(&self.schemes, &self.report);
+        let (findings, totals) = rules::analyze_report(&self.report, &self.notes, scheme, |p| {
+            self.locations.nearest(p)
+        });
+        self.totals = totals;
+        self.set_findings(findings);
+        self.refresh_rows(changed);
+    }
+
+    /// Replaces the whole text (undo of a reload, reload, recovery).
     fn replace_text(&mut self, text: String) -> Result<(), String> {
         let mut loaded =
             store::load(text.as_bytes(), &self.schemes).map_err(|_| "无法载入".to_owned())?;
+        let scheme = scheme_of(&self.schemes, &loaded.report).clone();
+        let (findings, totals) = rules::analyze(&loaded, &scheme);
         self.doc = Document::from_loaded(&mut loaded).map_err(|e| e.to_string())?;
-        self.text_digest = digest(&text);
-        self.text = text;
-        self.adopt(loaded);
-        self.persist_recovery();
+        self.report = loaded.report;
+        self.notes = loaded.notes;
+        self.locations = loaded.locations;
+        self.totals = totals;
+        self.set_findings(findings);
+        self.rebuild_rows();
+        self.recovery_behind = true;
         Ok(())
+    }
+
+    /// Puts back what an undo or redo step holds; returns the step that goes the other way.
+    fn apply_step(&mut self, step: Step) -> Result<Step, String> {
+        let change = match step.change {
+            Change::Part(part) => {
+                let path = part.path().clone();
+                let current = self.doc.put_part(part).map_err(|e| e.to_string())?;
+                if let Err(why) = self.reread(&path) {
+                    // The part put back loaded before; should it not, nothing is lost:
+                    // the document is as it was.
+                    let _ = self.doc.put_part(current);
+                    return Err(why);
+                }
+                Change::Part(current)
+            }
+            Change::Text(text) => {
+                let current = self.text();
+                self.replace_text(text)?;
+                Change::Text(current)
+            }
+        };
+        let back = Step {
+            change,
+            state: self.state,
+            what: step.what,
+        };
+        self.state = step.state;
+        self.recovery_behind = true;
+        Ok(back)
     }
 
     /// Starts a session on the file: notices another live session and edits left in a
@@ -315,10 +425,10 @@ impl App {
             self.warn(format!("无法写会话文件：{e}"));
         }
         if let Some(recovery) = files.read_recovery() {
-            if recovery.text != self.text
-                && store::load(recovery.text.as_bytes(), &self.schemes).is_ok()
+            let text = self.text();
+            if recovery.text != text && store::load(recovery.text.as_bytes(), &self.schemes).is_ok()
             {
-                let lines = store::describe_difference(&self.text, &recovery.text, 8);
+                let lines = store::describe_difference(&text, &recovery.text, 8);
                 self.pending_recovery = Some(recovery.text);
                 self.mode = Mode::Confirm(Confirm::Recover { lines });
             } else {
@@ -363,8 +473,11 @@ impl App {
     }
 
     /// Ends the session: the lock goes; the recovery file stays only while it holds edits the
-    /// user did not choose to discard.
+    /// user did not choose to discard (and is brought up to date first).
     pub fn end_session(&mut self) {
+        if !self.discarded {
+            self.write_recovery();
+        }
         if let Some(files) = &self.session {
             if self.discarded || !self.dirty() {
                 files.remove_recovery();
@@ -373,14 +486,25 @@ impl App {
         }
     }
 
-    /// Writes (or clears) the recovery file after a committed change.
-    fn persist_recovery(&mut self) {
+    /// Whether the recovery file is behind the edits (the run loop writes it when the user
+    /// pauses, and before the process stops).
+    pub fn recovery_behind(&self) -> bool {
+        self.recovery_behind
+    }
+
+    /// Brings the recovery file up to date: the whole document while it differs from the
+    /// file on disk, none once they agree.
+    pub fn write_recovery(&mut self) {
+        if !self.recovery_behind {
+            return;
+        }
+        self.recovery_behind = false;
         let (Some(files), Some(file)) = (&self.session, &self.file) else {
             return;
         };
         if !self.dirty() {
             files.remove_recovery();
-        } else if let Err(e) = files.write_recovery(file, &self.text) {
+        } else if let Err(e) = files.write_recovery(file, &self.doc.to_text()) {
             let message = format!("无法写恢复文件（{e}）：请尽快保存");
             self.warn(message);
         }
@@ -582,7 +706,11 @@ impl App {
             }
             let text = crate::sanitize::from_editor(&shown);
             let path = editor.path.clone();
-            match self.commit(|doc| doc.set(&path, &text).map_err(|e| e.to_string())) {
+            let part = self.doc.part_for(&path);
+            let what = format!("修改 {}", editor.label);
+            match self.commit(&part, what, |doc| {
+                doc.set(&path, &text).map_err(|e| e.to_string())
+            }) {
                 Ok(()) => {
                     self.say(format!("已修改 {}", editor.label));
                     return;
@@ -607,7 +735,8 @@ impl App {
             return;
         };
         let at = if empty { 0 } else { index + 1 };
-        let result = self.commit(|doc| {
+        let part = self.doc.part_for(&rows_path);
+        let result = self.commit(&part, "新增一行".to_owned(), |doc| {
             doc.insert_row(&rows_path, at)
                 .map(|_| ())
                 .map_err(|e| e.to_string())
@@ -636,7 +765,10 @@ impl App {
             return;
         }
         let row_path = rows_path.index(index);
-        match self.commit(|doc| doc.remove_row(&row_path).map_err(|e| e.to_string())) {
+        let part = self.doc.part_for(&rows_path);
+        match self.commit(&part, "删除一行".to_owned(), |doc| {
+            doc.remove_row(&row_path).map_err(|e| e.to_string())
+        }) {
             Ok(()) => {
                 let left = self.doc.row_count(&rows_path);
                 if left > 0 {
@@ -662,7 +794,9 @@ impl App {
         if target >= self.doc.row_count(&rows_path) {
             return;
         }
-        match self.commit(|doc| {
+        let part = self.doc.part_for(&rows_path);
+        let what = if down { "下移" } else { "上移" };
+        match self.commit(&part, what.to_owned(), |doc| {
             doc.move_row(&row_path, down)
                 .map(|_| ())
                 .map_err(|e| e.to_string())
@@ -688,33 +822,48 @@ impl App {
     }
 
     fn undo(&mut self) {
-        let Some(text) = self.undo.pop() else {
+        let Some(step) = self.undo.pop() else {
             self.say("没有可撤销的修改");
             return;
         };
-        let current = self.text.clone();
-        match self.replace_text(text) {
-            Ok(()) => {
-                self.redo.push(current);
-                self.say("已撤销");
+        let what = step.what.clone();
+        match self.apply_step(step) {
+            Ok(back) => {
+                self.redo.push(back);
+                self.say(format!("已撤销：{what}"));
             }
             Err(why) => self.warn(why),
         }
     }
 
     fn redo(&mut self) {
-        let Some(text) = self.redo.pop() else {
+        let Some(step) = self.redo.pop() else {
             self.say("没有可重做的修改");
             return;
         };
-        let current = self.text.clone();
-        match self.replace_text(text) {
-            Ok(()) => {
-                self.undo.push(current);
-                self.say("已重做");
+        let what = step.what.clone();
+        match self.apply_step(step) {
+            Ok(back) => {
+                self.undo.push(back);
+                self.say(format!("已重做：{what}"));
             }
             Err(why) => self.warn(why),
         }
+    }
+
+    /// Replaces the whole text as one step that undo can take back.
+    fn replace_as_step(&mut self, text: String, what: &str) -> Result<(), String> {
+        let current = self.text();
+        self.replace_text(text)?;
+        self.undo.push(Step {
+            change: Change::Text(current),
+            state: self.state,
+            what: what.to_owned(),
+        });
+        self.redo.clear();
+        self.states += 1;
+        self.state = self.states;
+        Ok(())
     }
 
     fn walk_findings(&mut self, forward: bool) {
@@ -920,10 +1069,8 @@ impl App {
             }
             (Confirm::Recover { .. }, 'r') => {
                 if let Some(text) = self.pending_recovery.take() {
-                    let current = self.text.clone();
-                    match self.replace_text(text) {
+                    match self.replace_as_step(text, "恢复") {
                         Ok(()) => {
-                            self.undo.push(current);
                             self.say("已恢复上次未保存的修改（尚未保存，Ctrl-S 保存）");
                         }
                         Err(why) => self.warn(why),
@@ -963,11 +1110,9 @@ impl App {
         match store::read_report_file(&path) {
             Ok(bytes) => {
                 let text = String::from_utf8_lossy(&bytes).into_owned();
-                let current = self.text.clone();
-                match self.replace_text(text.clone()) {
+                match self.replace_as_step(text, "重新载入") {
                     Ok(()) => {
-                        self.undo.push(current);
-                        self.saved_digest = digest(&text);
+                        self.saved_state = self.state;
                         self.disk_bytes = Some(bytes);
                         self.say("已重新载入磁盘上的版本（u 可找回刚才的修改）");
                     }
@@ -1013,10 +1158,12 @@ impl App {
                 self.backed_up = true;
             }
         }
-        match store::atomic_write(&path, self.text.as_bytes()) {
+        let text = self.text();
+        match store::atomic_write(&path, text.as_bytes()) {
             Ok(()) => {
-                self.saved_digest = self.text_digest;
-                self.disk_bytes = Some(self.text.as_bytes().to_vec());
+                self.saved_state = self.state;
+                self.recovery_behind = false;
+                self.disk_bytes = Some(text.into_bytes());
                 if !same_file {
                     self.backed_up = true;
                 }
@@ -1036,13 +1183,6 @@ impl App {
             Err(e) => self.warn(format!("{e}；修改仍在工作台中")),
         }
     }
-}
-
-fn digest(text: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    text.hash(&mut hasher);
-    hasher.finish()
 }
 
 /// What a key did to a one-line input.

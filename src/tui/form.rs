@@ -59,8 +59,6 @@ pub struct CellView {
     pub label: &'static str,
     /// The value shown (control characters made visible); empty when blank.
     pub text: String,
-    /// The worst finding on this cell, if any.
-    pub mark: Option<Severity>,
 }
 
 /// What a row is.
@@ -136,11 +134,24 @@ impl Row {
 /// The label column of a plain form row.
 const LABEL_COLS: u16 = 24;
 
-/// Builds rows from the model; findings mark the cells they are about.
+/// Builds rows from the model. (The marks beside cells come from the findings when drawn.)
 pub struct FormBuilder<'a> {
     report: &'a Report,
     scheme: &'a Scheme,
     marks: Marks<'a>,
+    /// Rows of a previous build that may be kept, and what changed since.
+    reuse: std::cell::RefCell<Option<Reuse>>,
+}
+
+struct Reuse {
+    rows: Vec<Row>,
+    changed: FieldPath,
+}
+
+/// Whether `path` lies inside row `index` of the rows at `rows`.
+fn within(path: &FieldPath, rows: &FieldPath, index: usize) -> bool {
+    let (p, r) = (path.segs(), rows.segs());
+    p.len() > r.len() && p[..r.len()] == *r && p[r.len()] == Seg::Index(index)
 }
 
 fn fmt(d: Decimal) -> String {
@@ -164,16 +175,58 @@ impl<'a> FormBuilder<'a> {
             report,
             scheme,
             marks,
+            reuse: std::cell::RefCell::new(None),
         }
+    }
+
+    /// The rows of one tab after a change of values at `changed`: the lines of table rows
+    /// that the change did not touch are taken from `previous` (a large report has thousands)
+    /// instead of being built again; everything else is built afresh.
+    pub fn rows_reusing(&self, tab: Tab, previous: Vec<Row>, changed: &FieldPath) -> Vec<Row> {
+        *self.reuse.borrow_mut() = Some(Reuse {
+            rows: previous,
+            changed: changed.clone(),
+        });
+        let rows = self.rows(tab);
+        *self.reuse.borrow_mut() = None;
+        rows
+    }
+
+    /// The lines of row `index` of the table at `rows_path`: kept from the previous build
+    /// when they stand at the same place there and the change was not inside that row.
+    fn table_row(
+        &self,
+        rows: &mut Vec<Row>,
+        rows_path: &FieldPath,
+        index: usize,
+        build: impl FnOnce(&mut Vec<Row>),
+    ) {
+        if let Some(reuse) = self.reuse.borrow_mut().as_mut() {
+            let at = rows.len();
+            let same = |row: &Row| {
+                row.row_ref
+                    .as_ref()
+                    .is_some_and(|(p, i)| *i == index && p == rows_path)
+            };
+            let starts_here =
+                reuse.rows.get(at).is_some_and(same) && (at == 0 || !same(&reuse.rows[at - 1]));
+            if starts_here && !within(&reuse.changed, rows_path, index) {
+                let end = (at..reuse.rows.len())
+                    .find(|k| !same(&reuse.rows[*k]))
+                    .unwrap_or(reuse.rows.len());
+                rows.extend(
+                    reuse.rows[at..end]
+                        .iter_mut()
+                        .map(|r| std::mem::replace(r, Row::heading(""))),
+                );
+                return;
+            }
+        }
+        build(rows);
     }
 
     fn cell(&self, path: FieldPath, text: String) -> CellView {
         let field = field_of(&path);
-        let mark = if self.marks.is_empty() {
-            None
-        } else {
-            self.marks.get(&path).copied()
-        };
         // A line break in a table cell reads as ↵ (an escaped control character reads as \u{…}).
         let text = if text.contains('\n') {
             text.replace("\r\n", "\n").replace('\n', "↵")
@@ -189,7 +242,6 @@ impl<'a> FormBuilder<'a> {
             kind: field.map(|f| f.kind).unwrap_or(Kind::Text),
             label: field.map(|f| f.label).unwrap_or(""),
             text,
-            mark,
             path,
         }
     }
@@ -479,25 +531,27 @@ impl<'a> FormBuilder<'a> {
             rows.push(add_first(lines_path.clone(), "明细行"));
         }
         for (i, line) in costs.project_lines.iter().enumerate() {
-            let lp = lines_path.index(i);
-            let mut cells = vec![
-                self.cell(lp.key("name"), line.name.clone().unwrap_or_default()),
-                self.cell(lp.key("group"), line.group.clone().unwrap_or_default()),
-            ];
-            cells.extend(
-                CostColumn::ALL
-                    .iter()
-                    .map(|c| self.cell(lp.key(c.key()), line.cells.get(*c).to_string())),
-            );
-            rows.push(Row {
-                kind: RowKind::Cells,
-                label: format!("{}.", i + 1),
-                depth: 1,
-                cells,
-                computed: None,
-                row_ref: Some((lines_path.clone(), i)),
-                widths: vec![5, 2, 2, 2, 2],
-                label_cols: 4,
+            self.table_row(&mut rows, &lines_path, i, |rows| {
+                let lp = lines_path.index(i);
+                let mut cells = vec![
+                    self.cell(lp.key("name"), line.name.clone().unwrap_or_default()),
+                    self.cell(lp.key("group"), line.group.clone().unwrap_or_default()),
+                ];
+                cells.extend(
+                    CostColumn::ALL
+                        .iter()
+                        .map(|c| self.cell(lp.key(c.key()), line.cells.get(*c).to_string())),
+                );
+                rows.push(Row {
+                    kind: RowKind::Cells,
+                    label: format!("{}.", i + 1),
+                    depth: 1,
+                    cells,
+                    computed: None,
+                    row_ref: Some((lines_path.clone(), i)),
+                    widths: vec![5, 2, 2, 2, 2],
+                    label_cols: 4,
+                });
             });
         }
 
@@ -507,27 +561,29 @@ impl<'a> FormBuilder<'a> {
             rows.push(add_first(buildings_path.clone(), "楼堂馆所项目"));
         }
         for (i, b) in data.buildings.iter().enumerate() {
-            let bp = buildings_path.index(i);
-            let values = [
-                ("name", b.name.clone().unwrap_or_default()),
-                ("approved_area", b.approved_area.to_string()),
-                ("actual_area", b.actual_area.to_string()),
-                ("area_control_rate", b.area_control_rate.to_string()),
-                ("budget_investment", b.budget_investment.to_string()),
-                ("actual_investment", b.actual_investment.to_string()),
-                (
-                    "investment_control_rate",
-                    b.investment_control_rate.to_string(),
-                ),
-            ];
-            for (key, value) in values {
-                let mut row = self.field_at(bp.key(key), value, 2);
-                row.row_ref = Some((buildings_path.clone(), i));
-                if key == "name" {
-                    row.label = format!("项目 {}", i + 1);
+            self.table_row(&mut rows, &buildings_path, i, |rows| {
+                let bp = buildings_path.index(i);
+                let values = [
+                    ("name", b.name.clone().unwrap_or_default()),
+                    ("approved_area", b.approved_area.to_string()),
+                    ("actual_area", b.actual_area.to_string()),
+                    ("area_control_rate", b.area_control_rate.to_string()),
+                    ("budget_investment", b.budget_investment.to_string()),
+                    ("actual_investment", b.actual_investment.to_string()),
+                    (
+                        "investment_control_rate",
+                        b.investment_control_rate.to_string(),
+                    ),
+                ];
+                for (key, value) in values {
+                    let mut row = self.field_at(bp.key(key), value, 2);
+                    row.row_ref = Some((buildings_path.clone(), i));
+                    if key == "name" {
+                        row.label = format!("项目 {}", i + 1);
+                    }
+                    rows.push(row);
                 }
-                rows.push(row);
-            }
+            });
         }
         rows.push(Row::heading("附件2 其他"));
         rows.push(self.field(
@@ -630,19 +686,21 @@ impl<'a> FormBuilder<'a> {
             rows.push(add_first(projects_path.clone(), "项目"));
         }
         for (i, p) in b.projects.iter().enumerate() {
-            let pp = projects_path.index(i);
-            rows.push(Row {
-                kind: RowKind::Cells,
-                label: format!("{}.", i + 1),
-                depth: 1,
-                cells: vec![
-                    self.cell(pp.key("name"), p.name.clone().unwrap_or_default()),
-                    self.cell(pp.key("amount"), p.amount.to_string()),
-                ],
-                computed: None,
-                row_ref: Some((projects_path.clone(), i)),
-                widths: vec![3, 1],
-                label_cols: 4,
+            self.table_row(&mut rows, &projects_path, i, |rows| {
+                let pp = projects_path.index(i);
+                rows.push(Row {
+                    kind: RowKind::Cells,
+                    label: format!("{}.", i + 1),
+                    depth: 1,
+                    cells: vec![
+                        self.cell(pp.key("name"), p.name.clone().unwrap_or_default()),
+                        self.cell(pp.key("amount"), p.amount.to_string()),
+                    ],
+                    computed: None,
+                    row_ref: Some((projects_path.clone(), i)),
+                    widths: vec![3, 1],
+                    label_cols: 4,
+                });
             });
         }
 
@@ -669,46 +727,48 @@ impl<'a> FormBuilder<'a> {
             rows.push(add_first(funds_path.clone(), "专项"));
         }
         for (i, f) in perf.special_funds.iter().enumerate() {
-            let fp = funds_path.index(i);
-            let cells = vec![
-                self.cell(fp.key("name"), f.name.clone().unwrap_or_default()),
-                self.cell(fp.key("budget"), f.budget.to_string()),
-                self.cell(fp.key("adjustment"), f.adjustment.to_string()),
-                self.cell(fp.key("spent"), f.spent.to_string()),
-                self.cell(fp.key("carryover"), f.carryover.to_string()),
-            ];
-            let computed = match (
-                f.budget.value(),
-                f.adjustment.value(),
-                f.spent.value(),
-                f.carryover.value(),
-            ) {
-                (Some(a), Some(b), Some(c), Some(d)) => {
-                    let ok = a + b == c + d;
-                    Some((format!("{}={} {}", fmt(a + b), fmt(c + d), tick(ok)), ok))
-                }
-                _ => None,
-            };
-            rows.push(Row {
-                kind: RowKind::Cells,
-                label: format!("{}.", i + 1),
-                depth: 1,
-                cells,
-                computed,
-                row_ref: Some((funds_path.clone(), i)),
-                widths: vec![4, 3, 3, 3, 3],
-                label_cols: 4,
-            });
-            for key in ["scope", "description"] {
-                let value = if key == "scope" {
-                    f.scope.clone()
-                } else {
-                    f.description.clone()
+            self.table_row(&mut rows, &funds_path, i, |rows| {
+                let fp = funds_path.index(i);
+                let cells = vec![
+                    self.cell(fp.key("name"), f.name.clone().unwrap_or_default()),
+                    self.cell(fp.key("budget"), f.budget.to_string()),
+                    self.cell(fp.key("adjustment"), f.adjustment.to_string()),
+                    self.cell(fp.key("spent"), f.spent.to_string()),
+                    self.cell(fp.key("carryover"), f.carryover.to_string()),
+                ];
+                let computed = match (
+                    f.budget.value(),
+                    f.adjustment.value(),
+                    f.spent.value(),
+                    f.carryover.value(),
+                ) {
+                    (Some(a), Some(b), Some(c), Some(d)) => {
+                        let ok = a + b == c + d;
+                        Some((format!("{}={} {}", fmt(a + b), fmt(c + d), tick(ok)), ok))
+                    }
+                    _ => None,
                 };
-                let mut row = self.field_at(fp.key(key), value.unwrap_or_default(), 2);
-                row.row_ref = Some((funds_path.clone(), i));
-                rows.push(row);
-            }
+                rows.push(Row {
+                    kind: RowKind::Cells,
+                    label: format!("{}.", i + 1),
+                    depth: 1,
+                    cells,
+                    computed,
+                    row_ref: Some((funds_path.clone(), i)),
+                    widths: vec![4, 3, 3, 3, 3],
+                    label_cols: 4,
+                });
+                for key in ["scope", "description"] {
+                    let value = if key == "scope" {
+                        f.scope.clone()
+                    } else {
+                        f.description.clone()
+                    };
+                    let mut row = self.field_at(fp.key(key), value.unwrap_or_default(), 2);
+                    row.row_ref = Some((funds_path.clone(), i));
+                    rows.push(row);
+                }
+            });
         }
         rows.push(Row::heading("六（一）整体支出绩效情况"));
         rows.push(self.field(
@@ -787,25 +847,27 @@ impl<'a> FormBuilder<'a> {
                 rows.push(add_first(ind_path.clone(), "指标"));
             }
             for (i, ind) in group.indicators.iter().enumerate() {
-                let ip = ind_path.index(i);
-                let text = |v: &Option<String>| v.clone().unwrap_or_default();
-                rows.push(Row {
-                    kind: RowKind::Cells,
-                    label: String::new(),
-                    depth: 1,
-                    cells: vec![
-                        self.cell(ip.key("category"), text(&ind.category)),
-                        self.cell(ip.key("name"), text(&ind.name)),
-                        self.cell(ip.key("target"), text(&ind.target)),
-                        self.cell(ip.key("actual"), text(&ind.actual)),
-                        self.cell(ip.key("weight"), ind.weight.to_string()),
-                        self.cell(ip.key("score"), ind.score.to_string()),
-                        self.cell(ip.key("deviation"), text(&ind.deviation)),
-                    ],
-                    computed: None,
-                    row_ref: Some((ind_path.clone(), i)),
-                    widths: widths.clone(),
-                    label_cols: 0,
+                self.table_row(&mut rows, &ind_path, i, |rows| {
+                    let ip = ind_path.index(i);
+                    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+                    rows.push(Row {
+                        kind: RowKind::Cells,
+                        label: String::new(),
+                        depth: 1,
+                        cells: vec![
+                            self.cell(ip.key("category"), text(&ind.category)),
+                            self.cell(ip.key("name"), text(&ind.name)),
+                            self.cell(ip.key("target"), text(&ind.target)),
+                            self.cell(ip.key("actual"), text(&ind.actual)),
+                            self.cell(ip.key("weight"), ind.weight.to_string()),
+                            self.cell(ip.key("score"), ind.score.to_string()),
+                            self.cell(ip.key("deviation"), text(&ind.deviation)),
+                        ],
+                        computed: None,
+                        row_ref: Some((ind_path.clone(), i)),
+                        widths: widths.clone(),
+                        label_cols: 0,
+                    });
                 });
             }
         }

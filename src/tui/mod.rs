@@ -93,13 +93,21 @@ pub fn run(app: &mut App) -> io::Result<()> {
         if app.quit || stop.load(Ordering::Relaxed) {
             break;
         }
-        match inbox.recv_timeout(Duration::from_millis(200)) {
-            Ok(Event::Key(key)) => app.update(Action::Key(key)),
-            Ok(Event::Paste(text)) => app.update(Action::Paste(text)),
+        // The recovery file is written once the user pauses (on a large report writing it
+        // takes longer than the edit itself), and always before the loop ends.
+        let wait = if app.recovery_behind() {
+            RECOVERY_PAUSE
+        } else {
+            Duration::from_millis(200)
+        };
+        match inbox.recv_timeout(wait) {
+            Ok(Event::Key(key)) => update_or_recover(app, Action::Key(key)),
+            Ok(Event::Paste(text)) => update_or_recover(app, Action::Paste(text)),
             Ok(Event::Resize(..)) => terminal.autoresize()?,
             Ok(_) => {}
             Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
-                redraw = false;
+                redraw = app.recovery_behind();
+                app.write_recovery();
                 if !terminal_alive() {
                     break;
                 }
@@ -118,6 +126,19 @@ pub fn run(app: &mut App) -> io::Result<()> {
 }
 
 /// Releases the session lock when dropped.
+/// How long the user pauses before the recovery file is brought up to date.
+const RECOVERY_PAUSE: Duration = Duration::from_millis(100);
+
+/// Updates the app; should that panic, the recovery file is brought up to date before the
+/// panic goes on (to restore the terminal and end the process).
+fn update_or_recover(app: &mut App, action: Action) {
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| app.update(action)));
+    if let Err(panic) = result {
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| app.write_recovery()));
+        std::panic::resume_unwind(panic);
+    }
+}
+
 struct UnlockOnDrop(Option<crate::store::SessionFiles>);
 
 impl Drop for UnlockOnDrop {

@@ -6,6 +6,8 @@ use super::form::{Row, RowKind, Tab};
 use super::keymap::Command;
 use super::text::{fit, split_widths, truncate, width};
 use super::theme::Theme;
+use crate::finding::Severity;
+use crate::model::FieldPath;
 use crate::rules::catalog;
 use crate::sanitize::visible_inline;
 use ratatui::Frame;
@@ -13,6 +15,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use std::collections::HashMap;
 
 /// Terminals at least this wide show the side panel beside the form.
 pub const WIDE: u16 = 100;
@@ -121,13 +124,27 @@ fn draw_form(frame: &mut Frame, app: &mut App, theme: Theme, area: Rect) {
         .enumerate()
         .skip(start)
         .take(height)
-        .map(|(i, row)| row_line(row, w, theme, (i == cursor_row).then_some(cursor_col)))
+        .map(|(i, row)| {
+            row_line(
+                row,
+                w,
+                theme,
+                (i == cursor_row).then_some(cursor_col),
+                &app.marks,
+            )
+        })
         .collect();
     frame.render_widget(Paragraph::new(lines), area);
 }
 
 /// One row as one terminal line of exactly `w` columns.
-pub fn row_line(row: &Row, w: usize, theme: Theme, selected: Option<usize>) -> Line<'static> {
+pub fn row_line(
+    row: &Row,
+    w: usize,
+    theme: Theme,
+    selected: Option<usize>,
+    marks: &HashMap<FieldPath, Severity>,
+) -> Line<'static> {
     let row_style = if selected.is_some() {
         theme.selected_row()
     } else {
@@ -189,7 +206,8 @@ pub fn row_line(row: &Row, w: usize, theme: Theme, selected: Option<usize>) -> L
                 vec![cells_w]
             };
             for (c, (cell, cw)) in row.cells.iter().zip(widths).enumerate() {
-                let mark = cell.mark.map(|s| s.symbol()).unwrap_or(" ");
+                let worst = marks.get(&cell.path).copied();
+                let mark = worst.map(|s| s.symbol()).unwrap_or(" ");
                 let shown = if cell.text.is_empty() {
                     "—".to_owned()
                 } else {
@@ -203,7 +221,7 @@ pub fn row_line(row: &Row, w: usize, theme: Theme, selected: Option<usize>) -> L
                 if cell.text.is_empty() && selected != Some(c) {
                     style = style.patch(theme.dim());
                 }
-                let mark_style = cell.mark.map(|s| theme.severity(s)).unwrap_or(row_style);
+                let mark_style = worst.map(|s| theme.severity(s)).unwrap_or(row_style);
                 spans.push(Span::styled(mark.to_owned(), mark_style));
                 spans.push(Span::styled(fit(&shown, cw.saturating_sub(2)), style));
                 spans.push(Span::styled(" ", row_style));
