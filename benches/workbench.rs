@@ -185,8 +185,8 @@ fn benches(c: &mut Criterion, full: bool) {
                 let mut terminal = Terminal::new(TestBackend::new(W, H)).expect("terminal");
                 frame(&mut terminal, &mut app);
                 for i in 0..iters {
-                    // Every edit keeps the previous text for undo: start afresh now and
-                    // then, outside the timing, so memory stays bounded.
+                    // Start afresh now and then, outside the timing, so that the undo
+                    // history of one sample does not carry over into the next.
                     if i % 32 == 31 {
                         app = open(&text);
                         aim_at_a_score(&mut app);

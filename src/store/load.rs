@@ -671,12 +671,17 @@ fn parse_document(
     text: &str,
 ) -> Result<(toml_edit::Document<String>, Vec<Range<usize>>), toml_edit::TomlError> {
     let mut too_large = Vec::new();
+    // The text is copied once for the parser; again only when a number has to be blanked.
     let mut current = text.to_owned();
     loop {
-        let error = match toml_edit::Document::parse(current.clone()) {
+        let error = match toml_edit::Document::parse(current) {
             Ok(doc) => return Ok((doc, too_large)),
             Err(e) => e,
         };
+        current = text.to_owned();
+        for span in &too_large {
+            blank_number(&mut current, span);
+        }
         let overflow = matches!(
             error.message().trim(),
             "integer number overflowed" | "floating-point number overflowed"
@@ -693,10 +698,15 @@ fn parse_document(
             }
             _ => return Err(error),
         };
-        let blank = format!("0.{}", "0".repeat(span.len() - 2));
-        current.replace_range(span.clone(), &blank);
+        blank_number(&mut current, &span);
         too_large.push(span);
     }
+}
+
+/// Writes a float of the same length over a number too large for the parser.
+fn blank_number(text: &mut String, span: &Range<usize>) {
+    let blank = format!("0.{}", "0".repeat(span.len() - 2));
+    text.replace_range(span.clone(), &blank);
 }
 
 /// The parser's English explanation, with the usual phrases in Chinese.

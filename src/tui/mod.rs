@@ -106,8 +106,10 @@ pub fn run(app: &mut App) -> io::Result<()> {
             Ok(Event::Resize(..)) => terminal.autoresize()?,
             Ok(_) => {}
             Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
-                redraw = app.recovery_behind();
+                // Redrawn only if writing it failed (the footer then says so).
+                let status = app.status.clone();
                 app.write_recovery();
+                redraw = app.status != status;
                 if !terminal_alive() {
                     break;
                 }
