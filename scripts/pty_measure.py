@@ -186,6 +186,8 @@ def main():
             f"committed edit x{len(edit_times)}: latency median {ms(statistics.median(edit_times))}, "
             f"max {ms(max(edit_times))}; bytes median {statistics.median(edit_bytes):.0f}"
         )
+        print("  each edit, in order: " + " ".join(f"{t * 1000:.1f}" for t in edit_times) + " ms")
+        print("  bytes of each edit: " + " ".join(str(b) for b in edit_bytes))
     if rss_kb is not None:
         print(f"peak memory (max RSS): {rss_kb / 1024:.1f} MiB")
 

@@ -12,6 +12,6 @@ pub use load::{
     Changed, LoadFailure, Loaded, Locations, MAX_FILE_BYTES, ReadError, load, load_str,
     read_report_file, reread,
 };
-pub use recover::{Owner, Recovery, SessionFiles, describe_difference};
+pub use recover::{Owner, Recovery, SessionFiles, describe_difference, encode_recovery};
 pub use save::{SaveError, atomic_write, resolve_target};
 pub use source::{LineIndex, Source};

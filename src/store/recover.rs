@@ -60,6 +60,16 @@ pub struct SessionFiles {
     pub lock: PathBuf,
 }
 
+/// The bytes of a recovery file holding `text` for `file`, written by this process.
+pub fn encode_recovery(file: &Path, text: String) -> Vec<u8> {
+    let recovery = Recovery {
+        owner: Owner::me(),
+        file: file.to_path_buf(),
+        text,
+    };
+    serde_json::to_vec(&recovery).expect("a recovery serializes")
+}
+
 impl SessionFiles {
     pub fn for_file(file: &Path) -> SessionFiles {
         let dir = file
@@ -78,13 +88,12 @@ impl SessionFiles {
 
     /// Writes the recovery file (atomically, mode 0600).
     pub fn write_recovery(&self, file: &Path, text: &str) -> Result<(), SaveError> {
-        let recovery = Recovery {
-            owner: Owner::me(),
-            file: file.to_path_buf(),
-            text: text.to_owned(),
-        };
-        let json = serde_json::to_vec(&recovery).expect("a recovery serializes");
-        write_private(&self.recovery, &json)
+        self.write_encoded(&encode_recovery(file, text.to_owned()))
+    }
+
+    /// Writes a recovery file's bytes made by `encode_recovery` (atomically, mode 0600).
+    pub fn write_encoded(&self, bytes: &[u8]) -> Result<(), SaveError> {
+        write_private(&self.recovery, bytes)
     }
 
     pub fn read_recovery(&self) -> Option<Recovery> {

@@ -121,6 +121,8 @@ pub struct App {
     pending_recovery: Option<String>,
     /// The user chose to quit without saving: the recovery file goes too.
     discarded: bool,
+    /// Writes and removes the recovery file, in order, off the keyboard's path.
+    recorder: super::recorder::Recorder,
 }
 
 /// One step of the undo (or redo) history: what to put back, and the state it returns to.
@@ -204,6 +206,7 @@ impl App {
             session: None,
             pending_recovery: None,
             discarded: false,
+            recorder: Default::default(),
         };
         app.set_findings(findings);
         app.rebuild_rows();
@@ -432,7 +435,7 @@ impl App {
                 self.pending_recovery = Some(recovery.text);
                 self.mode = Mode::Confirm(Confirm::Recover { lines });
             } else {
-                files.remove_recovery();
+                self.recorder.remove(&files);
             }
         }
         self.session = Some(files);
@@ -444,7 +447,7 @@ impl App {
             return;
         }
         if let Some(old) = self.session.take() {
-            old.remove_recovery();
+            self.recorder.remove(&old);
             old.unlock();
         }
         let Some(file) = &self.file else { return };
@@ -478,11 +481,25 @@ impl App {
         if !self.discarded {
             self.write_recovery();
         }
-        if let Some(files) = &self.session {
+        if let Some(files) = self.session.clone() {
             if self.discarded || !self.dirty() {
-                files.remove_recovery();
+                self.recorder.remove(&files);
             }
+            self.settle_recovery();
             files.unlock();
+        }
+    }
+
+    /// Waits until the recovery file is as last asked (before the process ends).
+    pub fn settle_recovery(&mut self) {
+        self.recorder.settle();
+        self.recovery_failure();
+    }
+
+    /// Shows why writing the recovery file failed, if it did.
+    pub fn recovery_failure(&mut self) {
+        if let Some(e) = self.recorder.failure() {
+            self.warn(format!("无法写恢复文件（{e}）：请尽快保存"));
         }
     }
 
@@ -499,14 +516,13 @@ impl App {
             return;
         }
         self.recovery_behind = false;
-        let (Some(files), Some(file)) = (&self.session, &self.file) else {
+        let (Some(files), Some(file)) = (self.session.clone(), self.file.clone()) else {
             return;
         };
-        if !self.dirty() {
-            files.remove_recovery();
-        } else if let Err(e) = files.write_recovery(file, &self.doc.to_text()) {
-            let message = format!("无法写恢复文件（{e}）：请尽快保存");
-            self.warn(message);
+        if self.dirty() {
+            self.recorder.write(&files, &file, self.doc.to_text());
+        } else {
+            self.recorder.remove(&files);
         }
     }
 
@@ -1079,8 +1095,8 @@ impl App {
             }
             (Confirm::Recover { .. }, 'd') => {
                 self.pending_recovery = None;
-                if let Some(files) = &self.session {
-                    files.remove_recovery();
+                if let Some(files) = self.session.clone() {
+                    self.recorder.remove(&files);
                 }
                 self.say("已丢弃恢复文件");
             }
@@ -1172,8 +1188,8 @@ impl App {
                 if !same_file {
                     self.move_session(first_file);
                 }
-                if let Some(files) = &self.session {
-                    files.remove_recovery();
+                if let Some(files) = self.session.clone() {
+                    self.recorder.remove(&files);
                 }
                 self.say(format!("已保存 {}", path.display()));
                 if then_quit {

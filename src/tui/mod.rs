@@ -4,6 +4,7 @@
 pub mod app;
 pub mod form;
 pub mod keymap;
+mod recorder;
 pub mod text;
 pub mod theme;
 pub mod view;
@@ -109,6 +110,7 @@ pub fn run(app: &mut App) -> io::Result<()> {
                 // Redrawn only if writing it failed (the footer then says so).
                 let status = app.status.clone();
                 app.write_recovery();
+                app.recovery_failure();
                 redraw = app.status != status;
                 if !terminal_alive() {
                     break;
@@ -136,7 +138,10 @@ const RECOVERY_PAUSE: Duration = Duration::from_millis(100);
 fn update_or_recover(app: &mut App, action: Action) {
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| app.update(action)));
     if let Err(panic) = result {
-        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| app.write_recovery()));
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            app.write_recovery();
+            app.settle_recovery();
+        }));
         std::panic::resume_unwind(panic);
     }
 }
