@@ -269,6 +269,9 @@ enum Unit {
     Rows(FieldPath),
     /// A top-level section without the rows of its tables.
     Section(&'static str),
+    /// A top-level section with its rows: a table was created or removed in it, and may
+    /// hold rows (the first row added to a table whose section is not written yet).
+    WholeSection(&'static str),
     Whole,
 }
 
@@ -316,12 +319,11 @@ fn unit_of(path: &FieldPath) -> Unit {
         }
         return Unit::Row(upto(n + 1));
     }
-    match key(0) {
-        Some(section) => SECTIONS
-            .iter()
-            .find(|s| **s == section)
-            .map_or(Unit::Whole, |s| Unit::Section(s)),
-        _ => Unit::Whole,
+    let is_table = schema::lookup(&path.shape()).is_some_and(|f| f.kind.children().is_some());
+    match key(0).and_then(|section| SECTIONS.iter().find(|s| **s == section)) {
+        Some(section) if is_table => Unit::WholeSection(section),
+        Some(section) => Unit::Section(section),
+        None => Unit::Whole,
     }
 }
 
@@ -345,7 +347,18 @@ pub fn reread(
         too_large: Vec::new(),
         keep_rows: false,
     };
-    let unit = unit_of(path);
+    let unit = match unit_of(path) {
+        // A table left without rows may leave its tables and section with nothing to show:
+        // the section is read again as the file would show it.
+        Unit::Rows(rows) if no_rows(root, &rows) => match rows.segs().first() {
+            Some(Seg::Key(k)) => SECTIONS
+                .iter()
+                .find(|s| *s == k)
+                .map_or(Unit::Whole, |s| Unit::WholeSection(s)),
+            _ => Unit::Whole,
+        },
+        unit => unit,
+    };
     let applied = match &unit {
         Unit::Row(row) => reader.reread_row(root, report, row),
         Unit::Rows(rows) => reader.reread_rows(root, report, rows),
@@ -353,6 +366,7 @@ pub fn reread(
             reader.keep_rows = true;
             reader.reread_section(root, section)
         }
+        Unit::WholeSection(section) => reader.reread_section(root, section),
         Unit::Whole => None,
     };
     let (apply, unit_path, changed): (Apply, FieldPath, Changed) = match (applied, unit) {
@@ -361,6 +375,9 @@ pub fn reread(
         (Some(apply), Unit::Section(section)) => {
             let p = FieldPath::root().key(section);
             (apply, p.clone(), Changed::Values(p))
+        }
+        (Some(apply), Unit::WholeSection(section)) => {
+            (apply, FieldPath::root().key(section), Changed::Structure)
         }
         _ => {
             // Anything else (the cover, the scheme, a row the model does not have):
@@ -593,9 +610,12 @@ impl Reader<'_> {
     }
 
     /// The values of one section, its tables' rows kept as they are in the model.
+    /// The values of one section; its tables' rows are re-read too unless `keep_rows`, when
+    /// the model keeps the ones it has.
     fn reread_section(&mut self, root: &toml_edit::Table, section: &'static str) -> Option<Apply> {
         let top = FieldPath::root();
         let p = top.key(section);
+        let keep = self.keep_rows;
         let table = self.table(root, section, &top, fields_of(&[section]));
         Some(match section {
             "basic" => {
@@ -605,24 +625,24 @@ impl Reader<'_> {
             "budget" => {
                 let budget = table.map(|t| self.budget(t, &p));
                 Box::new(move |r: &mut Report| {
-                    let rows = r.budget.take().map(|b| b.projects).unwrap_or_default();
-                    r.budget = budget.map(|b| Budget {
-                        projects: rows,
-                        ..b
+                    let old = r.budget.take();
+                    r.budget = budget.map(|mut b| {
+                        if keep {
+                            b.projects = old.map(|o| o.projects).unwrap_or_default();
+                        }
+                        b
                     });
                 })
             }
             "performance" => {
                 let performance = table.map(|t| self.performance(t, &p));
                 Box::new(move |r: &mut Report| {
-                    let rows = r
-                        .performance
-                        .take()
-                        .map(|p| p.special_funds)
-                        .unwrap_or_default();
-                    r.performance = performance.map(|p| Performance {
-                        special_funds: rows,
-                        ..p
+                    let old = r.performance.take();
+                    r.performance = performance.map(|mut p| {
+                        if keep {
+                            p.special_funds = old.map(|o| o.special_funds).unwrap_or_default();
+                        }
+                        p
                     });
                 })
             }
@@ -638,11 +658,13 @@ impl Reader<'_> {
                 let data = table.map(|t| self.basic_data(t, &p));
                 Box::new(move |r: &mut Report| {
                     let old = r.basic_data.take().unwrap_or_default();
-                    let lines = old.costs.map(|c| c.project_lines).unwrap_or_default();
                     r.basic_data = data.map(|mut d| {
-                        d.buildings = old.buildings;
-                        if let Some(c) = d.costs.as_mut() {
-                            c.project_lines = lines;
+                        if keep {
+                            d.buildings = old.buildings;
+                            if let Some(c) = d.costs.as_mut() {
+                                c.project_lines =
+                                    old.costs.map(|c| c.project_lines).unwrap_or_default();
+                            }
                         }
                         d
                     });
@@ -651,8 +673,13 @@ impl Reader<'_> {
             "score_sheet" => {
                 let sheet = table.map(|t| self.score_sheet(t, &p));
                 Box::new(move |r: &mut Report| {
-                    let groups = r.score_sheet.take().map(|s| s.groups).unwrap_or_default();
-                    r.score_sheet = sheet.map(|s| ScoreSheet { groups, ..s });
+                    let old = r.score_sheet.take();
+                    r.score_sheet = sheet.map(|mut s| {
+                        if keep {
+                            s.groups = old.map(|o| o.groups).unwrap_or_default();
+                        }
+                        s
+                    });
                 })
             }
             _ => return None,
@@ -852,6 +879,9 @@ impl<'s> Reader<'s> {
         fields: &'static [Field],
     ) -> Option<&'t dyn TableLike> {
         let item = parent.get(key)?;
+        if vacant(item) {
+            return None;
+        }
         let child = path.key(key);
         match item.as_table_like() {
             Some(table) => {
@@ -1609,6 +1639,30 @@ impl<'s> Reader<'s> {
             score: self.amount(i, "score", ip),
             deviation: self.text(i, "deviation", ip),
         }
+    }
+}
+
+/// Whether the rows table at `rows` is empty (or gone).
+fn no_rows(root: &toml_edit::Table, rows: &FieldPath) -> bool {
+    let (Some(parent), Some(Seg::Key(key))) = (rows.parent(), rows.segs().last()) else {
+        return true;
+    };
+    match table_at(root, &parent).and_then(|t| t.get(key)) {
+        Some(Item::ArrayOfTables(a)) => a.is_empty(),
+        Some(Item::Value(Value::Array(a))) => a.is_empty(),
+        Some(_) => false,
+        None => true,
+    }
+}
+
+/// A table that the file would not show: implicit, holding nothing but such tables and
+/// empty rows (an edited tree has them after the last row of a new table is deleted).
+fn vacant(item: &Item) -> bool {
+    match item {
+        Item::None => true,
+        Item::Table(t) => t.is_implicit() && t.iter().all(|(_, child)| vacant(child)),
+        Item::ArrayOfTables(rows) => rows.is_empty(),
+        Item::Value(_) => false,
     }
 }
 
