@@ -83,6 +83,28 @@ fn sigkill_leaves_the_recovery_of_the_last_edit() {
 }
 
 #[test]
+fn a_user_who_never_pauses_still_has_the_edit_recovered() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = copy_seed(dir.path());
+    let mut s = Session::start(&["edit", file.to_str().unwrap()], 100, 30);
+    two_edits(&mut s);
+    // Holding a cursor key: a key every 40 ms, never the pause that writes the recovery;
+    // killed while still "holding" it. The recovery is written a second after the edit.
+    for i in 0..60 {
+        s.send_quick(if i % 2 == 0 { "j" } else { "k" });
+        std::thread::sleep(std::time::Duration::from_millis(40));
+    }
+    s.signal(libc::SIGKILL);
+    s.wait_exit();
+    let recovered = std::fs::read_to_string(recovery_of(&file)).unwrap_or_default();
+    assert!(
+        recovered.contains("（乙）"),
+        "the last edit is in the recovery file"
+    );
+    reopen_and_recover(&file);
+}
+
+#[test]
 fn a_second_session_is_offered_read_only() {
     let dir = tempfile::tempdir().unwrap();
     let file = copy_seed(dir.path());

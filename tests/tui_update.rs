@@ -349,3 +349,59 @@ fn clearing_an_amount_keeps_its_line_and_comment() {
         "{line}"
     );
 }
+
+#[test]
+fn a_value_typed_back_to_what_was_saved_leaves_nothing_unsaved() {
+    let mut app = open(SEED, false);
+    for value in ["1", "241.75"] {
+        goto(&mut app, "budget.initial");
+        press(&mut app, KeyCode::Enter);
+        clear_editor(&mut app);
+        keys(&mut app, value);
+        press(&mut app, KeyCode::Enter);
+    }
+    assert!(app.dirty(), "two edits were made");
+    // Noticed when the user pauses and the recovery file would be written.
+    app.write_recovery();
+    assert!(!app.dirty(), "the text is the one loaded again");
+}
+
+#[test]
+fn undoing_a_reload_asks_before_saving_over_the_other_change() {
+    use jixiao::scheme::SchemeSet;
+    use jixiao::tui::app::App;
+    use jixiao::tui::keymap::Keymap;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("r.toml");
+    std::fs::write(&file, SEED).unwrap();
+    let (keymap, _) = Keymap::from_texts(None);
+    let Ok(mut app) = App::open(
+        SEED,
+        Some(file.clone()),
+        false,
+        SchemeSet::builtin(),
+        keymap,
+    ) else {
+        panic!("the seed opens");
+    };
+    goto(&mut app, "budget.initial");
+    press(&mut app, KeyCode::Enter);
+    clear_editor(&mut app);
+    keys(&mut app, "1");
+    press(&mut app, KeyCode::Enter);
+    let theirs = SEED.replace("problems = \"无。\"", "problems = \"外部修改。\"");
+    assert_ne!(theirs, SEED);
+    std::fs::write(&file, &theirs).unwrap();
+    ctrl(&mut app, 's');
+    assert!(matches!(app.mode, Mode::Confirm(Confirm::Conflict { .. })));
+    keys(&mut app, "r");
+    assert!(app.text().contains("外部修改"), "reloaded");
+    keys(&mut app, "u");
+    assert!(!app.text().contains("外部修改"), "back to my edit");
+    ctrl(&mut app, 's');
+    assert!(
+        matches!(app.mode, Mode::Confirm(Confirm::Conflict { .. })),
+        "saving would overwrite the change on disk: asked first"
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), theirs);
+}

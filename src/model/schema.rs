@@ -313,6 +313,23 @@ pub fn lookup(shape: &[&str]) -> Option<&'static Field> {
     found
 }
 
+/// Where the path's last key comes among its table's keys in the format (0 for the first;
+/// past the end for keys the format does not know): the order a report usually writes them in.
+pub fn key_rank(path: &super::FieldPath) -> usize {
+    let mut fields = ROOT;
+    let mut rank = usize::MAX;
+    for seg in path.segs() {
+        if let super::Seg::Key(key) = seg {
+            let Some(at) = fields.iter().position(|f| f.key == *key) else {
+                return usize::MAX;
+            };
+            rank = at;
+            fields = fields[at].kind.children().unwrap_or(&[]);
+        }
+    }
+    rank
+}
+
 /// The known key closest to `unknown` among `fields`, if one is close enough to suggest.
 pub fn nearest_key(unknown: &str, fields: &[Field]) -> Option<&'static str> {
     fields

@@ -12,6 +12,10 @@ use crate::store::{self, Document, Source};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+/// The longest the recovery file stays behind an edit while the user keeps pressing keys.
+const RECOVERY_MAX_DELAY: Duration = Duration::from_secs(1);
 use tui_textarea::{TextArea, WrapMode};
 
 /// What can happen to the workbench.
@@ -94,8 +98,15 @@ pub struct App {
     state: u64,
     states: u64,
     saved_state: u64,
-    /// The recovery file is behind the document (it is written when the user pauses).
-    recovery_behind: bool,
+    /// Since when the recovery file is behind the document (it is written when the user
+    /// pauses, and at the latest a second later).
+    behind_since: Option<Instant>,
+    /// A digest of the text last loaded or saved: an edit typed back to what was saved
+    /// makes the report unchanged again (noticed when the recovery file is written).
+    saved_digest: u64,
+    /// The user undid a reload: the file on disk holds someone else's change, and saving
+    /// over it is asked first.
+    ask_before_overwrite: bool,
     /// The bytes on disk as last loaded or saved (to notice someone else's change).
     disk_bytes: Option<Vec<u8>>,
     undo: Vec<Step>,
@@ -186,7 +197,9 @@ impl App {
             state: 0,
             states: 0,
             saved_state: 0,
-            recovery_behind: false,
+            behind_since: None,
+            saved_digest: digest(text),
+            ask_before_overwrite: false,
             disk_bytes,
             undo: Vec::new(),
             redo: Vec::new(),
@@ -227,8 +240,15 @@ impl App {
     }
 
     fn set_findings(&mut self, mut findings: Vec<Finding>) {
-        // Errors first, then warnings, then infos; in file order within each.
-        findings.sort_by_key(|f| (f.severity, f.span.as_ref().map_or(usize::MAX, |s| s.start)));
+        // Errors first, then warnings, then infos; in file order within each. After edits
+        // only rows have places: within a row, in the order of the format's keys.
+        findings.sort_by_key(|f| {
+            (
+                f.severity,
+                f.span.as_ref().map_or(usize::MAX, |s| s.start),
+                crate::model::schema::key_rank(&f.path),
+            )
+        });
         self.marks.clear();
         for f in &findings {
             let worst = self.marks.entry(f.path.clone()).or_insert(f.severity);
@@ -327,7 +347,7 @@ impl App {
         self.redo.clear();
         self.states += 1;
         self.state = self.states;
-        self.recovery_behind = true;
+        self.fall_behind();
         Ok(())
     }
 
@@ -377,7 +397,7 @@ impl App {
         self.totals = totals;
         self.set_findings(findings);
         self.rebuild_rows();
-        self.recovery_behind = true;
+        self.fall_behind();
         Ok(())
     }
 
@@ -398,6 +418,11 @@ impl App {
             Change::Text(text) => {
                 let current = self.text();
                 self.replace_text(text)?;
+                // Back before a reload: the disk holds a version the user has not seen saved
+                // over; forward again: it holds the text now shown.
+                if step.what == "重新载入" {
+                    self.ask_before_overwrite = !self.ask_before_overwrite;
+                }
                 Change::Text(current)
             }
         };
@@ -407,7 +432,7 @@ impl App {
             what: step.what,
         };
         self.state = step.state;
-        self.recovery_behind = true;
+        self.fall_behind();
         Ok(back)
     }
 
@@ -506,21 +531,36 @@ impl App {
     /// Whether the recovery file is behind the edits (the run loop writes it when the user
     /// pauses, and before the process stops).
     pub fn recovery_behind(&self) -> bool {
-        self.recovery_behind
+        self.behind_since.is_some()
+    }
+
+    /// Whether the recovery file has been behind for so long (the user never paused) that
+    /// it is written now.
+    pub fn recovery_overdue(&self) -> bool {
+        self.behind_since
+            .is_some_and(|since| since.elapsed() >= RECOVERY_MAX_DELAY)
+    }
+
+    fn fall_behind(&mut self) {
+        self.behind_since.get_or_insert_with(Instant::now);
     }
 
     /// Brings the recovery file up to date: the whole document while it differs from the
     /// file on disk, none once they agree.
     pub fn write_recovery(&mut self) {
-        if !self.recovery_behind {
+        if self.behind_since.take().is_none() {
             return;
         }
-        self.recovery_behind = false;
+        let text = self.doc.to_text();
+        if self.dirty() && digest(&text) == self.saved_digest {
+            // Edited back to what is on disk: nothing unsaved any more.
+            self.saved_state = self.state;
+        }
         let (Some(files), Some(file)) = (self.session.clone(), self.file.clone()) else {
             return;
         };
         if self.dirty() {
-            self.recorder.write(&files, &file, self.doc.to_text());
+            self.recorder.write(&files, &file, text);
         } else {
             self.recorder.remove(&files);
         }
@@ -1111,6 +1151,7 @@ impl App {
             (Confirm::Conflict { then_quit }, 'o') => {
                 let then_quit = *then_quit;
                 self.disk_bytes = None;
+                self.ask_before_overwrite = false;
                 self.save(then_quit);
             }
             (Confirm::Conflict { .. }, 'r') => self.reload(),
@@ -1126,9 +1167,12 @@ impl App {
         match store::read_report_file(&path) {
             Ok(bytes) => {
                 let text = String::from_utf8_lossy(&bytes).into_owned();
+                let saved_digest = digest(&text);
                 match self.replace_as_step(text, "重新载入") {
                     Ok(()) => {
                         self.saved_state = self.state;
+                        self.saved_digest = saved_digest;
+                        self.ask_before_overwrite = false;
                         self.disk_bytes = Some(bytes);
                         self.say("已重新载入磁盘上的版本（u 可找回刚才的修改）");
                     }
@@ -1157,7 +1201,7 @@ impl App {
         if same_file {
             if let Some(expected) = &self.disk_bytes {
                 let on_disk = std::fs::read(&path).ok();
-                if on_disk.as_ref() != Some(expected) {
+                if on_disk.as_ref() != Some(expected) || self.ask_before_overwrite {
                     self.mode = Mode::Confirm(Confirm::Conflict { then_quit });
                     return;
                 }
@@ -1178,7 +1222,9 @@ impl App {
         match store::atomic_write(&path, text.as_bytes()) {
             Ok(()) => {
                 self.saved_state = self.state;
-                self.recovery_behind = false;
+                self.saved_digest = digest(&text);
+                self.ask_before_overwrite = false;
+                self.behind_since = None;
                 self.disk_bytes = Some(text.into_bytes());
                 if !same_file {
                     self.backed_up = true;
@@ -1235,4 +1281,11 @@ fn scheme_of<'a>(schemes: &'a SchemeSet, report: &Report) -> &'a Scheme {
         .and_then(|id| schemes.get(id))
         .or_else(|| schemes.schemes.first())
         .expect("at least one scheme is shipped")
+}
+
+fn digest(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut hasher);
+    hasher.finish()
 }

@@ -94,6 +94,9 @@ pub fn run(app: &mut App) -> io::Result<()> {
         if app.quit || stop.load(Ordering::Relaxed) {
             break;
         }
+        if app.recovery_overdue() {
+            app.write_recovery();
+        }
         // The recovery file is written once the user pauses (on a large report writing it
         // takes longer than the edit itself), and always before the loop ends.
         let wait = if app.recovery_behind() {
@@ -107,11 +110,12 @@ pub fn run(app: &mut App) -> io::Result<()> {
             Ok(Event::Resize(..)) => terminal.autoresize()?,
             Ok(_) => {}
             Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
-                // Redrawn only if writing it failed (the footer then says so).
-                let status = app.status.clone();
+                // Redrawn only if that changed what is shown: a failure in the footer, or
+                // [+] gone when the edits led back to the saved text.
+                let (status, dirty) = (app.status.clone(), app.dirty());
                 app.write_recovery();
                 app.recovery_failure();
-                redraw = app.status != status;
+                redraw = app.status != status || app.dirty() != dirty;
                 if !terminal_alive() {
                     break;
                 }

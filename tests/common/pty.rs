@@ -57,9 +57,21 @@ impl Session {
         }
     }
 
+    /// Sends keys and reads only what is already there: keys as fast as a held key repeats.
+    pub fn send_quick(&mut self, bytes: &str) {
+        self.writer.write_all(bytes.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+        self.drain(0);
+    }
+
     /// Reads what the workbench printed, waiting up to 50 ms for it. Reading happens here,
     /// not in a thread holding a second handle, so that closing the master really hangs up.
     fn pump(&self) {
+        self.drain(50);
+    }
+
+    /// Reads what the workbench printed, waiting up to `wait_ms` for the first of it.
+    fn drain(&self, wait_ms: i32) {
         let Some(fd) = self.master.as_ref().and_then(|m| m.as_raw_fd()) else {
             std::thread::sleep(Duration::from_millis(50));
             return;
@@ -71,7 +83,7 @@ impl Session {
         };
         // SAFETY: one valid pollfd, and a buffer of the length given.
         unsafe {
-            if libc::poll(&mut poll, 1, 50) > 0 && poll.revents & libc::POLLIN != 0 {
+            if libc::poll(&mut poll, 1, wait_ms) > 0 && poll.revents & libc::POLLIN != 0 {
                 let mut buf = [0u8; 8192];
                 let n = libc::read(fd, buf.as_mut_ptr().cast(), buf.len());
                 if n > 0 {
