@@ -242,7 +242,7 @@ impl App {
     fn set_findings(&mut self, mut findings: Vec<Finding>) {
         // Errors first, then warnings, then infos; in file order within each. After edits
         // only rows have places: within a row, in the order of the format's keys.
-        findings.sort_by_key(|f| {
+        findings.sort_by_cached_key(|f| {
             (
                 f.severity,
                 f.span.as_ref().map_or(usize::MAX, |s| s.start),
