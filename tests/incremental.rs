@@ -141,12 +141,7 @@ fn run(text: &str, ops: &[Op]) {
     // Undo all the way back: the very bytes it started from.
     for _ in 0..ops.len() + 1 {
         keys(&mut app, "u");
-        let said = app
-            .status
-            .as_ref()
-            .map(|s| s.text.clone())
-            .unwrap_or_default();
-        if said.contains("没有可撤销的修改") {
+        if said(&app).contains("没有可撤销的修改") {
             break;
         }
     }
@@ -209,28 +204,16 @@ fn the_first_row_of_a_section_not_yet_written_shows_at_once() {
 }
 
 #[test]
-fn a_score_edit_keeps_every_other_row_and_redraws_its_own() {
+fn a_score_edit_and_its_undo_equal_a_fresh_load_and_say_what_they_did() {
     let mut app = open(&small(), false);
     app.run(Command::TabScores);
-    goto(&mut app, "score_sheet.groups[1].indicators[0].score");
-    press(&mut app, KeyCode::Enter);
-    clear_editor(&mut app);
-    keys(&mut app, "0.5");
-    press(&mut app, KeyCode::Enter);
+    set(&mut app, "score_sheet.groups[1].indicators[0].score", "0.5");
     assert!(matches!(app.mode, Mode::Normal));
     assert_fresh(&app, "one score edit");
-    let status = app
-        .status
-        .as_ref()
-        .map(|s| s.text.clone())
-        .unwrap_or_default();
+    let status = said(&app);
     keys(&mut app, "u");
     assert_fresh(&app, "its undo");
-    let undone = app
-        .status
-        .as_ref()
-        .map(|s| s.text.clone())
-        .unwrap_or_default();
+    let undone = said(&app);
     assert!(status.starts_with("已修改"), "{status}");
     assert!(
         undone.starts_with("已撤销：修改"),

@@ -136,14 +136,7 @@ fn pasting_goes_into_the_field() {
         "一是预算编制不细。\n二是绩效目标不具体。\u{1b}[2J".into(),
     ));
     ctrl(&mut app, 's');
-    let problems = app
-        .report
-        .closing
-        .as_ref()
-        .unwrap()
-        .problems
-        .clone()
-        .unwrap();
+    let problems = problems_of(&app);
     assert!(
         problems.contains("一是预算编制不细。\n二是绩效目标不具体。"),
         "{problems}"
@@ -303,14 +296,7 @@ fn a_pasted_line_break_sent_as_cr_stays_a_line_break() {
         "第一行\r第二行\t（附表）".into(),
     ));
     ctrl(&mut app, 's');
-    let problems = app
-        .report
-        .closing
-        .as_ref()
-        .unwrap()
-        .problems
-        .clone()
-        .unwrap();
+    let problems = problems_of(&app);
     assert!(
         problems.ends_with("第一行\n第二行\t（附表）"),
         "{problems:?}"
@@ -354,11 +340,7 @@ fn clearing_an_amount_keeps_its_line_and_comment() {
 fn a_value_typed_back_to_what_was_saved_leaves_nothing_unsaved() {
     let mut app = open(SEED, false);
     for value in ["1", "241.75"] {
-        goto(&mut app, "budget.initial");
-        press(&mut app, KeyCode::Enter);
-        clear_editor(&mut app);
-        keys(&mut app, value);
-        press(&mut app, KeyCode::Enter);
+        set(&mut app, "budget.initial", value);
     }
     assert!(app.dirty(), "two edits were made");
     // Noticed when the user pauses and the recovery file would be written.
@@ -384,11 +366,7 @@ fn undoing_a_reload_asks_before_saving_over_the_other_change() {
     ) else {
         panic!("the seed opens");
     };
-    goto(&mut app, "budget.initial");
-    press(&mut app, KeyCode::Enter);
-    clear_editor(&mut app);
-    keys(&mut app, "1");
-    press(&mut app, KeyCode::Enter);
+    set(&mut app, "budget.initial", "1");
     let theirs = SEED.replace("problems = \"无。\"", "problems = \"外部修改。\"");
     assert_ne!(theirs, SEED);
     std::fs::write(&file, &theirs).unwrap();
@@ -404,4 +382,13 @@ fn undoing_a_reload_asks_before_saving_over_the_other_change() {
         "saving would overwrite the change on disk: asked first"
     );
     assert_eq!(std::fs::read_to_string(&file).unwrap(), theirs);
+}
+
+/// 存在的问题 as the model holds it.
+fn problems_of(app: &jixiao::tui::app::App) -> String {
+    app.report
+        .closing
+        .as_ref()
+        .and_then(|c| c.problems.clone())
+        .expect("the problems are written")
 }

@@ -30,14 +30,7 @@ impl Locations {
 
     /// The span of the path's nearest ancestor (or itself) that is a table, row or list item.
     pub fn nearest(&self, path: &FieldPath) -> Option<Range<usize>> {
-        let mut current = Some(path.clone());
-        while let Some(p) = current {
-            if let Some(span) = self.get(&p) {
-                return Some(span);
-            }
-            current = p.parent();
-        }
-        None
+        nearest_of(path, |p| self.get(p))
     }
 
     /// Records a table, row or list item (the first record of a path wins).
@@ -90,15 +83,23 @@ impl Loaded {
 
     /// The span of the path or of its nearest ancestor that has one.
     pub fn nearest_span(&self, path: &FieldPath) -> Option<Range<usize>> {
-        let mut current = Some(path.clone());
-        while let Some(p) = current {
-            if let Some(span) = self.span(&p) {
-                return Some(span);
-            }
-            current = p.parent();
-        }
-        None
+        nearest_of(path, |p| self.span(p))
     }
+}
+
+/// The first span `span` has for the path or, failing that, for its nearest ancestor.
+fn nearest_of(
+    path: &FieldPath,
+    span: impl Fn(&FieldPath) -> Option<Range<usize>>,
+) -> Option<Range<usize>> {
+    let mut current = Some(path.clone());
+    while let Some(p) = current {
+        if let Some(found) = span(&p) {
+            return Some(found);
+        }
+        current = p.parent();
+    }
+    None
 }
 
 /// The table (section, inline table or row) at a path of a parsed tree.
@@ -216,17 +217,9 @@ pub fn load_str(text: &str, schemes: &SchemeSet) -> Result<Loaded, LoadFailure> 
             });
         }
     };
-    let mut reader = Reader {
-        src: &source,
-        errors: Vec::new(),
-        notes: Vec::new(),
-        // About one table or row per 400 bytes of a typical report: sized once.
-        locations: Locations {
-            places: HashMap::with_capacity_and_hasher(source.text.len() / 400, FxBuild::default()),
-        },
-        too_large,
-        keep_rows: false,
-    };
+    let mut reader = Reader::new(&source, too_large);
+    // About one table or row per 400 bytes of a typical report: sized once.
+    reader.locations.places.reserve(source.text.len() / 400);
     reader.locations.place(FieldPath::root(), None);
     reader.report_too_large(doc.as_table(), &FieldPath::root());
     let report = reader.report(doc.as_table(), schemes);
@@ -339,14 +332,7 @@ pub fn reread(
     schemes: &SchemeSet,
 ) -> Result<Changed, Vec<Finding>> {
     let source = Source::new("");
-    let mut reader = Reader {
-        src: &source,
-        errors: Vec::new(),
-        notes: Vec::new(),
-        locations: Locations::default(),
-        too_large: Vec::new(),
-        keep_rows: false,
-    };
+    let mut reader = Reader::new(&source, Vec::new());
     let unit = match unit_of(path) {
         // A table left without rows may leave its tables and section with nothing to show:
         // the section is read again as the file would show it.
@@ -382,16 +368,8 @@ pub fn reread(
         _ => {
             // Anything else (the cover, the scheme, a row the model does not have):
             // the whole report again.
-            let mut whole = Reader {
-                src: &source,
-                errors: Vec::new(),
-                notes: Vec::new(),
-                locations: Locations::default(),
-                too_large: Vec::new(),
-                keep_rows: false,
-            };
-            let fresh = whole.report(root, schemes);
-            reader = whole;
+            reader = Reader::new(&source, Vec::new());
+            let fresh = reader.report(root, schemes);
             (
                 Box::new(move |r: &mut Report| *r = fresh),
                 FieldPath::root(),
@@ -416,6 +394,123 @@ pub fn reread(
     Ok(changed)
 }
 
+/// A table of rows in the model: how one of its rows is read, and where its rows are kept.
+trait RowTable {
+    type Row: 'static;
+    fn read(reader: &mut Reader<'_>, table: &dyn TableLike, path: &FieldPath) -> Self::Row;
+    /// The rows (of first-level indicator `g`, for indicators); None when the model does not
+    /// have the section or table that holds them.
+    fn rows(report: &mut Report, g: usize) -> Option<&mut Vec<Self::Row>>;
+}
+
+struct Projects;
+struct Funds;
+struct ProjectLines;
+struct Buildings;
+struct Groups;
+struct Indicators;
+
+impl RowTable for Projects {
+    type Row = ProjectItem;
+    fn read(reader: &mut Reader<'_>, table: &dyn TableLike, path: &FieldPath) -> ProjectItem {
+        reader.project_item(table, path)
+    }
+    fn rows(report: &mut Report, _: usize) -> Option<&mut Vec<ProjectItem>> {
+        Some(&mut report.budget.as_mut()?.projects)
+    }
+}
+
+impl RowTable for Funds {
+    type Row = SpecialFund;
+    fn read(reader: &mut Reader<'_>, table: &dyn TableLike, path: &FieldPath) -> SpecialFund {
+        reader.special_fund(table, path)
+    }
+    fn rows(report: &mut Report, _: usize) -> Option<&mut Vec<SpecialFund>> {
+        Some(&mut report.performance.as_mut()?.special_funds)
+    }
+}
+
+impl RowTable for ProjectLines {
+    type Row = ProjectLine;
+    fn read(reader: &mut Reader<'_>, table: &dyn TableLike, path: &FieldPath) -> ProjectLine {
+        reader.project_line(table, path)
+    }
+    fn rows(report: &mut Report, _: usize) -> Option<&mut Vec<ProjectLine>> {
+        Some(&mut report.basic_data.as_mut()?.costs.as_mut()?.project_lines)
+    }
+}
+
+impl RowTable for Buildings {
+    type Row = Building;
+    fn read(reader: &mut Reader<'_>, table: &dyn TableLike, path: &FieldPath) -> Building {
+        reader.building(table, path)
+    }
+    fn rows(report: &mut Report, _: usize) -> Option<&mut Vec<Building>> {
+        Some(&mut report.basic_data.as_mut()?.buildings)
+    }
+}
+
+impl RowTable for Groups {
+    type Row = Group;
+    fn read(reader: &mut Reader<'_>, table: &dyn TableLike, path: &FieldPath) -> Group {
+        reader.group(table, path)
+    }
+    fn rows(report: &mut Report, _: usize) -> Option<&mut Vec<Group>> {
+        Some(&mut report.score_sheet.as_mut()?.groups)
+    }
+}
+
+impl RowTable for Indicators {
+    type Row = Indicator;
+    fn read(reader: &mut Reader<'_>, table: &dyn TableLike, path: &FieldPath) -> Indicator {
+        reader.indicator(table, path)
+    }
+    fn rows(report: &mut Report, g: usize) -> Option<&mut Vec<Indicator>> {
+        Some(&mut report.score_sheet.as_mut()?.groups.get_mut(g)?.indicators)
+    }
+}
+
+/// Runs `$body` with `T` the row table of a shape (None for a shape that is no row table).
+macro_rules! with_row_table {
+    ($shape:expr, $t:ident => $body:block) => {
+        match $shape {
+            ["budget", "projects"] => {
+                type $t = Projects;
+                $body
+            }
+            ["performance", "special_funds"] => {
+                type $t = Funds;
+                $body
+            }
+            ["basic_data", "costs", "project_lines"] => {
+                type $t = ProjectLines;
+                $body
+            }
+            ["basic_data", "buildings"] => {
+                type $t = Buildings;
+                $body
+            }
+            ["score_sheet", "groups"] => {
+                type $t = Groups;
+                $body
+            }
+            ["score_sheet", "groups", "indicators"] => {
+                type $t = Indicators;
+                $body
+            }
+            _ => None,
+        }
+    };
+}
+
+/// The first-level indicator a path lies in (`score_sheet.groups[g]…`), 0 elsewhere.
+fn group_index(path: &FieldPath) -> usize {
+    match path.segs() {
+        [Seg::Key(s), Seg::Key(g), Seg::Index(i), ..] if s == "score_sheet" && g == "groups" => *i,
+        _ => 0,
+    }
+}
+
 /// A change to the model, computed while the model is borrowed elsewhere and applied once
 /// the re-read is known to be free of errors.
 type Apply = Box<dyn FnOnce(&mut Report)>;
@@ -425,99 +520,46 @@ impl Reader<'_> {
     fn reread_row(
         &mut self,
         root: &toml_edit::Table,
-        report: &Report,
+        report: &mut Report,
         row: &FieldPath,
     ) -> Option<Apply> {
         let table = table_at(root, row)?;
         let shape = row.shape();
-        let Some(Seg::Index(i)) = row.segs().last() else {
+        let (Some(Seg::Index(i)), g) = (row.segs().last(), group_index(row)) else {
             return None;
         };
         let i = *i;
         self.known_keys(table, row, fields_of(&shape));
-        let index_of = |n: usize| match row.segs().get(n) {
-            Some(Seg::Index(g)) => Some(*g),
-            _ => None,
-        };
-        Some(match shape.as_slice() {
-            ["budget", "projects"] => {
-                report.budget.as_ref()?.projects.get(i)?;
-                let item = self.project_item(table, row);
-                Box::new(move |r: &mut Report| {
-                    if let Some(b) = r.budget.as_mut() {
-                        b.projects[i] = item;
-                    }
-                })
-            }
-            ["performance", "special_funds"] => {
-                report.performance.as_ref()?.special_funds.get(i)?;
-                let fund = self.special_fund(table, row);
-                Box::new(move |r: &mut Report| {
-                    if let Some(p) = r.performance.as_mut() {
-                        p.special_funds[i] = fund;
-                    }
-                })
-            }
-            ["basic_data", "costs", "project_lines"] => {
-                report
-                    .basic_data
-                    .as_ref()?
-                    .costs
-                    .as_ref()?
-                    .project_lines
-                    .get(i)?;
-                let line = self.project_line(table, row);
-                Box::new(move |r: &mut Report| {
-                    if let Some(c) = r.basic_data.as_mut().and_then(|d| d.costs.as_mut()) {
-                        c.project_lines[i] = line;
-                    }
-                })
-            }
-            ["basic_data", "buildings"] => {
-                report.basic_data.as_ref()?.buildings.get(i)?;
-                let building = self.building(table, row);
-                Box::new(move |r: &mut Report| {
-                    if let Some(d) = r.basic_data.as_mut() {
-                        d.buildings[i] = building;
-                    }
-                })
-            }
+        match shape.as_slice() {
             ["score_sheet", "groups"] => {
-                report.score_sheet.as_ref()?.groups.get(i)?;
+                // A first-level indicator's own values; its indicators stay as they are.
+                Groups::rows(report, 0)?.get(i)?;
                 self.keep_rows = true;
                 let head = self.group(table, row);
-                Box::new(move |r: &mut Report| {
-                    if let Some(g) = r.score_sheet.as_mut().map(|s| &mut s.groups[i]) {
-                        g.name = head.name;
-                        g.weight = head.weight;
+                Some(Box::new(move |r: &mut Report| {
+                    if let Some(group) = Groups::rows(r, 0).and_then(|rows| rows.get_mut(i)) {
+                        group.name = head.name;
+                        group.weight = head.weight;
                     }
-                })
+                }))
             }
-            ["score_sheet", "groups", "indicators"] => {
-                let g = index_of(2)?;
-                report
-                    .score_sheet
-                    .as_ref()?
-                    .groups
-                    .get(g)?
-                    .indicators
-                    .get(i)?;
-                let indicator = self.indicator(table, row);
-                Box::new(move |r: &mut Report| {
-                    if let Some(s) = r.score_sheet.as_mut() {
-                        s.groups[g].indicators[i] = indicator;
+            shape => with_row_table!(shape, T => {
+                T::rows(report, g)?.get(i)?;
+                let item = T::read(self, table, row);
+                Some(Box::new(move |r: &mut Report| {
+                    if let Some(slot) = T::rows(r, g).and_then(|rows| rows.get_mut(i)) {
+                        *slot = item;
                     }
-                })
-            }
-            _ => return None,
-        })
+                }) as Apply)
+            }),
+        }
     }
 
     /// Every row of one table; None when the model does not have the table's section.
     fn reread_rows(
         &mut self,
         root: &toml_edit::Table,
-        report: &Report,
+        report: &mut Report,
         rows: &FieldPath,
     ) -> Option<Apply> {
         let parent = rows.parent()?;
@@ -525,91 +567,23 @@ impl Reader<'_> {
             return None;
         };
         let shape = rows.shape();
-        let fields = fields_of(&shape);
+        let g = group_index(rows);
         // A table that is not there (any more) has no rows.
         let found = match table_at(root, &parent) {
-            Some(table) => self.rows(table, key, &parent, fields),
+            Some(table) => self.rows(table, key, &parent, fields_of(&shape)),
             None => Vec::new(),
         };
-        Some(match shape.as_slice() {
-            ["budget", "projects"] => {
-                report.budget.as_ref()?;
-                let items: Vec<_> = found
-                    .into_iter()
-                    .map(|(p, t)| self.project_item(t, &p))
-                    .collect();
-                Box::new(move |r: &mut Report| {
-                    if let Some(b) = r.budget.as_mut() {
-                        b.projects = items;
-                    }
-                })
-            }
-            ["performance", "special_funds"] => {
-                report.performance.as_ref()?;
-                let funds: Vec<_> = found
-                    .into_iter()
-                    .map(|(p, t)| self.special_fund(t, &p))
-                    .collect();
-                Box::new(move |r: &mut Report| {
-                    if let Some(p) = r.performance.as_mut() {
-                        p.special_funds = funds;
-                    }
-                })
-            }
-            ["basic_data", "costs", "project_lines"] => {
-                report.basic_data.as_ref()?.costs.as_ref()?;
-                let lines: Vec<_> = found
-                    .into_iter()
-                    .map(|(p, t)| self.project_line(t, &p))
-                    .collect();
-                Box::new(move |r: &mut Report| {
-                    if let Some(c) = r.basic_data.as_mut().and_then(|d| d.costs.as_mut()) {
-                        c.project_lines = lines;
-                    }
-                })
-            }
-            ["basic_data", "buildings"] => {
-                report.basic_data.as_ref()?;
-                let buildings: Vec<_> = found
-                    .into_iter()
-                    .map(|(p, t)| self.building(t, &p))
-                    .collect();
-                Box::new(move |r: &mut Report| {
-                    if let Some(d) = r.basic_data.as_mut() {
-                        d.buildings = buildings;
-                    }
-                })
-            }
-            ["score_sheet", "groups"] => {
-                report.score_sheet.as_ref()?;
-                let groups: Vec<_> = found.into_iter().map(|(p, t)| self.group(t, &p)).collect();
-                Box::new(move |r: &mut Report| {
-                    if let Some(s) = r.score_sheet.as_mut() {
-                        s.groups = groups;
-                    }
-                })
-            }
-            ["score_sheet", "groups", "indicators"] => {
-                let Some(Seg::Index(g)) = rows.segs().get(2) else {
-                    return None;
-                };
-                let g = *g;
-                report.score_sheet.as_ref()?.groups.get(g)?;
-                let indicators: Vec<_> = found
-                    .into_iter()
-                    .map(|(p, t)| self.indicator(t, &p))
-                    .collect();
-                Box::new(move |r: &mut Report| {
-                    if let Some(s) = r.score_sheet.as_mut() {
-                        s.groups[g].indicators = indicators;
-                    }
-                })
-            }
-            _ => return None,
+        with_row_table!(shape.as_slice(), T => {
+            T::rows(report, g)?;
+            let items: Vec<_> = found.into_iter().map(|(p, t)| T::read(self, t, &p)).collect();
+            Some(Box::new(move |r: &mut Report| {
+                if let Some(slot) = T::rows(r, g) {
+                    *slot = items;
+                }
+            }) as Apply)
         })
     }
 
-    /// The values of one section, its tables' rows kept as they are in the model.
     /// The values of one section; its tables' rows are re-read too unless `keep_rows`, when
     /// the model keeps the ones it has.
     fn reread_section(&mut self, root: &toml_edit::Table, section: &'static str) -> Option<Apply> {
@@ -791,6 +765,17 @@ struct Raw<'t> {
 }
 
 impl<'s> Reader<'s> {
+    fn new(src: &'s Source, too_large: Vec<Range<usize>>) -> Reader<'s> {
+        Reader {
+            src,
+            errors: Vec::new(),
+            notes: Vec::new(),
+            locations: Locations::default(),
+            too_large,
+            keep_rows: false,
+        }
+    }
+
     fn is_too_large(&self, span: &Option<Range<usize>>) -> bool {
         span.as_ref().is_some_and(|s| self.too_large.contains(s))
     }

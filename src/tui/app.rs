@@ -147,8 +147,9 @@ struct Step {
 enum Change {
     /// One part of the document (a value, a table's rows, a created table).
     Part(store::Part),
-    /// The whole text (a reload or a recovery replaced it).
-    Text(String),
+    /// The whole text (a reload or a recovery replaced it); `reload` when the text replaced
+    /// was the one on disk.
+    Text { text: String, reload: bool },
 }
 
 /// Why a file could not be opened in the workbench.
@@ -415,15 +416,18 @@ impl App {
                 }
                 Change::Part(current)
             }
-            Change::Text(text) => {
+            Change::Text { text, reload } => {
                 let current = self.text();
                 self.replace_text(text)?;
                 // Back before a reload: the disk holds a version the user has not seen saved
                 // over; forward again: it holds the text now shown.
-                if step.what == "重新载入" {
+                if reload {
                     self.ask_before_overwrite = !self.ask_before_overwrite;
                 }
-                Change::Text(current)
+                Change::Text {
+                    text: current,
+                    reload,
+                }
             }
         };
         let back = Step {
@@ -908,11 +912,14 @@ impl App {
     }
 
     /// Replaces the whole text as one step that undo can take back.
-    fn replace_as_step(&mut self, text: String, what: &str) -> Result<(), String> {
+    fn replace_as_step(&mut self, text: String, what: &str, reload: bool) -> Result<(), String> {
         let current = self.text();
         self.replace_text(text)?;
         self.undo.push(Step {
-            change: Change::Text(current),
+            change: Change::Text {
+                text: current,
+                reload,
+            },
             state: self.state,
             what: what.to_owned(),
         });
@@ -1125,7 +1132,7 @@ impl App {
             }
             (Confirm::Recover { .. }, 'r') => {
                 if let Some(text) = self.pending_recovery.take() {
-                    match self.replace_as_step(text, "恢复") {
+                    match self.replace_as_step(text, "恢复", false) {
                         Ok(()) => {
                             self.say("已恢复上次未保存的修改（尚未保存，Ctrl-S 保存）");
                         }
@@ -1168,7 +1175,7 @@ impl App {
             Ok(bytes) => {
                 let text = String::from_utf8_lossy(&bytes).into_owned();
                 let saved_digest = digest(&text);
-                match self.replace_as_step(text, "重新载入") {
+                match self.replace_as_step(text, "重新载入", true) {
                     Ok(()) => {
                         self.saved_state = self.state;
                         self.saved_digest = saved_digest;

@@ -69,3 +69,20 @@ pub fn goto(app: &mut App, path: &str) {
     }
     panic!("no cell for {path}");
 }
+
+/// Edits the cell at `path`: Enter, replace what is there with `value`, Enter.
+pub fn set(app: &mut App, path: &str, value: &str) {
+    goto(app, path);
+    press(app, KeyCode::Enter);
+    clear_editor(app);
+    keys(app, value);
+    press(app, KeyCode::Enter);
+}
+
+/// The footer's message, or "" when there is none.
+pub fn said(app: &App) -> String {
+    app.status
+        .as_ref()
+        .map(|s| s.text.clone())
+        .unwrap_or_default()
+}
