@@ -84,7 +84,7 @@ pub fn check_file(path: &Path, schemes: &SchemeSet) -> FileReport {
             };
         }
     };
-    let outcome = match store::load(&bytes, schemes) {
+    let outcome = match store::inspect(bytes, schemes) {
         Ok(loaded) => {
             let id = loaded.report.scheme.clone().unwrap_or_default();
             let scheme = schemes

@@ -107,6 +107,8 @@ fn key_of(f: &Finding) -> (String, String, String, String) {
 fn assert_fresh(app: &App, after: &str) {
     let schemes = SchemeSet::builtin();
     let text = app.text();
+    // And `check` reads the edited text as the workbench does.
+    assert_read_alike(&text, after);
     let loaded = match store::load_str(&text, &schemes) {
         Ok(l) => l,
         Err(f) => panic!("after {after}: the text does not load: {:?}", f.findings),

@@ -58,13 +58,13 @@ impl Document {
     /// parsing the text a second time (on a large report a parse is most of the cost of
     /// opening it). Falls back to parsing when the tree was already taken.
     pub fn from_loaded(loaded: &mut super::Loaded) -> Result<Document, EditError> {
-        let Some(parsed) = loaded.parsed.take() else {
+        let Some(super::load::Parsed::Edit(parsed)) = loaded.parsed.take() else {
             return Document::parse(&loaded.source);
         };
         let source = &loaded.source;
         let crlf = source.text.contains("\r\n") && !has_lone_lf(&source.text);
         Ok(Document {
-            doc: parsed.into_mut(),
+            doc: (*parsed).into_mut(),
             bom: source.bom,
             crlf,
             final_newline: source.text.is_empty() || source.text.ends_with('\n'),

@@ -6,10 +6,11 @@ mod load;
 mod recover;
 mod save;
 mod source;
+mod tree;
 
 pub use edit::{Document, EditError, Part};
 pub use load::{
-    Changed, LoadFailure, Loaded, Locations, MAX_FILE_BYTES, ReadError, load, load_str,
+    Changed, LoadFailure, Loaded, Locations, MAX_FILE_BYTES, ReadError, inspect, load, load_str,
     read_report_file, reread,
 };
 pub use recover::{Owner, Recovery, SessionFiles, describe_difference, encode_recovery};

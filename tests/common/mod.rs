@@ -86,3 +86,83 @@ pub fn said(app: &App) -> String {
         .map(|s| s.text.clone())
         .unwrap_or_default()
 }
+
+/// Every key path of a TOML text (tables, rows, values, list items), in file order.
+pub fn key_paths(text: &str) -> Vec<jixiao::model::FieldPath> {
+    use jixiao::model::FieldPath;
+    use toml_edit::{Item, TableLike, Value};
+    fn table(t: &dyn TableLike, at: &FieldPath, out: &mut Vec<FieldPath>) {
+        for (key, item) in t.iter() {
+            let p = at.key(key);
+            out.push(p.clone());
+            match item {
+                Item::Table(t) => table(t, &p, out),
+                Item::ArrayOfTables(rows) => {
+                    for (i, row) in rows.iter().enumerate() {
+                        out.push(p.index(i));
+                        table(row, &p.index(i), out);
+                    }
+                }
+                Item::Value(v) => value(v, &p, out),
+                Item::None => {}
+            }
+        }
+    }
+    fn value(v: &Value, at: &FieldPath, out: &mut Vec<FieldPath>) {
+        match v {
+            Value::InlineTable(t) => table(t, at, out),
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    out.push(at.index(i));
+                    value(item, &at.index(i), out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    if let Ok(doc) = text.parse::<toml_edit::DocumentMut>() {
+        table(doc.as_table(), &FieldPath::root(), &mut out);
+    }
+    out
+}
+
+/// `store::inspect` (what `check` reads with) and `store::load` (what the workbench reads
+/// with) read the text alike: the same report, notes, places and span of every key; or the
+/// same refusal.
+pub fn assert_read_alike(text: &str, what: &str) {
+    use jixiao::store;
+    let schemes = SchemeSet::builtin();
+    match (
+        store::load_str(text, &schemes),
+        store::inspect(text.as_bytes().to_vec(), &schemes),
+    ) {
+        (Ok(load), Ok(inspect)) => {
+            assert_eq!(load.source, inspect.source, "{what}: the source");
+            assert_eq!(load.report, inspect.report, "{what}: the report");
+            assert_eq!(load.notes, inspect.notes, "{what}: the notes");
+            assert_eq!(load.locations, inspect.locations, "{what}: the places");
+            for path in key_paths(text) {
+                assert_eq!(
+                    load.span(&path),
+                    inspect.span(&path),
+                    "{what}: the span of {path}"
+                );
+                assert_eq!(
+                    load.nearest_span(&path),
+                    inspect.nearest_span(&path),
+                    "{what}: the nearest span of {path}"
+                );
+            }
+        }
+        (Err(load), Err(inspect)) => {
+            assert_eq!(load.source, inspect.source, "{what}: the source");
+            assert_eq!(load.findings, inspect.findings, "{what}: the refusal");
+        }
+        (load, inspect) => panic!(
+            "{what}: load gives {:?} but inspect {:?}",
+            load.map(|l| l.notes).map_err(|f| f.findings),
+            inspect.map(|l| l.notes).map_err(|f| f.findings)
+        ),
+    }
+}
