@@ -1,5 +1,5 @@
-//! Benchmarks of PERFORMANCE.md on the seed report and on the synthetic "large" one: load,
-//! check (analyze), totals, one frame of each tab into a TestBackend, a cursor move, a tab
+//! Benchmarks of PERFORMANCE.md on the seed report and on the synthetic "large" one: load
+//! (for the workbench), inspect (for `check`), check (analyze), totals, one frame of each tab into a TestBackend, a cursor move, a tab
 //! switch, and one committed edit (what the workbench does for it: apply, re-check,
 //! recompute totals, rebuild the rows, draw).
 //!
@@ -123,6 +123,10 @@ fn benches(c: &mut Criterion, full: bool) {
         let bytes = text.as_bytes();
         c.bench_function(&format!("load/{name}"), |b| {
             b.iter(|| store::load(black_box(bytes), &schemes).is_ok())
+        });
+        // What `check` reads with: no tree for an editor.
+        c.bench_function(&format!("inspect/{name}"), |b| {
+            b.iter(|| store::inspect(black_box(bytes).to_vec(), &schemes).is_ok())
         });
         let Ok(loaded) = store::load(bytes, &schemes) else {
             panic!("{name} does not load");
