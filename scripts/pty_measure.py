@@ -8,7 +8,8 @@ Starts the release binary at COLSxROWS on a report and records
     program goes quiet,
   - the time of each committed edit (Enter on an indicator's score, a new value, Enter),
     from the last key to the last byte of the redraw,
-  - the peak memory (max RSS, from /usr/bin/time).
+  - the peak memory (max RSS, from /usr/bin/time), after as many moves of a whole
+    first-level indicator as --group-moves asks.
 
 Usage:
   python3 scripts/pty_measure.py [--binary target/release/jixiao] [--cols 120] [--rows 40]
@@ -73,6 +74,12 @@ def main():
     ap.add_argument("--rows", type=int, default=40)
     ap.add_argument("--moves", type=int, default=30)
     ap.add_argument("--edits", type=int, default=20)
+    ap.add_argument(
+        "--group-moves",
+        type=int,
+        default=0,
+        help="then move the first first-level indicator down and up this many times",
+    )
     args = ap.parse_args()
 
     work = tempfile.mkdtemp(prefix="jixiao-pty-")
@@ -141,6 +148,16 @@ def main():
 
     send(fd, "\x1b")  # leave an editor, if one is still open
     read_burst(fd, 1)
+
+    # Moves of a whole first-level indicator (with its thousands of indicators on large):
+    # what the undo history keeps for them shows in the peak memory.
+    if args.group_moves:
+        send(fd, "gjj")  # goal, goal, the first group's row
+        read_burst(fd, 5)
+        for i in range(args.group_moves):
+            send(fd, "J" if i % 2 == 0 else "K")
+            read_burst(fd, 10)
+
     send(fd, "q")
     read_burst(fd, 2)
     send(fd, "d")  # discard the edits at the "unsaved changes" question

@@ -296,6 +296,89 @@ impl Document {
         }
     }
 
+    /// What undoing a change to the rows at `rows_path` puts back, taken before the change.
+    /// For `[[rows]]` that already exist it holds no more than the change needs: the row a
+    /// removal takes away, or where the two rows a move swaps were written; a group of
+    /// thousands of indicators is not copied to move it. Anything else is the part
+    /// `part_for` names.
+    pub fn undo_for_rows(&self, rows_path: &FieldPath, edit: RowEdit) -> Part {
+        let fallback = || self.take_part(&self.part_for(rows_path));
+        let Some(Node::Item(Item::ArrayOfTables(rows))) =
+            find(self.doc.as_item(), rows_path.segs())
+        else {
+            return fallback();
+        };
+        let op = match edit {
+            RowEdit::Insert(i) if i <= rows.len() => RowOp::Remove(i),
+            RowEdit::Remove(i) => match rows.get(i) {
+                Some(row) => RowOp::Insert(i, Box::new(row.clone())),
+                None => return fallback(),
+            },
+            RowEdit::Move { row, down } => {
+                let first = if down { row } else { row.wrapping_sub(1) };
+                match (rows.get(first), rows.get(first.wrapping_add(1))) {
+                    (Some(a), Some(b)) => {
+                        let mut positions = Vec::new();
+                        positions_of(a, &mut positions);
+                        positions_of(b, &mut positions);
+                        RowOp::Swap { first, positions }
+                    }
+                    _ => return fallback(),
+                }
+            }
+            RowEdit::Insert(_) => return fallback(),
+        };
+        Part {
+            path: rows_path.clone(),
+            content: Content::Rows(op),
+            implicit: None,
+        }
+    }
+
+    /// Undoes (or redoes) a change to `[[rows]]`; returns the way back.
+    fn put_rows(&mut self, path: &FieldPath, op: RowOp) -> Result<Part, EditError> {
+        let shape = || EditError::Shape(path.to_string(), "无法撤销到此处");
+        let Some(NodeMut::Item(Item::ArrayOfTables(rows))) = self.node_mut(path) else {
+            return Err(shape());
+        };
+        let back = match op {
+            RowOp::Remove(i) if i < rows.len() => {
+                let row = rows.remove(i);
+                RowOp::Insert(i, Box::new(row))
+            }
+            RowOp::Insert(i, row) if i <= rows.len() => {
+                rows.insert(i, *row);
+                RowOp::Remove(i)
+            }
+            RowOp::Swap { first, positions } if first + 1 < rows.len() => {
+                let mut current = Vec::new();
+                for i in [first, first + 1] {
+                    if let Some(row) = rows.get(i) {
+                        positions_of(row, &mut current);
+                    }
+                }
+                let moved = rows.remove(first + 1);
+                rows.insert(first, moved);
+                let mut positions = positions.into_iter();
+                for i in [first, first + 1] {
+                    if let Some(row) = rows.get_mut(i) {
+                        assign_positions(row, &mut positions);
+                    }
+                }
+                RowOp::Swap {
+                    first,
+                    positions: current,
+                }
+            }
+            _ => return Err(shape()),
+        };
+        Ok(Part {
+            path: path.clone(),
+            content: Content::Rows(back),
+            implicit: None,
+        })
+    }
+
     /// A copy of the part of the document at `path` (which may be absent), to put back later.
     pub fn take_part(&self, path: &FieldPath) -> Part {
         let content = match find(self.doc.as_item(), path.segs()) {
@@ -319,6 +402,9 @@ impl Document {
 
     /// Puts a part taken earlier back in its place; returns what was there (to redo).
     pub fn put_part(&mut self, part: Part) -> Result<Part, EditError> {
+        if let Content::Rows(op) = part.content {
+            return self.put_rows(&part.path, op);
+        }
         let current = self.take_part(&part.path);
         let shape = || EditError::Shape(part.path.to_string(), "无法撤销到此处");
         let (parent_path, last) = split_last(&part.path)?;
@@ -432,6 +518,68 @@ enum Content {
     Item(Item),
     Row(Table),
     Value(Value),
+    /// A change to `[[rows]]`, made to put the part back.
+    Rows(RowOp),
+}
+
+/// A change to the rows of a table, as the workbench makes them.
+#[derive(Debug, Clone, Copy)]
+pub enum RowEdit {
+    /// A new row at this index.
+    Insert(usize),
+    /// The row at this index removed.
+    Remove(usize),
+    /// The row at `row` moved one place down or up.
+    Move { row: usize, down: bool },
+}
+
+/// A change to `[[rows]]` that undo (or redo) makes: exactly the inverse of the change kept.
+#[derive(Debug, Clone)]
+enum RowOp {
+    /// Removes the row at this index.
+    Remove(usize),
+    /// Puts this row back at this index.
+    Insert(usize, Box<Table>),
+    /// Swaps the rows at `first` and `first + 1`, then gives their tables (each row and the
+    /// tables under it, in order) these positions, which order them in the file.
+    Swap {
+        first: usize,
+        positions: Vec<Option<isize>>,
+    },
+}
+
+/// The positions of a row's tables, in the order `set_positions` visits them.
+fn positions_of(table: &Table, out: &mut Vec<Option<isize>>) {
+    out.push(table.position());
+    for (_, item) in table.iter() {
+        match item {
+            Item::Table(t) => positions_of(t, out),
+            Item::ArrayOfTables(a) => {
+                for t in a.iter() {
+                    positions_of(t, out);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Gives a row's tables the positions `positions_of` took, in the same order.
+fn assign_positions(table: &mut Table, positions: &mut impl Iterator<Item = Option<isize>>) {
+    if let Some(position) = positions.next() {
+        table.set_position(position);
+    }
+    for (_, item) in table.iter_mut() {
+        match item {
+            Item::Table(t) => assign_positions(t, positions),
+            Item::ArrayOfTables(a) => {
+                for t in a.iter_mut() {
+                    assign_positions(t, positions);
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 enum Container<'a> {
@@ -1182,6 +1330,82 @@ mod tests {
             .unwrap();
         assert_eq!(names(&d), ["new", "b", "a"], "{}", d.to_text());
         assert!(d.to_text().ends_with("[performance]\noverall = \"x\"\n"));
+    }
+
+    /// Groups of indicators nested under each other, with comments and a table written
+    /// between them: what undoing a row edit keeps, and that it gives the bytes back.
+    const NESTED: &str = "[[score_sheet.groups]]\nname = \"产出\"\n  # 第一组的指标\n  [[score_sheet.groups.indicators]]\n  name = \"甲\"\n  [[score_sheet.groups.indicators]]\n  name = \"乙\"\n\n[score_sheet.funds]\nweight = 10\n\n# 第二组\n[[score_sheet.groups]]\nname = \"效益\"\n  [[score_sheet.groups.indicators]]\n  name = \"丙\"\n\n[[score_sheet.groups]]\nname = \"满意度\"\n";
+
+    /// Makes a row edit with the undo the workbench keeps; undoes and redoes it twice.
+    fn round_trip(edit: RowEdit, rows: &str, change: impl Fn(&mut Document)) -> Content {
+        let mut d = doc(NESTED);
+        let undo = d.undo_for_rows(&p(rows), edit);
+        let kept = undo.content.clone();
+        change(&mut d);
+        let changed = d.to_text();
+        assert_ne!(changed, NESTED, "{edit:?} changed nothing");
+        let mut step = undo;
+        for _ in 0..2 {
+            let redo = d.put_part(step).unwrap();
+            assert_eq!(d.to_text(), NESTED, "undoing {edit:?}");
+            step = d.put_part(redo).unwrap();
+            assert_eq!(d.to_text(), changed, "redoing {edit:?}");
+        }
+        kept
+    }
+
+    #[test]
+    fn undoing_a_row_edit_keeps_only_what_the_edit_touched() {
+        let groups = "score_sheet.groups";
+        for (row, down) in [(0, true), (1, false), (1, true), (2, false)] {
+            let kept = round_trip(RowEdit::Move { row, down }, groups, |d| {
+                d.move_row(&p(groups).index(row), down).unwrap();
+            });
+            // Where the two rows' tables were written, not the rows: moving a group of
+            // thousands of indicators copies none of them.
+            assert!(
+                matches!(kept, Content::Rows(RowOp::Swap { .. })),
+                "{kept:?}"
+            );
+        }
+        for row in 0..3 {
+            let kept = round_trip(RowEdit::Remove(row), groups, |d| {
+                d.remove_row(&p(groups).index(row)).unwrap();
+            });
+            // The row removed, and no other.
+            let Content::Rows(RowOp::Insert(at, table)) = kept else {
+                panic!("{kept:?}")
+            };
+            assert_eq!(at, row);
+            let Some(Item::ArrayOfTables(all)) = doc(NESTED)
+                .doc
+                .get("score_sheet")
+                .and_then(|s| s.get("groups"))
+                .cloned()
+            else {
+                panic!("the groups")
+            };
+            assert_eq!(table.to_string(), all.get(row).unwrap().to_string());
+        }
+        for at in 0..4 {
+            let kept = round_trip(RowEdit::Insert(at), groups, |d| {
+                d.insert_row(&p(groups), at).unwrap();
+            });
+            assert!(
+                matches!(kept, Content::Rows(RowOp::Remove(i)) if i == at),
+                "{kept:?}"
+            );
+        }
+        let indicators = "score_sheet.groups[0].indicators";
+        let kept = round_trip(RowEdit::Move { row: 0, down: true }, indicators, |d| {
+            d.move_row(&p(indicators).index(0), true).unwrap();
+        });
+        assert!(matches!(kept, Content::Rows(RowOp::Swap { .. })));
+        // Rows not yet written: the undo is the table the edit creates.
+        let kept = round_trip(RowEdit::Insert(0), "budget.projects", |d| {
+            d.insert_row(&p("budget.projects"), 0).unwrap();
+        });
+        assert!(matches!(kept, Content::Absent), "{kept:?}");
     }
 
     #[test]

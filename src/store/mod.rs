@@ -8,7 +8,7 @@ mod save;
 mod source;
 mod tree;
 
-pub use edit::{Document, EditError, Part};
+pub use edit::{Document, EditError, Part, RowEdit};
 pub use load::{
     Changed, LoadFailure, Loaded, Locations, MAX_FILE_BYTES, ReadError, inspect, load, load_str,
     read_report_file, reread,

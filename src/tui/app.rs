@@ -8,7 +8,7 @@ use crate::model::schema::Kind;
 use crate::model::{FieldPath, Report};
 use crate::rules::{self, Totals};
 use crate::scheme::{Scheme, SchemeSet};
-use crate::store::{self, Document, Source};
+use crate::store::{self, Document, RowEdit, Source};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -323,17 +323,18 @@ impl App {
     }
 
     /// Applies a change to the document in place and brings the model, the findings and the
-    /// rows up to date. `part` is the part of the document the change can touch: it is kept
-    /// for undo, and put back when the changed document does not load (its error returned).
+    /// rows up to date. `before` is what undoing the change puts back (the part of the
+    /// document the change can touch, or for rows how to reverse it): it is kept for undo, and
+    /// put back at once when the changed document does not load (its error returned).
     fn commit(
         &mut self,
-        part: &FieldPath,
+        before: store::Part,
         what: String,
         change: impl FnOnce(&mut Document) -> Result<(), String>,
     ) -> Result<(), String> {
-        let before = self.doc.take_part(part);
+        let part = before.path().clone();
         change(&mut self.doc)?;
-        if let Err(why) = self.reread(part) {
+        if let Err(why) = self.reread(&part) {
             if let Err(e) = self.doc.put_part(before) {
                 // Cannot happen: the part was just taken from this place. Start afresh.
                 self.warn(e.to_string());
@@ -766,9 +767,9 @@ impl App {
             }
             let text = crate::sanitize::from_editor(&shown);
             let path = editor.path.clone();
-            let part = self.doc.part_for(&path);
+            let before = self.doc.take_part(&self.doc.part_for(&path));
             let what = format!("修改 {}", editor.label);
-            match self.commit(&part, what, |doc| {
+            match self.commit(before, what, |doc| {
                 doc.set(&path, &text).map_err(|e| e.to_string())
             }) {
                 Ok(()) => {
@@ -795,8 +796,8 @@ impl App {
             return;
         };
         let at = if empty { 0 } else { index + 1 };
-        let part = self.doc.part_for(&rows_path);
-        let result = self.commit(&part, "新增一行".to_owned(), |doc| {
+        let before = self.doc.undo_for_rows(&rows_path, RowEdit::Insert(at));
+        let result = self.commit(before, "新增一行".to_owned(), |doc| {
             doc.insert_row(&rows_path, at)
                 .map(|_| ())
                 .map_err(|e| e.to_string())
@@ -825,8 +826,8 @@ impl App {
             return;
         }
         let row_path = rows_path.index(index);
-        let part = self.doc.part_for(&rows_path);
-        match self.commit(&part, "删除一行".to_owned(), |doc| {
+        let before = self.doc.undo_for_rows(&rows_path, RowEdit::Remove(index));
+        match self.commit(before, "删除一行".to_owned(), |doc| {
             doc.remove_row(&row_path).map_err(|e| e.to_string())
         }) {
             Ok(()) => {
@@ -854,9 +855,11 @@ impl App {
         if target >= self.doc.row_count(&rows_path) {
             return;
         }
-        let part = self.doc.part_for(&rows_path);
+        let before = self
+            .doc
+            .undo_for_rows(&rows_path, RowEdit::Move { row: index, down });
         let what = if down { "下移" } else { "上移" };
-        match self.commit(&part, what.to_owned(), |doc| {
+        match self.commit(before, what.to_owned(), |doc| {
             doc.move_row(&row_path, down)
                 .map(|_| ())
                 .map_err(|e| e.to_string())
