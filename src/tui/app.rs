@@ -274,7 +274,12 @@ impl App {
         let builder = FormBuilder::new(&self.report, scheme, &self.findings);
         self.rows = match changed {
             Some(path) => builder.rows_reusing(self.tab, previous, path),
-            None => builder.rows(self.tab),
+            None => {
+                // Gone before the new rows are built: on large the indicator sheet's rows
+                // take about 10 MB, and two sets of them would make the peak.
+                drop(previous);
+                builder.rows(self.tab)
+            }
         };
         let t = self.tab.index();
         let (mut row, col) = self.cursor[t];
