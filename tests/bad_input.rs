@@ -293,6 +293,31 @@ fn numbers_too_large_for_the_parser_are_named_by_their_key() {
 }
 
 #[test]
+fn a_section_or_rows_written_as_a_number_too_large_is_reported_once() {
+    let text = format!(
+        "budget = 99999999999999999999\nperformance = 1e999\n{HEAD}[score_sheet]\ngroups = -99999999999999999999\n"
+    );
+    let findings = refused("too-large-tables.toml", text.as_bytes());
+    let got: Vec<(&str, &str, u64)> = findings
+        .iter()
+        .map(|(r, p, l, _, _)| (r.as_str(), p.as_str(), *l))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("X02", "budget", 1),
+            ("X02", "performance", 2),
+            ("X02", "score_sheet.groups", 10),
+        ],
+        "{findings:#?}"
+    );
+    assert!(
+        findings.iter().all(|f| f.4.contains("太大")),
+        "{findings:#?}"
+    );
+}
+
+#[test]
 fn amounts_too_large_to_add_up_are_refused_not_a_crash() {
     // Each fits in an exact decimal, but not their sum: the program must not overflow.
     let text = format!(

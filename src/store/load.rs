@@ -969,6 +969,8 @@ impl<'s> Reader<'s> {
                 self.locations.place(child, span);
                 Some(table)
             }
+            // Reported once, as too large.
+            None if self.is_too_large(&node.span()) => None,
             None => {
                 let span = node.span();
                 self.error(
@@ -1039,6 +1041,7 @@ impl<'s> Reader<'s> {
                     }
                 }
             }
+            _ if self.is_too_large(&node.span()) => {}
             _ => {
                 let span = node.span();
                 self.error(
@@ -1835,6 +1838,24 @@ mod tests {
             ]
         );
         assert!(findings.iter().all(|f| f.span.is_some()));
+    }
+
+    #[test]
+    fn a_value_of_the_wrong_kind_is_quoted_as_written() {
+        // The characters in the file, not the parser's reformatting of them (1E2 → 100.0),
+        // so that the user finds what the message means.
+        let findings = fails(&format!(
+            "{HEAD}[basic]\norganization = 1_000.50\nfunctions = [\"一\", 1E2]\n[closing]\nproblems = +inf\n"
+        ));
+        let messages: Vec<&str> = findings.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "“basic.organization”应为文字（用引号括起），实际是小数 1_000.50",
+                "“basic.functions[1]”应为文字，实际是小数 1E2",
+                "“closing.problems”应为文字（用引号括起），实际是小数 +inf",
+            ]
+        );
     }
 
     #[test]
