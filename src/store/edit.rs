@@ -548,38 +548,37 @@ enum RowOp {
     },
 }
 
-/// The positions of a row's tables, in the order `set_positions` visits them.
+/// The positions of a row's tables (the row and every table under it, in order).
 fn positions_of(table: &Table, out: &mut Vec<Option<isize>>) {
     out.push(table.position());
     for (_, item) in table.iter() {
         match item {
             Item::Table(t) => positions_of(t, out),
-            Item::ArrayOfTables(a) => {
-                for t in a.iter() {
-                    positions_of(t, out);
-                }
-            }
+            Item::ArrayOfTables(a) => a.iter().for_each(|t| positions_of(t, out)),
             _ => {}
         }
     }
 }
 
-/// Gives a row's tables the positions `positions_of` took, in the same order.
-fn assign_positions(table: &mut Table, positions: &mut impl Iterator<Item = Option<isize>>) {
-    if let Some(position) = positions.next() {
-        table.set_position(position);
-    }
+/// Calls `f` on a row's tables, in the order `positions_of` lists them.
+fn each_table_mut(table: &mut Table, f: &mut impl FnMut(&mut Table)) {
+    f(table);
     for (_, item) in table.iter_mut() {
         match item {
-            Item::Table(t) => assign_positions(t, positions),
-            Item::ArrayOfTables(a) => {
-                for t in a.iter_mut() {
-                    assign_positions(t, positions);
-                }
-            }
+            Item::Table(t) => each_table_mut(t, f),
+            Item::ArrayOfTables(a) => a.iter_mut().for_each(|t| each_table_mut(t, f)),
             _ => {}
         }
     }
+}
+
+/// Gives a row's tables the positions `positions_of` took.
+fn assign_positions(table: &mut Table, positions: &mut impl Iterator<Item = Option<isize>>) {
+    each_table_mut(table, &mut |t| {
+        if let Some(position) = positions.next() {
+            t.set_position(position);
+        }
+    });
 }
 
 enum Container<'a> {
@@ -704,18 +703,7 @@ fn new_inline_container(kind: Kind) -> Value {
 }
 
 fn set_positions(table: &mut Table, position: Option<isize>) {
-    table.set_position(position);
-    for (_, item) in table.iter_mut() {
-        match item {
-            Item::Table(t) => set_positions(t, position),
-            Item::ArrayOfTables(a) => {
-                for t in a.iter_mut() {
-                    set_positions(t, position);
-                }
-            }
-            _ => {}
-        }
-    }
+    each_table_mut(table, &mut |t| t.set_position(position));
 }
 
 fn set_in_table(table: &mut Table, last: &Seg, mut value: Value) {
