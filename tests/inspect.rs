@@ -1,5 +1,5 @@
-//! `jixiao check` reads reports with `store::inspect` (toml's `DeTable`: half the time and
-//! memory of a format-preserving parse); the workbench reads them with `store::load`
+//! `jixiao check` reads reports with `store::inspect` (toml's `DeTable`: faster, and two-thirds
+//! of the memory of a format-preserving parse); the workbench reads them with `store::load`
 //! (toml_edit, whose tree it goes on to edit). A report must read the same both ways: the
 //! same model, notes, places and spans, or the same refusal with the same messages.
 

@@ -265,7 +265,9 @@ pub fn load_str(text: &str, schemes: &SchemeSet) -> Result<Loaded, LoadFailure> 
 }
 
 /// Loads a report to read it once, as `check` does: the same report, notes and places as
-/// `load`, in about half the time and memory, but with no tree for the editor to take.
+/// `load`, in about three-quarters of the time and two-thirds of the memory (large: 27 ms
+/// against 37 ms in process, 55 MiB against 81 MiB for `check`), but with no tree for the
+/// editor to take.
 pub fn inspect(bytes: Vec<u8>, schemes: &SchemeSet) -> Result<Loaded, LoadFailure> {
     let mut text = match String::from_utf8(bytes) {
         Ok(text) => text,

@@ -1,7 +1,7 @@
 //! One view of the two parsed trees the loader reads: toml_edit's format-preserving
 //! document (for the workbench, which edits it afterwards) and toml's `DeTable` (for reading
-//! a report once, as `check` does: it parses in about half the time, in far less memory,
-//! and borrows its strings from the text).
+//! a report once, as `check` does: it parses faster, in less memory, and borrows its
+//! strings from the text).
 //!
 //! Both trees come from the same TOML parser and place every key and value at the same
 //! bytes; the one difference, the span of an array of tables, is made equal here.
