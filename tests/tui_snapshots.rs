@@ -110,3 +110,28 @@ fn hostile_text_is_drawn_visibly() {
         !screen.contains('\u{1b}') && !screen.contains('\u{202e}') && !screen.contains('\u{7}')
     );
 }
+
+#[test]
+fn the_help_scrolls_to_its_last_line_and_no_further() {
+    use jixiao::tui::app::Mode;
+    use jixiao::tui::keymap::Command;
+    let mut app = open(SEED, false);
+    app.run(Command::Help);
+    draw(&mut app, 80, 24, COLOR);
+    for _ in 0..200 {
+        press(&mut app, KeyCode::Down);
+    }
+    let screen = draw(&mut app, 80, 24, COLOR).backend().to_string();
+    assert!(screen.contains("任意键关闭帮助"), "{screen}");
+    assert!(app.help_bottom > 0, "the help is longer than 24 lines");
+    assert!(
+        matches!(app.mode, Mode::Help { scroll } if scroll == app.help_bottom),
+        "{:?}",
+        app.help_bottom
+    );
+    // One step up moves at once: no presses are spent coming back from beyond the end.
+    press(&mut app, KeyCode::Up);
+    assert!(matches!(app.mode, Mode::Help { scroll } if scroll + 1 == app.help_bottom));
+    let screen = draw(&mut app, 80, 24, COLOR).backend().to_string();
+    assert!(!screen.contains("任意键关闭帮助"), "{screen}");
+}

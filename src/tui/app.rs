@@ -125,6 +125,8 @@ pub struct App {
     pub quit: bool,
     /// Rows visible in the form (set by the view), for paging.
     pub page: usize,
+    /// The furthest the help can scroll with its last line still on screen (set by the view).
+    pub help_bottom: u16,
     backed_up: bool,
     /// Recovery and lock files of the file being edited (none for untitled or read-only).
     session: Option<store::SessionFiles>,
@@ -216,6 +218,7 @@ impl App {
             finding_scroll: 0,
             quit: false,
             page: 10,
+            help_bottom: u16::MAX,
             backed_up: false,
             session: None,
             pending_recovery: None,
@@ -992,7 +995,11 @@ impl App {
 
     fn help_key(&mut self, scroll: u16, key: KeyEvent) {
         match key.code {
-            KeyCode::Down | KeyCode::Char('j') => self.mode = Mode::Help { scroll: scroll + 1 },
+            KeyCode::Down | KeyCode::Char('j') => {
+                self.mode = Mode::Help {
+                    scroll: scroll.saturating_add(1).min(self.help_bottom),
+                }
+            }
             KeyCode::Up | KeyCode::Char('k') => {
                 self.mode = Mode::Help {
                     scroll: scroll.saturating_sub(1),

@@ -47,7 +47,10 @@ pub fn draw(frame: &mut Frame, app: &mut App, theme: Theme) {
     match &app.mode {
         Mode::Editing(_) => draw_editor(frame, app, theme, area),
         Mode::Confirm(c) => draw_confirm(frame, c, theme, area),
-        Mode::Help { scroll } => draw_help(frame, app, theme, area, *scroll),
+        Mode::Help { scroll } => {
+            let scroll = *scroll;
+            app.help_bottom = draw_help(frame, app, theme, area, scroll);
+        }
         Mode::Findings if !wide => {
             let popup = centered(
                 area,
@@ -590,7 +593,8 @@ fn draw_confirm(frame: &mut Frame, confirm: &Confirm, theme: Theme, area: Rect) 
     frame.render_widget(Paragraph::new(lines).block(block), popup);
 }
 
-fn draw_help(frame: &mut Frame, app: &App, theme: Theme, area: Rect, scroll: u16) {
+/// Draws the help; returns how far it can scroll with its last line still on screen.
+fn draw_help(frame: &mut Frame, app: &App, theme: Theme, area: Rect, scroll: u16) -> u16 {
     let popup = centered(
         area,
         area.width.saturating_sub(4).min(72),
@@ -624,8 +628,14 @@ fn draw_help(frame: &mut Frame, app: &App, theme: Theme, area: Rect, scroll: u16
             " 帮助 · 按键（↑↓ 滚动，其他键关闭） ",
             theme.title(),
         ));
+    let bottom = u16::try_from(lines.len())
+        .unwrap_or(u16::MAX)
+        .saturating_sub(popup.height.saturating_sub(2));
     frame.render_widget(
-        Paragraph::new(lines).block(block).scroll((scroll, 0)),
+        Paragraph::new(lines)
+            .block(block)
+            .scroll((scroll.min(bottom), 0)),
         popup,
     );
+    bottom
 }
