@@ -3,6 +3,8 @@
 //! process on which host has the file open, so a second session can offer read-only.
 
 use super::save::{SaveError, atomic_write};
+use super::tree::{Ctx, Kind, Table};
+use crate::model::FieldPath;
 use std::path::{Path, PathBuf};
 
 /// Who wrote a recovery or lock file.
@@ -146,28 +148,139 @@ fn write_private(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
     atomic_write(path, bytes)
 }
 
-/// A few lines saying what differs between two texts (for the recover prompt).
+/// The lines that differ between two texts, `-` for `from` and `+` for `to`, at most
+/// `max_lines` of them. A line that holds a value is named by the value's whole key path
+/// (`- score_sheet.groups[0].indicators[1].score = 10`): in a report of 5,000 indicators
+/// `score = 10` alone does not say which.
 pub fn describe_difference(from: &str, to: &str, max_lines: usize) -> Vec<String> {
+    let (old, new) = (Described::new(from), Described::new(to));
     let diff = similar::TextDiff::from_lines(from, to);
     let mut lines = Vec::new();
     for change in diff.iter_all_changes() {
-        let sign = match change.tag() {
-            similar::ChangeTag::Delete => "-",
-            similar::ChangeTag::Insert => "+",
-            similar::ChangeTag::Equal => continue,
+        let (sign, line) = match (change.tag(), change.old_index(), change.new_index()) {
+            (similar::ChangeTag::Delete, Some(i), _) => ("-", old.line(i)),
+            (similar::ChangeTag::Insert, _, Some(i)) => ("+", new.line(i)),
+            _ => continue,
         };
         if lines.len() == max_lines {
             lines.push("…".to_owned());
             break;
         }
-        let text = change.value().trim_end_matches(['\n', '\r']);
-        let shown = crate::sanitize::visible_inline(text);
+        let shown = crate::sanitize::visible_inline(&line);
         lines.push(format!(
             "{sign} {}",
-            crate::model::first_line_short(&shown, 60)
+            crate::model::first_line_short(&shown, 80)
         ));
     }
     lines
+}
+
+/// A text with the place of every value in it.
+struct Described<'t> {
+    text: &'t str,
+    /// Where each line starts.
+    starts: Vec<usize>,
+    /// Each value: its key path, where its key ends, and where the key starts and the value
+    /// ends; in file order.
+    places: Vec<(FieldPath, usize, std::ops::Range<usize>)>,
+}
+
+impl<'t> Described<'t> {
+    fn new(text: &'t str) -> Described<'t> {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        let mut places = Vec::new();
+        // A text that is not TOML has its lines shown as they are.
+        if let Ok(root) = toml::de::DeTable::parse(text) {
+            let ctx = Ctx {
+                text,
+                inline: false,
+            };
+            values(
+                Table::Read(root.get_ref(), ctx),
+                &FieldPath::root(),
+                &mut places,
+            );
+        }
+        places.sort_by_key(|(_, _, span)| span.start);
+        Described {
+            text,
+            starts,
+            places,
+        }
+    }
+
+    /// Line `i` without its ending, its value named by its key path.
+    fn line(&self, i: usize) -> String {
+        let start = self.starts.get(i).copied().unwrap_or(self.text.len());
+        let end = self.starts.get(i + 1).copied().unwrap_or(self.text.len());
+        let raw = self.text[start..end].trim_end_matches(['\n', '\r']);
+        let end = start + raw.len();
+        let on_line: Vec<_> = self
+            .places
+            .iter()
+            .filter(|(_, _, span)| (start..=end).contains(&span.start))
+            .collect();
+        match on_line.as_slice() {
+            // The line with the key: the path in its place.
+            [(path, key_end, _)] => format!("{path}{}", &self.text[*key_end..end]),
+            // Several values on one line (an inline row): the row, or the rows, they are in.
+            [(first, _, _), rest @ ..] => {
+                let common = rest.iter().fold(first.segs().len(), |n, (path, _, _)| {
+                    first.segs()[..n]
+                        .iter()
+                        .zip(path.segs())
+                        .take_while(|(a, b)| a == b)
+                        .count()
+                });
+                let ancestor = FieldPath(first.segs()[..common].to_vec());
+                format!("{ancestor}：{}", raw.trim())
+            }
+            // A line inside a value written over several lines, or no value at all.
+            [] => match self
+                .places
+                .iter()
+                .find(|(_, _, span)| span.start < start && start < span.end)
+            {
+                Some((path, _, _)) => format!("{path}：{}", raw.trim()),
+                None => raw.to_owned(),
+            },
+        }
+    }
+}
+
+/// Every value under a table (in rows and inline tables too), with its place.
+fn values(
+    table: Table<'_>,
+    at: &FieldPath,
+    out: &mut Vec<(FieldPath, usize, std::ops::Range<usize>)>,
+) {
+    for (key, node) in table.entries() {
+        let path = at.key(key);
+        let rows = match node.kind() {
+            Kind::Table(t) | Kind::Inline(t) => {
+                values(t, &path, out);
+                continue;
+            }
+            Kind::Rows(rows) => Some(rows),
+            Kind::Array(items) if items.iter().any(|item| item.as_table().is_some()) => Some(items),
+            _ => None,
+        };
+        match rows {
+            Some(rows) => {
+                for (i, row) in rows.iter().enumerate() {
+                    if let Some(t) = row.as_table() {
+                        values(t, &path.index(i), out);
+                    }
+                }
+            }
+            None => {
+                if let (Some(key_span), Some(span)) = (table.key_span(key), node.span()) {
+                    out.push((path, key_span.end, key_span.start..span.end));
+                }
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -221,5 +334,38 @@ mod tests {
     fn differences_are_described_line_by_line() {
         let lines = describe_difference("a = 1\nb = 2\n", "a = 1\nb = 3\n", 10);
         assert_eq!(lines, ["- b = 2", "+ b = 3"]);
+    }
+
+    #[test]
+    fn a_changed_value_is_named_by_its_key_path() {
+        let from = "[[score_sheet.groups]]\nname = \"产出\"\n  [[score_sheet.groups.indicators]]\n  name = \"甲\"\n  score = 10   # 满分\n  [[score_sheet.groups.indicators]]\n  name = \"乙\"\n  score = 10\n[closing]\nproblems = \"\"\"第一行\n第二行\"\"\"\n# 注释\n";
+        let to = from
+            .replace("  score = 10\n[closing]", "  score = 9\n[closing]")
+            .replace("第二行", "第二行改了")
+            .replace("# 注释", "# 新注释");
+        let lines = describe_difference(from, &to, 10);
+        assert_eq!(
+            lines,
+            [
+                "- score_sheet.groups[0].indicators[1].score = 10",
+                "+ score_sheet.groups[0].indicators[1].score = 9",
+                "- closing.problems：第二行\"\"\"",
+                "- # 注释",
+                "+ closing.problems：第二行改了\"\"\"",
+                "+ # 新注释",
+            ]
+        );
+        let inline = describe_difference(
+            "[budget]\nprojects = [{ name = \"甲\", amount = 1 }]\n",
+            "[budget]\nprojects = [{ name = \"甲\", amount = 2 }]\n",
+            10,
+        );
+        assert_eq!(
+            inline,
+            [
+                "- budget.projects[0]：projects = [{ name = \"甲\", amount = 1 }]",
+                "+ budget.projects[0]：projects = [{ name = \"甲\", amount = 2 }]",
+            ]
+        );
     }
 }
