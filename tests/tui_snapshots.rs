@@ -123,6 +123,8 @@ fn the_help_scrolls_to_its_last_line_and_no_further() {
     }
     let screen = draw(&mut app, 80, 24, COLOR).backend().to_string();
     assert!(screen.contains("任意键关闭帮助"), "{screen}");
+    // The notes fit the box, not cut at its edge.
+    assert!(screen.contains("可直接粘贴。"), "{screen}");
     assert!(app.help_bottom > 0, "the help is longer than 24 lines");
     assert!(
         matches!(app.mode, Mode::Help { scroll } if scroll == app.help_bottom),

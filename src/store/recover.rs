@@ -156,6 +156,7 @@ pub fn describe_difference(from: &str, to: &str, max_lines: usize) -> Vec<String
     let (old, new) = (Described::new(from), Described::new(to));
     let diff = similar::TextDiff::from_lines(from, to);
     let mut lines = Vec::new();
+    let mut more = 0;
     for change in diff.iter_all_changes() {
         let (sign, line) = match (change.tag(), change.old_index(), change.new_index()) {
             (similar::ChangeTag::Delete, Some(i), _) => ("-", old.line(i)),
@@ -163,14 +164,17 @@ pub fn describe_difference(from: &str, to: &str, max_lines: usize) -> Vec<String
             _ => continue,
         };
         if lines.len() == max_lines {
-            lines.push("…".to_owned());
-            break;
+            more += 1;
+            continue;
         }
         let shown = crate::sanitize::visible_inline(&line);
         lines.push(format!(
             "{sign} {}",
             crate::model::first_line_short(&shown, 80)
         ));
+    }
+    if more > 0 {
+        lines.push(format!("…（另有 {more} 行不同）"));
     }
     lines
 }
@@ -334,6 +338,9 @@ mod tests {
     fn differences_are_described_line_by_line() {
         let lines = describe_difference("a = 1\nb = 2\n", "a = 1\nb = 3\n", 10);
         assert_eq!(lines, ["- b = 2", "+ b = 3"]);
+        // Beyond the lines shown, how many more there are.
+        let lines = describe_difference("a = 1\nb = 2\nc = 3\n", "a = 4\nb = 5\nc = 6\n", 2);
+        assert_eq!(lines, ["- a = 1", "- b = 2", "…（另有 4 行不同）"]);
     }
 
     #[test]

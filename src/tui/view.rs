@@ -613,14 +613,15 @@ fn draw_help(frame: &mut Frame, app: &App, theme: Theme, area: Rect, scroll: u16
         })
         .collect();
     lines.push(Line::from(""));
-    lines.push(Line::from(Span::styled(
-        "编辑框内：Enter 确定（多行文字用 Ctrl-S 确定），Esc 只取消当前编辑；可直接粘贴。",
-        theme.dim(),
-    )));
-    lines.push(Line::from(Span::styled(
-        "按键可在 ~/.config/jixiao/keys.toml 中修改。任意键关闭帮助。",
-        theme.dim(),
-    )));
+    // Short lines: the box is at most 72 columns wide, and narrower on a small terminal.
+    for note in [
+        "编辑框内：Enter 确定（多行文字用 Ctrl-S 确定），",
+        "Esc 只取消当前编辑；可直接粘贴。",
+        "按键可在 ~/.config/jixiao/keys.toml 中修改。",
+        "任意键关闭帮助。",
+    ] {
+        lines.push(Line::from(Span::styled(note, theme.dim())));
+    }
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.title())
