@@ -227,7 +227,7 @@ impl Document {
         let (rows_path, index) = split_index(row_path)?;
         match self.node_mut(&rows_path) {
             Some(NodeMut::Item(Item::ArrayOfTables(a))) if index < a.len() => {
-                a.remove(index);
+                remove_table_row(a, index);
                 Ok(())
             }
             Some(NodeMut::Item(Item::Value(Value::Array(a))) | NodeMut::Value(Value::Array(a)))
@@ -311,7 +311,7 @@ impl Document {
         let op = match edit {
             RowEdit::Insert(i) if i <= rows.len() => RowOp::Remove(i),
             RowEdit::Remove(i) => match rows.get(i) {
-                Some(row) => RowOp::Insert(i, Box::new(row.clone())),
+                Some(row) => RowOp::Insert(i, Box::new(row.clone()), prefix(rows.get(i + 1))),
                 None => return fallback(),
             },
             RowEdit::Move { row, down } => {
@@ -343,11 +343,15 @@ impl Document {
         };
         let back = match op {
             RowOp::Remove(i) if i < rows.len() => {
-                let row = rows.remove(i);
-                RowOp::Insert(i, Box::new(row))
+                let next = prefix(rows.get(i + 1));
+                let row = remove_table_row(rows, i);
+                RowOp::Insert(i, Box::new(row), next)
             }
-            RowOp::Insert(i, row) if i <= rows.len() => {
+            RowOp::Insert(i, row, next) if i <= rows.len() => {
                 rows.insert(i, *row);
+                if let Some(after) = rows.get_mut(i + 1) {
+                    set_prefix(after, next);
+                }
                 RowOp::Remove(i)
             }
             RowOp::Swap { first, positions } if first + 1 < rows.len() => {
@@ -536,10 +540,10 @@ pub enum RowEdit {
 /// A change to `[[rows]]` that undo (or redo) makes: exactly the inverse of the change kept.
 #[derive(Debug, Clone)]
 enum RowOp {
-    /// Removes the row at this index.
+    /// Removes the row at this index (as `remove_row` does, comments kept).
     Remove(usize),
-    /// Puts this row back at this index.
-    Insert(usize, Box<Table>),
+    /// Puts this row back at this index, and gives the row after it this header prefix.
+    Insert(usize, Box<Table>, Option<String>),
     /// Swaps the rows at `first` and `first + 1`, then gives their tables (each row and the
     /// tables under it, in order) these positions, which order them in the file.
     Swap {
@@ -579,6 +583,72 @@ fn assign_positions(table: &mut Table, positions: &mut impl Iterator<Item = Opti
             t.set_position(position);
         }
     });
+}
+
+/// A row's header prefix (the lines above `[[…]]`), as written.
+fn prefix(table: Option<&Table>) -> Option<String> {
+    table?
+        .decor()
+        .prefix()
+        .and_then(|p| p.as_str())
+        .map(str::to_owned)
+}
+
+/// Gives a row's header exactly this prefix (None: the default one).
+fn set_prefix(table: &mut Table, prefix: Option<String>) {
+    let decor = table.decor_mut();
+    match prefix {
+        Some(prefix) => decor.set_prefix(prefix),
+        None => {
+            let suffix = decor.suffix().cloned();
+            decor.clear();
+            if let Some(suffix) = suffix {
+                decor.set_suffix(suffix);
+            }
+        }
+    }
+}
+
+/// The lines above a row's header, split after the last blank line: what is above it
+/// belongs to what came before (a note on the section, the end of the previous row); the
+/// comment lines right above the header (and its indentation) are the row's own. None for a
+/// prefix that is not written.
+fn split_own(prefix: Option<&str>) -> (Option<String>, Option<String>) {
+    let Some(prefix) = prefix else {
+        return (None, None);
+    };
+    let mut cut = 0;
+    let mut at = 0;
+    for line in prefix.split_inclusive('\n') {
+        at += line.len();
+        // The header's own indentation is the last piece, without a line break.
+        if line.ends_with('\n') && line.trim().is_empty() {
+            cut = at;
+        }
+    }
+    (
+        Some(prefix[..cut].to_owned()),
+        Some(prefix[cut..].to_owned()),
+    )
+}
+
+/// Removes a row of `[[…]]`: its own comment lines go with it, the lines above them stay,
+/// above the row that follows.
+fn remove_table_row(rows: &mut ArrayOfTables, index: usize) -> Table {
+    let (stay, _) = split_own(prefix(rows.get(index)).as_deref());
+    let removed = rows.remove(index);
+    if let (Some(stay), Some(next)) = (stay, rows.get_mut(index))
+        && !stay.is_empty()
+    {
+        let after = prefix(Some(next)).unwrap_or_default();
+        // One blank line between the note and the next row, not two.
+        let after = match after.strip_prefix('\n') {
+            Some(rest) if stay.ends_with("\n\n") || stay == "\n" => rest.to_owned(),
+            _ => after,
+        };
+        next.decor_mut().set_prefix(format!("{stay}{after}"));
+    }
+    removed
 }
 
 enum Container<'a> {
@@ -1361,7 +1431,7 @@ mod tests {
                 d.remove_row(&p(groups).index(row)).unwrap();
             });
             // The row removed, and no other.
-            let Content::Rows(RowOp::Insert(at, table)) = kept else {
+            let Content::Rows(RowOp::Insert(at, table, _)) = kept else {
                 panic!("{kept:?}")
             };
             assert_eq!(at, row);
@@ -1394,6 +1464,36 @@ mod tests {
             d.insert_row(&p("budget.projects"), 0).unwrap();
         });
         assert!(matches!(kept, Content::Absent), "{kept:?}");
+    }
+
+    #[test]
+    fn deleting_a_row_keeps_the_notes_above_its_own_comments() {
+        const SEED: &str = include_str!("../../examples/lusong-emergency-2023.toml");
+        // Above the first project line: a note on the costs before it, a blank line, then
+        // the line's own comment. Deleting the line takes only its own comment.
+        let mut d = doc(SEED);
+        let lines = p("basic_data.costs.project_lines");
+        let undo = d.undo_for_rows(&lines, RowEdit::Remove(0));
+        d.remove_row(&lines.index(0)).unwrap();
+        let out = d.to_text();
+        assert!(
+            out.contains("# 部门基本支出预算调整：原表空白（2022年决算数印“——”）\n\n[[basic_data.costs.project_lines]]\nname = \"2、运行维护经费\""),
+            "{out}"
+        );
+        assert!(!out.contains("# 项目支出下各行"), "{out}");
+        let redo = d.put_part(undo).unwrap();
+        assert_eq!(d.to_text(), SEED);
+        d.put_part(redo).unwrap();
+        assert_eq!(d.to_text(), out);
+        // Rows with their own comments only (blank line, comment, header): nothing changes.
+        let mut d = doc(SAMPLE);
+        d.remove_row(&p("performance.special_funds[0]")).unwrap();
+        let out = d.to_text();
+        assert!(!out.contains("# 专项一"), "{out}");
+        assert!(
+            out.contains("\n\n# 专项二\n[[performance.special_funds]]"),
+            "{out}"
+        );
     }
 
     #[test]
