@@ -316,14 +316,12 @@ impl Document {
             },
             RowEdit::Move { row, down } => {
                 let first = if down { row } else { row.wrapping_sub(1) };
-                match (rows.get(first), rows.get(first.wrapping_add(1))) {
-                    (Some(a), Some(b)) => {
-                        let mut positions = Vec::new();
-                        positions_of(a, &mut positions);
-                        positions_of(b, &mut positions);
-                        RowOp::Swap { first, positions }
-                    }
-                    _ => return fallback(),
+                if rows.get(first).is_none() || rows.get(first.wrapping_add(1)).is_none() {
+                    return fallback();
+                }
+                RowOp::Swap {
+                    first,
+                    positions: pair_positions(rows, first),
                 }
             }
             RowEdit::Insert(_) => return fallback(),
@@ -355,12 +353,7 @@ impl Document {
                 RowOp::Remove(i)
             }
             RowOp::Swap { first, positions } if first + 1 < rows.len() => {
-                let mut current = Vec::new();
-                for i in [first, first + 1] {
-                    if let Some(row) = rows.get(i) {
-                        positions_of(row, &mut current);
-                    }
-                }
+                let current = pair_positions(rows, first);
                 let moved = rows.remove(first + 1);
                 rows.insert(first, moved);
                 let mut positions = positions.into_iter();
@@ -552,6 +545,16 @@ enum RowOp {
     },
 }
 
+/// The positions of the tables of rows `first` and `first + 1`, in the order
+/// `assign_positions` gives them back.
+fn pair_positions(rows: &ArrayOfTables, first: usize) -> Vec<Option<isize>> {
+    let mut positions = Vec::new();
+    for row in rows.iter().skip(first).take(2) {
+        positions_of(row, &mut positions);
+    }
+    positions
+}
+
 /// The positions of a row's tables (the row and every table under it, in order).
 fn positions_of(table: &Table, out: &mut Vec<Option<isize>>) {
     out.push(table.position());
@@ -609,34 +612,27 @@ fn set_prefix(table: &mut Table, prefix: Option<String>) {
     }
 }
 
-/// The lines above a row's header, split after the last blank line: what is above it
-/// belongs to what came before (a note on the section, the end of the previous row); the
-/// comment lines right above the header (and its indentation) are the row's own. None for a
-/// prefix that is not written.
-fn split_own(prefix: Option<&str>) -> (Option<String>, Option<String>) {
-    let Some(prefix) = prefix else {
-        return (None, None);
-    };
+/// Of the lines above a row's header, those that are not the row's own: everything up to
+/// and including the last blank line (a note on the section or on the row before). The
+/// comment lines after it, right above the header, and the header's indentation are the
+/// row's own.
+fn notes_above(prefix: &str) -> &str {
     let mut cut = 0;
     let mut at = 0;
     for line in prefix.split_inclusive('\n') {
         at += line.len();
-        // The header's own indentation is the last piece, without a line break.
         if line.ends_with('\n') && line.trim().is_empty() {
             cut = at;
         }
     }
-    (
-        Some(prefix[..cut].to_owned()),
-        Some(prefix[cut..].to_owned()),
-    )
+    &prefix[..cut]
 }
 
 /// Removes a row of `[[…]]`: its own comment lines go with it, the lines above them stay,
 /// above the row that follows.
 fn remove_table_row(rows: &mut ArrayOfTables, index: usize) -> Table {
-    let (stay, _) = split_own(prefix(rows.get(index)).as_deref());
     let removed = rows.remove(index);
+    let stay = prefix(Some(&removed)).map(|p| notes_above(&p).to_owned());
     if let (Some(stay), Some(next)) = (stay, rows.get_mut(index))
         && !stay.is_empty()
     {

@@ -508,101 +508,66 @@ trait RowTable {
     fn rows(report: &mut Report, g: usize) -> Option<&mut Vec<Self::Row>>;
 }
 
-struct Projects;
-struct Funds;
-struct ProjectLines;
-struct Buildings;
-struct Groups;
-struct Indicators;
-
-impl RowTable for Projects {
-    type Row = ProjectItem;
-    fn read(reader: &mut Reader<'_>, table: Table<'_>, path: &FieldPath) -> ProjectItem {
-        reader.project_item(table, path)
-    }
-    fn rows(report: &mut Report, _: usize) -> Option<&mut Vec<ProjectItem>> {
-        Some(&mut report.budget.as_mut()?.projects)
-    }
+/// A row table: its type, the `Reader` method that reads one of its rows, and where the
+/// model keeps its rows (`$g`: the first-level indicator, for indicators).
+macro_rules! row_table {
+    ($name:ident, $row:ty, $read:ident, |$report:ident, $g:pat_param| $rows:expr) => {
+        struct $name;
+        impl RowTable for $name {
+            type Row = $row;
+            fn read(reader: &mut Reader<'_>, table: Table<'_>, path: &FieldPath) -> $row {
+                reader.$read(table, path)
+            }
+            fn rows($report: &mut Report, $g: usize) -> Option<&mut Vec<$row>> {
+                Some(&mut $rows)
+            }
+        }
+    };
 }
 
-impl RowTable for Funds {
-    type Row = SpecialFund;
-    fn read(reader: &mut Reader<'_>, table: Table<'_>, path: &FieldPath) -> SpecialFund {
-        reader.special_fund(table, path)
-    }
-    fn rows(report: &mut Report, _: usize) -> Option<&mut Vec<SpecialFund>> {
-        Some(&mut report.performance.as_mut()?.special_funds)
-    }
-}
-
-impl RowTable for ProjectLines {
-    type Row = ProjectLine;
-    fn read(reader: &mut Reader<'_>, table: Table<'_>, path: &FieldPath) -> ProjectLine {
-        reader.project_line(table, path)
-    }
-    fn rows(report: &mut Report, _: usize) -> Option<&mut Vec<ProjectLine>> {
-        Some(&mut report.basic_data.as_mut()?.costs.as_mut()?.project_lines)
-    }
-}
-
-impl RowTable for Buildings {
-    type Row = Building;
-    fn read(reader: &mut Reader<'_>, table: Table<'_>, path: &FieldPath) -> Building {
-        reader.building(table, path)
-    }
-    fn rows(report: &mut Report, _: usize) -> Option<&mut Vec<Building>> {
-        Some(&mut report.basic_data.as_mut()?.buildings)
-    }
-}
-
-impl RowTable for Groups {
-    type Row = Group;
-    fn read(reader: &mut Reader<'_>, table: Table<'_>, path: &FieldPath) -> Group {
-        reader.group(table, path)
-    }
-    fn rows(report: &mut Report, _: usize) -> Option<&mut Vec<Group>> {
-        Some(&mut report.score_sheet.as_mut()?.groups)
-    }
-}
-
-impl RowTable for Indicators {
-    type Row = Indicator;
-    fn read(reader: &mut Reader<'_>, table: Table<'_>, path: &FieldPath) -> Indicator {
-        reader.indicator(table, path)
-    }
-    fn rows(report: &mut Report, g: usize) -> Option<&mut Vec<Indicator>> {
-        Some(&mut report.score_sheet.as_mut()?.groups.get_mut(g)?.indicators)
-    }
-}
+row_table!(Projects, ProjectItem, project_item, |r, _| r
+    .budget
+    .as_mut()?
+    .projects);
+row_table!(Funds, SpecialFund, special_fund, |r, _| r
+    .performance
+    .as_mut()?
+    .special_funds);
+row_table!(ProjectLines, ProjectLine, project_line, |r, _| r
+    .basic_data
+    .as_mut()?
+    .costs
+    .as_mut()?
+    .project_lines);
+row_table!(Buildings, Building, building, |r, _| r
+    .basic_data
+    .as_mut()?
+    .buildings);
+row_table!(Groups, Group, group, |r, _| r.score_sheet.as_mut()?.groups);
+row_table!(Indicators, Indicator, indicator, |r, g| r
+    .score_sheet
+    .as_mut()?
+    .groups
+    .get_mut(g)?
+    .indicators);
 
 /// Runs `$body` with `T` the row table of a shape (None for a shape that is no row table).
 macro_rules! with_row_table {
     ($shape:expr, $t:ident => $body:block) => {
+        with_row_table!(@match $shape, $t, $body,
+            ["budget", "projects"] => Projects,
+            ["performance", "special_funds"] => Funds,
+            ["basic_data", "costs", "project_lines"] => ProjectLines,
+            ["basic_data", "buildings"] => Buildings,
+            ["score_sheet", "groups"] => Groups,
+            ["score_sheet", "groups", "indicators"] => Indicators)
+    };
+    (@match $shape:expr, $t:ident, $body:block, $($keys:pat => $table:ident),*) => {
         match $shape {
-            ["budget", "projects"] => {
-                type $t = Projects;
+            $($keys => {
+                type $t = $table;
                 $body
-            }
-            ["performance", "special_funds"] => {
-                type $t = Funds;
-                $body
-            }
-            ["basic_data", "costs", "project_lines"] => {
-                type $t = ProjectLines;
-                $body
-            }
-            ["basic_data", "buildings"] => {
-                type $t = Buildings;
-                $body
-            }
-            ["score_sheet", "groups"] => {
-                type $t = Groups;
-                $body
-            }
-            ["score_sheet", "groups", "indicators"] => {
-                type $t = Indicators;
-                $body
-            }
+            })*
             _ => None,
         }
     };
@@ -1392,13 +1357,7 @@ impl<'s> Reader<'s> {
         };
         self.required_top(root, &report, schemes);
 
-        let fields = |key: &str| -> &'static [Field] {
-            schema::lookup(&[key])
-                .and_then(|f| f.kind.children())
-                .unwrap_or(&[])
-        };
-
-        if let Some(t) = self.table(root, "report", &top, fields("report")) {
+        if let Some(t) = self.table(root, "report", &top, fields_of(&["report"])) {
             let p = top.key("report");
             report.report = Cover {
                 title: self.text(t, "title", &p),
@@ -1407,16 +1366,16 @@ impl<'s> Reader<'s> {
             };
         }
         self.required_cover(root, &report);
-        if let Some(t) = self.table(root, "basic", &top, fields("basic")) {
+        if let Some(t) = self.table(root, "basic", &top, fields_of(&["basic"])) {
             report.basic = Some(self.basic(t, &top.key("basic")));
         }
-        if let Some(t) = self.table(root, "budget", &top, fields("budget")) {
+        if let Some(t) = self.table(root, "budget", &top, fields_of(&["budget"])) {
             report.budget = Some(self.budget(t, &top.key("budget")));
         }
-        if let Some(t) = self.table(root, "performance", &top, fields("performance")) {
+        if let Some(t) = self.table(root, "performance", &top, fields_of(&["performance"])) {
             report.performance = Some(self.performance(t, &top.key("performance")));
         }
-        if let Some(t) = self.table(root, "closing", &top, fields("closing")) {
+        if let Some(t) = self.table(root, "closing", &top, fields_of(&["closing"])) {
             let p = top.key("closing");
             report.closing = Some(Closing {
                 problems: self.text(t, "problems", &p),
@@ -1424,10 +1383,10 @@ impl<'s> Reader<'s> {
                 publication: self.text(t, "publication", &p),
             });
         }
-        if let Some(t) = self.table(root, "basic_data", &top, fields("basic_data")) {
+        if let Some(t) = self.table(root, "basic_data", &top, fields_of(&["basic_data"])) {
             report.basic_data = Some(self.basic_data(t, &top.key("basic_data")));
         }
-        if let Some(t) = self.table(root, "score_sheet", &top, fields("score_sheet")) {
+        if let Some(t) = self.table(root, "score_sheet", &top, fields_of(&["score_sheet"])) {
             report.score_sheet = Some(self.score_sheet(t, &top.key("score_sheet")));
         }
         report
@@ -1500,20 +1459,19 @@ impl<'s> Reader<'s> {
     }
 
     fn basic(&mut self, t: Table<'_>, p: &FieldPath) -> Basic {
-        let staff_fields = schema::lookup(&["basic", "staff"])
-            .and_then(|f| f.kind.children())
-            .unwrap_or(&[]);
-        let staff = self.table(t, "staff", p, staff_fields).map(|s| {
-            let sp = p.key("staff");
-            Staff {
-                actual_total: self.count(s, "actual_total", &sp),
-                in_service: self.count(s, "in_service", &sp),
-                open_ended: self.count(s, "open_ended", &sp),
-                government_employees: self.count(s, "government_employees", &sp),
-                retired: self.count(s, "retired", &sp),
-                other: self.count(s, "other", &sp),
-            }
-        });
+        let staff = self
+            .table(t, "staff", p, fields_of(&["basic", "staff"]))
+            .map(|s| {
+                let sp = p.key("staff");
+                Staff {
+                    actual_total: self.count(s, "actual_total", &sp),
+                    in_service: self.count(s, "in_service", &sp),
+                    open_ended: self.count(s, "open_ended", &sp),
+                    government_employees: self.count(s, "government_employees", &sp),
+                    retired: self.count(s, "retired", &sp),
+                    other: self.count(s, "other", &sp),
+                }
+            });
         Basic {
             functions: self.text_list(t, "functions", p),
             organization: self.text(t, "organization", p),
@@ -1523,24 +1481,21 @@ impl<'s> Reader<'s> {
     }
 
     fn budget(&mut self, t: Table<'_>, p: &FieldPath) -> Budget {
-        let children = |k: &str| {
-            schema::lookup(&["budget", k])
-                .and_then(|f| f.kind.children())
-                .unwrap_or(&[])
-        };
         let projects = self
-            .rows(t, "projects", p, children("projects"))
+            .rows(t, "projects", p, fields_of(&["budget", "projects"]))
             .into_iter()
             .map(|(rp, r)| self.project_item(r, &rp))
             .collect();
-        let other = self.table(t, "other", p, children("other")).map(|o| {
-            let op = p.key("other");
-            OtherBudgets {
-                government_fund: self.text(o, "government_fund", &op),
-                state_capital: self.text(o, "state_capital", &op),
-                social_insurance: self.text(o, "social_insurance", &op),
-            }
-        });
+        let other = self
+            .table(t, "other", p, fields_of(&["budget", "other"]))
+            .map(|o| {
+                let op = p.key("other");
+                OtherBudgets {
+                    government_fund: self.text(o, "government_fund", &op),
+                    state_capital: self.text(o, "state_capital", &op),
+                    social_insurance: self.text(o, "social_insurance", &op),
+                }
+            });
         Budget {
             initial: self.amount(t, "initial", p),
             income: self.amount(t, "income", p),
@@ -1555,11 +1510,13 @@ impl<'s> Reader<'s> {
     }
 
     fn performance(&mut self, t: Table<'_>, p: &FieldPath) -> Performance {
-        let fund_fields = schema::lookup(&["performance", "special_funds"])
-            .and_then(|f| f.kind.children())
-            .unwrap_or(&[]);
         let special_funds = self
-            .rows(t, "special_funds", p, fund_fields)
+            .rows(
+                t,
+                "special_funds",
+                p,
+                fields_of(&["performance", "special_funds"]),
+            )
             .into_iter()
             .map(|(fp, f)| self.special_fund(f, &fp))
             .collect();
@@ -1571,13 +1528,8 @@ impl<'s> Reader<'s> {
     }
 
     fn basic_data(&mut self, t: Table<'_>, p: &FieldPath) -> BasicData {
-        let children = |path: &[&str]| {
-            schema::lookup(path)
-                .and_then(|f| f.kind.children())
-                .unwrap_or(&[])
-        };
         let costs = self
-            .table(t, "costs", p, children(&["basic_data", "costs"]))
+            .table(t, "costs", p, fields_of(&["basic_data", "costs"]))
             .map(|c| {
                 let cp = p.key("costs");
                 let mut costs = Costs::default();
@@ -1592,7 +1544,7 @@ impl<'s> Reader<'s> {
                         c,
                         "project_lines",
                         &cp,
-                        children(&["basic_data", "costs", "project_lines"]),
+                        fields_of(&["basic_data", "costs", "project_lines"]),
                     )
                     .into_iter()
                     .map(|(lp, l)| self.project_line(l, &lp))
@@ -1600,12 +1552,12 @@ impl<'s> Reader<'s> {
                 costs
             });
         let buildings = self
-            .rows(t, "buildings", p, children(&["basic_data", "buildings"]))
+            .rows(t, "buildings", p, fields_of(&["basic_data", "buildings"]))
             .into_iter()
             .map(|(bp, b)| self.building(b, &bp))
             .collect();
         let signoff = self
-            .table(t, "signoff", p, children(&["basic_data", "signoff"]))
+            .table(t, "signoff", p, fields_of(&["basic_data", "signoff"]))
             .map(|s| {
                 let sp = p.key("signoff");
                 Signoff {
@@ -1627,13 +1579,8 @@ impl<'s> Reader<'s> {
     }
 
     fn score_sheet(&mut self, t: Table<'_>, p: &FieldPath) -> ScoreSheet {
-        let children = |path: &[&str]| {
-            schema::lookup(path)
-                .and_then(|f| f.kind.children())
-                .unwrap_or(&[])
-        };
         let funds = self
-            .table(t, "funds", p, children(&["score_sheet", "funds"]))
+            .table(t, "funds", p, fields_of(&["score_sheet", "funds"]))
             .map(|f| {
                 let fp = p.key("funds");
                 FundsRow {
@@ -1646,7 +1593,7 @@ impl<'s> Reader<'s> {
                 }
             });
         let by_source = self
-            .table(t, "by_source", p, children(&["score_sheet", "by_source"]))
+            .table(t, "by_source", p, fields_of(&["score_sheet", "by_source"]))
             .map(|s| {
                 let sp = p.key("by_source");
                 BySource {
@@ -1658,7 +1605,7 @@ impl<'s> Reader<'s> {
                 }
             });
         let by_use = self
-            .table(t, "by_use", p, children(&["score_sheet", "by_use"]))
+            .table(t, "by_use", p, fields_of(&["score_sheet", "by_use"]))
             .map(|u| {
                 let up = p.key("by_use");
                 ByUse {
@@ -1668,7 +1615,7 @@ impl<'s> Reader<'s> {
                 }
             });
         let goal = self
-            .table(t, "goal", p, children(&["score_sheet", "goal"]))
+            .table(t, "goal", p, fields_of(&["score_sheet", "goal"]))
             .map(|g| {
                 let gp = p.key("goal");
                 Goal {
@@ -1677,7 +1624,7 @@ impl<'s> Reader<'s> {
                 }
             });
         let groups = self
-            .rows(t, "groups", p, children(&["score_sheet", "groups"]))
+            .rows(t, "groups", p, fields_of(&["score_sheet", "groups"]))
             .into_iter()
             .map(|(gp, g)| self.group(g, &gp))
             .collect();

@@ -158,15 +158,18 @@ pub fn describe_difference(from: &str, to: &str, max_lines: usize) -> Vec<String
     let mut lines = Vec::new();
     let mut more = 0;
     for change in diff.iter_all_changes() {
-        let (sign, line) = match (change.tag(), change.old_index(), change.new_index()) {
-            (similar::ChangeTag::Delete, Some(i), _) => ("-", old.line(i)),
-            (similar::ChangeTag::Insert, _, Some(i)) => ("+", new.line(i)),
-            _ => continue,
-        };
+        if change.tag() == similar::ChangeTag::Equal {
+            continue;
+        }
         if lines.len() == max_lines {
             more += 1;
             continue;
         }
+        let (sign, line) = match (change.old_index(), change.new_index()) {
+            (Some(i), _) if change.tag() == similar::ChangeTag::Delete => ("-", old.line(i)),
+            (_, Some(i)) => ("+", new.line(i)),
+            _ => continue,
+        };
         let shown = crate::sanitize::visible_inline(&line);
         lines.push(format!(
             "{sign} {}",
@@ -220,12 +223,14 @@ impl<'t> Described<'t> {
         let end = self.starts.get(i + 1).copied().unwrap_or(self.text.len());
         let raw = self.text[start..end].trim_end_matches(['\n', '\r']);
         let end = start + raw.len();
-        let on_line: Vec<_> = self
+        // The places are in file order: those starting on this line, and the one before.
+        let from = self
             .places
-            .iter()
-            .filter(|(_, _, span)| (start..=end).contains(&span.start))
-            .collect();
-        match on_line.as_slice() {
+            .partition_point(|(_, _, span)| span.start < start);
+        let to = self
+            .places
+            .partition_point(|(_, _, span)| span.start <= end);
+        match &self.places[from..to] {
             // The line with the key: the path in its place.
             [(path, key_end, _)] => format!("{path}{}", &self.text[*key_end..end]),
             // Several values on one line (an inline row): the row, or the rows, they are in.
@@ -241,10 +246,10 @@ impl<'t> Described<'t> {
                 format!("{ancestor}：{}", raw.trim())
             }
             // A line inside a value written over several lines, or no value at all.
-            [] => match self
-                .places
-                .iter()
-                .find(|(_, _, span)| span.start < start && start < span.end)
+            [] => match from
+                .checked_sub(1)
+                .map(|i| &self.places[i])
+                .filter(|(_, _, span)| start < span.end)
             {
                 Some((path, _, _)) => format!("{path}：{}", raw.trim()),
                 None => raw.to_owned(),

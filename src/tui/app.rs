@@ -13,10 +13,10 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
+use tui_textarea::{TextArea, WrapMode};
 
 /// The longest the recovery file stays behind an edit while the user keeps pressing keys.
 const RECOVERY_MAX_DELAY: Duration = Duration::from_secs(1);
-use tui_textarea::{TextArea, WrapMode};
 
 /// What can happen to the workbench.
 #[derive(Debug, Clone)]
