@@ -145,7 +145,10 @@ fn benches(c: &mut Criterion, full: bool) {
         let dir = tempfile::tempdir().expect("a temporary folder");
         let target = dir.path().join("report.toml");
         c.bench_function(&format!("save/{name}"), |b| {
-            b.iter(|| store::atomic_write(&target, doc.to_text().as_bytes()).expect("saved"))
+            b.iter(|| {
+                store::save_report(&target, doc.to_text().as_bytes(), Default::default())
+                    .expect("saved")
+            })
         });
 
         let mut app = open(&text);

@@ -223,7 +223,8 @@ pub fn set(
         failure.message.push_str("\n修改后文件将无法载入，未保存");
         failure
     })?;
-    store::atomic_write(path, text.as_bytes()).map_err(|e| Failure::usage(e.to_string()))?;
+    store::save_report(path, text.as_bytes(), store::SaveOptions::default())
+        .map_err(|e| Failure::usage(e.to_string()))?;
     let scheme = set
         .get(after.report.scheme.as_deref().unwrap_or_default())
         .expect("the loader refuses unknown schemes");

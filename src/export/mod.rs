@@ -85,7 +85,8 @@ pub fn export(
     }
     let bytes = render(report, format)?;
     if force && std::fs::symlink_metadata(out).is_ok() {
-        store::atomic_write(out, &bytes)?;
+        // Replaced only when it is the user's own regular file, never through a symlink.
+        store::write_new_or_own(out, &bytes)?;
         Ok(())
     } else {
         write_new(out, &bytes, name)

@@ -5,6 +5,7 @@ mod edit;
 mod load;
 mod recover;
 mod save;
+mod sidecar;
 mod source;
 mod tree;
 
@@ -13,6 +14,10 @@ pub use load::{
     Changed, LoadFailure, Loaded, Locations, MAX_FILE_BYTES, ReadError, inspect, load, load_str,
     read_report_file, reread,
 };
-pub use recover::{Owner, Recovery, SessionFiles, describe_difference, encode_recovery};
-pub use save::{SaveError, atomic_write, resolve_target};
+pub use recover::{
+    Owner, Recovery, SessionFiles, describe_difference, encode_recovery, fingerprint,
+};
+pub use save::{
+    SaveError, SaveOptions, Saved, beside, resolve_target, save_report, write_new_or_own,
+};
 pub use source::{LineIndex, Source};

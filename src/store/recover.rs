@@ -2,7 +2,8 @@
 //! document after every committed edit that is not yet saved; `.FILE.jixiao-lock` says which
 //! process on which host has the file open, so a second session can offer read-only.
 
-use super::save::{SaveError, atomic_write};
+use super::save::SaveError;
+use super::sidecar;
 use super::tree::{Ctx, Kind, Table};
 use crate::model::FieldPath;
 use std::path::{Path, PathBuf};
@@ -53,99 +54,118 @@ pub struct Recovery {
     pub file: PathBuf,
     /// The whole document as it stood after the last committed edit.
     pub text: String,
+    /// The fingerprint (`fingerprint`) of the file on disk the edits started from: when the
+    /// file no longer matches it, someone changed it after the session ended.
+    #[serde(default)]
+    pub base: Option<String>,
 }
 
-/// The recovery and lock files of one report file.
+/// A short fingerprint of a file's bytes: its length and a 64-bit hash.
+pub fn fingerprint(bytes: &[u8]) -> String {
+    use std::hash::Hasher;
+    let mut hasher = rustc_hash::FxHasher::default();
+    hasher.write(bytes);
+    format!("{}:{:016x}", bytes.len(), hasher.finish())
+}
+
+/// The recovery, lock and discarded-copy files of one report file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionFiles {
     pub recovery: PathBuf,
     pub lock: PathBuf,
+    /// The last recovery the user chose to discard, kept until the next successful save.
+    pub discarded: PathBuf,
 }
 
-/// The bytes of a recovery file holding `text` for `file`, written by this process.
-pub fn encode_recovery(file: &Path, text: String) -> Vec<u8> {
+/// The bytes of a recovery file holding `text` for `file`, written by this process; `base`
+/// is the fingerprint of the file on disk the edits started from.
+pub fn encode_recovery(file: &Path, text: String, base: Option<String>) -> Vec<u8> {
     let recovery = Recovery {
         owner: Owner::me(),
         file: file.to_path_buf(),
         text,
+        base,
     };
     serde_json::to_vec(&recovery).expect("a recovery serializes")
 }
 
 impl SessionFiles {
     pub fn for_file(file: &Path) -> SessionFiles {
-        let dir = file
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let name = file
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let dir = sidecar::folder_of(file);
+        let name = sidecar::name_of(file);
         SessionFiles {
             recovery: dir.join(format!(".{name}.jixiao-recover")),
             lock: dir.join(format!(".{name}.jixiao-lock")),
+            discarded: dir.join(format!(".{name}.jixiao-discarded")),
         }
     }
 
     /// Writes the recovery file (atomically, mode 0600).
     pub fn write_recovery(&self, file: &Path, text: &str) -> Result<(), SaveError> {
-        self.write_encoded(&encode_recovery(file, text.to_owned()))
+        self.write_encoded(&encode_recovery(file, text.to_owned(), None))
     }
 
-    /// Writes a recovery file's bytes made by `encode_recovery` (atomically, mode 0600).
+    /// Writes a recovery file's bytes made by `encode_recovery` (atomically, mode 0600, never
+    /// through a symlink or over someone else's file).
     pub fn write_encoded(&self, bytes: &[u8]) -> Result<(), SaveError> {
-        write_private(&self.recovery, bytes)
+        sidecar::write(&self.recovery, bytes, 0o600, Default::default())
     }
 
-    pub fn read_recovery(&self) -> Option<Recovery> {
-        let bytes = std::fs::read(&self.recovery).ok()?;
-        serde_json::from_slice(&bytes).ok()
+    /// The recovery file: `Ok(None)` when there is none; an error when something is there
+    /// that is not a recovery file of this user's, or does not read as one.
+    pub fn read_recovery(&self) -> Result<Option<Recovery>, SaveError> {
+        let Some((bytes, _)) = sidecar::read(&self.recovery, false)? else {
+            return Ok(None);
+        };
+        serde_json::from_slice(&bytes)
+            .map(Some)
+            .map_err(|e| sidecar::refusal(&self.recovery, &format!("无法读取（{e}）")))
     }
 
+    /// Removes the recovery file (only a save that holds its content, or a discard, may).
     pub fn remove_recovery(&self) {
-        let _ = std::fs::remove_file(&self.recovery);
+        sidecar::remove(&self.recovery);
     }
 
-    /// Claims the file for this session.
+    /// Keeps the recovery file as the discarded copy instead of deleting it: one mistaken
+    /// key is not fatal.
+    pub fn discard_recovery(&self) -> Result<(), SaveError> {
+        sidecar::rename(&self.recovery, &self.discarded)
+    }
+
+    /// Removes the discarded copy (after a successful save).
+    pub fn remove_discarded(&self) {
+        sidecar::remove(&self.discarded);
+    }
+
+    /// Claims the file for this session. The lock is readable by others (it holds only a
+    /// process and host) so that a colleague's session can see it.
     pub fn lock(&self) -> Result<(), SaveError> {
         let json = serde_json::to_vec(&Owner::me()).expect("an owner serializes");
-        write_private(&self.lock, &json)
+        sidecar::write(&self.lock, &json, 0o644, Default::default())
     }
 
-    /// The live session that holds the file, if it is not this one.
-    pub fn holder(&self) -> Option<Owner> {
-        let bytes = std::fs::read(&self.lock).ok()?;
-        let owner: Owner = serde_json::from_slice(&bytes).ok()?;
-        owner.is_alive_elsewhere().then_some(owner)
+    /// The live session that holds the file, if it is not this one; an error when something
+    /// other than a lock file has the lock's name.
+    pub fn holder(&self) -> Result<Option<Owner>, SaveError> {
+        let Some((bytes, _)) = sidecar::read(&self.lock, true)? else {
+            return Ok(None);
+        };
+        let owner = serde_json::from_slice::<Owner>(&bytes).ok();
+        Ok(owner.filter(Owner::is_alive_elsewhere))
     }
 
     /// Releases the lock if it is ours.
     pub fn unlock(&self) {
-        let ours = std::fs::read(&self.lock)
+        let ours = sidecar::read(&self.lock, false)
             .ok()
-            .and_then(|b| serde_json::from_slice::<Owner>(&b).ok())
+            .flatten()
+            .and_then(|(b, _)| serde_json::from_slice::<Owner>(&b).ok())
             .is_some_and(|o| o == Owner::me());
         if ours {
-            let _ = std::fs::remove_file(&self.lock);
+            sidecar::remove(&self.lock);
         }
     }
-}
-
-/// Writes a file only its owner can read (the document may be confidential).
-fn write_private(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
-    use std::os::unix::fs::PermissionsExt;
-    if !path.exists() {
-        // Create it 0600 first, so the atomic write keeps those permissions.
-        let file = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(path);
-        if let Ok(file) = file {
-            let _ = file.set_permissions(std::fs::Permissions::from_mode(0o600));
-        }
-    }
-    atomic_write(path, bytes)
 }
 
 /// The lines that differ between two texts, `-` for `from` and `+` for `to`, at most
@@ -310,11 +330,11 @@ mod tests {
             .mode()
             & 0o777;
         assert_eq!(mode, 0o600);
-        let r = files.read_recovery().unwrap();
+        let r = files.read_recovery().unwrap().unwrap();
         assert_eq!(r.text, "a = 1\n");
         assert_eq!(r.owner, Owner::me());
         files.remove_recovery();
-        assert!(files.read_recovery().is_none());
+        assert!(files.read_recovery().unwrap().is_none());
     }
 
     #[test]
@@ -322,19 +342,19 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let files = SessionFiles::for_file(&dir.path().join("r.toml"));
         files.lock().unwrap();
-        assert_eq!(files.holder(), None);
+        assert_eq!(files.holder().unwrap(), None);
         let dead = Owner {
             pid: u32::MAX / 2,
             host: hostname(),
         };
         std::fs::write(&files.lock, serde_json::to_vec(&dead).unwrap()).unwrap();
-        assert_eq!(files.holder(), None);
+        assert_eq!(files.holder().unwrap(), None);
         let parent = Owner {
             pid: std::os::unix::process::parent_id(),
             host: hostname(),
         };
         std::fs::write(&files.lock, serde_json::to_vec(&parent).unwrap()).unwrap();
-        assert_eq!(files.holder(), Some(parent));
+        assert_eq!(files.holder().unwrap(), Some(parent));
         files.unlock();
         assert!(files.lock.exists(), "someone else's lock is left alone");
     }

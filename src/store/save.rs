@@ -1,8 +1,13 @@
-//! Atomic saves: a temporary file in the same folder, fsync, rename over the original, fsync
-//! the folder. A crash at any instant leaves the old file or the new one, whole.
+//! Saving a report, one policy for `set`, `export` and the workbench: atomic (a temporary
+//! file in the same folder, fsync, rename over the original, fsync the folder), the file's
+//! mode, owner and group kept, never a file the user may not write, hard links kept, and the
+//! `.bak` / `.theirs` copies made first (see `sidecar` for how they are made safely).
 
+use super::sidecar::{self, Ownership};
 use std::io::Write;
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 /// Why a save failed; the original file is untouched.
 #[derive(Debug, thiserror::Error)]
@@ -24,10 +29,25 @@ pub enum SaveError {
         path: String,
         source: std::io::Error,
     },
+    /// A name jixiao would write (a lock, recovery, `.bak`, export) is held by something it
+    /// must not write through or over.
+    #[error("{path} {why}，jixiao 不会写入或覆盖它；请确认后把它移走")]
+    Refused { path: String, why: String },
+    /// The user may not write the report itself, though the folder may let them replace it.
+    #[error("{0}：你没有修改这个文件的权限（文件只读，或属于别人），未保存；可以另存为自己的副本")]
+    NotWritable(String),
+    /// Replacing the file would give it another owner or group (and so other readers).
+    #[error("{path}：保存后文件的{what}会从 {from} 变成 {to}，未保存")]
+    OwnerWouldChange {
+        path: String,
+        what: &'static str,
+        from: u32,
+        to: u32,
+    },
 }
 
 impl SaveError {
-    fn from_io(path: &Path, source: std::io::Error) -> SaveError {
+    pub(super) fn from_io(path: &Path, source: std::io::Error) -> SaveError {
         let path = path.display().to_string();
         match source.kind() {
             std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem => {
@@ -51,40 +71,227 @@ pub fn resolve_target(path: &Path) -> PathBuf {
     }
 }
 
-/// Writes `bytes` to `path` atomically, keeping the original's permissions.
-pub fn atomic_write(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
+/// What a save does besides writing the new text.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SaveOptions<'a> {
+    /// Keep these bytes (the version the session loaded) as `FILE.bak` first.
+    pub backup: Option<&'a [u8]>,
+    /// Keep what is on disk now as `FILE.theirs` first: overwriting after a conflict loses
+    /// neither side.
+    pub keep_theirs: bool,
+    /// Go ahead even when the file's owner or group cannot be kept (the user was asked).
+    pub allow_owner_change: bool,
+}
+
+/// How a save went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Saved {
+    /// The file was replaced whole (the usual atomic save).
+    Replaced,
+    /// The file has other hard links: it was rewritten in place so they all see the save.
+    InPlace,
+}
+
+/// The name of a copy beside a report: `FILE.bak`, `FILE.theirs`.
+pub fn beside(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+/// Saves a report's new bytes under the save policy (module doc).
+pub fn save_report(path: &Path, bytes: &[u8], options: SaveOptions) -> Result<Saved, SaveError> {
     let target = resolve_target(path);
-    let dir = match target.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
+    let dir = sidecar::folder_of(&target);
     if !dir.is_dir() {
         return Err(SaveError::NoFolder(path.display().to_string()));
     }
-    let fail = |e| SaveError::from_io(path, e);
-    let mut temp = tempfile::Builder::new()
-        .prefix(".jixiao-save-")
-        .tempfile_in(&dir)
-        .map_err(fail)?;
-    temp.write_all(bytes).map_err(fail)?;
-    temp.flush().map_err(fail)?;
-    let permissions = match std::fs::metadata(&target) {
-        Ok(meta) => meta.permissions(),
-        // A new file gets what any program would create (0666 less the umask), not the
-        // temporary file's 0600: colleagues on a shared server may need to read it.
-        Err(_) => {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::Permissions::from_mode(0o666 & !current_umask())
+    let existing = match std::fs::symlink_metadata(&target) {
+        Ok(meta) => Some(meta),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(SaveError::from_io(path, e)),
+    };
+    if let Some(meta) = &existing {
+        if !meta.is_file() {
+            return Err(sidecar::refusal(path, "不是普通文件"));
+        }
+        // Being able to write the folder would let a rename replace a file the user may not
+        // write: ask the file itself.
+        if !may_write(&target) {
+            return Err(SaveError::NotWritable(path.display().to_string()));
+        }
+    }
+    let mode = existing
+        .as_ref()
+        .map_or(0o666 & !current_umask(), |m| m.mode() & 0o7777);
+    // Copies beside the report are no wider than the report, and root gives them its owner.
+    let copy_owner = existing
+        .as_ref()
+        .map_or_else(Ownership::default, |m| Ownership {
+            uid: (sidecar::effective_uid() == 0).then_some(m.uid()),
+            gid: (sidecar::effective_uid() == 0).then_some(m.gid()),
+        });
+    if let Some(original) = options.backup {
+        sidecar::write(&beside(&target, ".bak"), original, mode & 0o777, copy_owner)?;
+    }
+    if options.keep_theirs
+        && existing.is_some()
+        && let Ok(theirs) = std::fs::read(&target)
+    {
+        sidecar::write(
+            &beside(&target, ".theirs"),
+            &theirs,
+            mode & 0o777,
+            copy_owner,
+        )?;
+    }
+    let saved = match &existing {
+        Some(meta) if meta.nlink() > 1 => {
+            write_in_place(&target, bytes, path)?;
+            Saved::InPlace
+        }
+        _ => {
+            replace(&target, &dir, bytes, mode, existing.as_ref(), options, path)?;
+            Saved::Replaced
         }
     };
-    temp.as_file().set_permissions(permissions).map_err(fail)?;
+    sweep_stale_temporaries(&dir);
+    Ok(saved)
+}
+
+/// Writes a new file, or replaces one of this user's, atomically — never through a symlink
+/// (exports and other files the user names that are not reports).
+pub fn write_new_or_own(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
+    if !sidecar::folder_of(path).is_dir() {
+        return Err(SaveError::NoFolder(path.display().to_string()));
+    }
+    let mode = std::fs::symlink_metadata(path)
+        .ok()
+        .filter(|m| m.is_file())
+        .map_or(0o666 & !current_umask(), |m| m.mode() & 0o777);
+    sidecar::write(path, bytes, mode, Ownership::default())
+}
+
+/// The temporary file, its mode, owner and group made the original's, renamed over it.
+fn replace(
+    target: &Path,
+    dir: &Path,
+    bytes: &[u8],
+    mode: u32,
+    existing: Option<&std::fs::Metadata>,
+    options: SaveOptions,
+    shown: &Path,
+) -> Result<(), SaveError> {
+    let fail = |e| SaveError::from_io(shown, e);
+    let mut temp = tempfile::Builder::new()
+        .prefix(&format!(".{}.jixiao-save-", sidecar::name_of(target)))
+        .permissions(std::fs::Permissions::from_mode(0o600))
+        .tempfile_in(dir)
+        .map_err(fail)?;
+    if let Some(meta) = existing {
+        keep_owner(temp.as_file(), meta, options.allow_owner_change, shown)?;
+    }
+    temp.write_all(bytes).map_err(fail)?;
+    temp.flush().map_err(fail)?;
+    // After fchown, which clears set-id bits.
+    temp.as_file()
+        .set_permissions(std::fs::Permissions::from_mode(mode))
+        .map_err(fail)?;
     temp.as_file().sync_all().map_err(fail)?;
-    temp.persist(&target).map_err(|e| fail(e.error))?;
+    temp.persist(target).map_err(|e| fail(e.error))?;
     // The rename itself is durable only once the folder is synced.
-    if let Ok(folder) = std::fs::File::open(&dir) {
-        let _ = folder.sync_all();
+    sidecar::sync_folder(dir);
+    Ok(())
+}
+
+/// Gives the temporary file the original's owner and group; where that is not allowed (a
+/// colleague's file, a group the user is not in), refuses unless the user agreed.
+fn keep_owner(
+    temp: &std::fs::File,
+    original: &std::fs::Metadata,
+    allow_change: bool,
+    shown: &Path,
+) -> Result<(), SaveError> {
+    let now = temp.metadata().map_err(|e| SaveError::from_io(shown, e))?;
+    if now.uid() == original.uid() && now.gid() == original.gid() {
+        return Ok(());
+    }
+    let uid = (now.uid() != original.uid()).then_some(original.uid());
+    let gid = (now.gid() != original.gid()).then_some(original.gid());
+    if std::os::unix::fs::fchown(temp, uid, gid).is_ok() || allow_change {
+        return Ok(());
+    }
+    let (what, from, to) = if uid.is_some() {
+        ("属主（uid）", original.uid(), now.uid())
+    } else {
+        ("所属组（gid）", original.gid(), now.gid())
+    };
+    Err(SaveError::OwnerWouldChange {
+        path: shown.display().to_string(),
+        what,
+        from,
+        to,
+    })
+}
+
+/// Rewrites a hard-linked file in place; should the write fail half-way, the original bytes
+/// are written back.
+fn write_in_place(target: &Path, bytes: &[u8], shown: &Path) -> Result<(), SaveError> {
+    let fail = |e| SaveError::from_io(shown, e);
+    let original = std::fs::read(target).map_err(fail)?;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .custom_flags(libc::O_NOFOLLOW)
+        .open(target)
+        .map_err(fail)?;
+    let write = |file: &mut std::fs::File, bytes: &[u8]| -> std::io::Result<()> {
+        use std::io::Seek;
+        file.seek(std::io::SeekFrom::Start(0))?;
+        file.write_all(bytes)?;
+        file.set_len(bytes.len() as u64)?;
+        file.sync_all()
+    };
+    if let Err(e) = write(&mut file, bytes) {
+        let _ = write(&mut file, &original);
+        return Err(fail(e));
     }
     Ok(())
+}
+
+/// Whether this user may write the file (by its mode, owner and group, as the kernel judges).
+fn may_write(path: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let Ok(c) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
+        return false;
+    };
+    // SAFETY: a valid C string; faccessat only reads it.
+    unsafe { libc::faccessat(libc::AT_FDCWD, c.as_ptr(), libc::W_OK, libc::AT_EACCESS) == 0 }
+}
+
+/// Removes temporary files of this user's left in `dir` by saves that crashed (older than a
+/// minute, so a save still running elsewhere keeps its own).
+fn sweep_stale_temporaries(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if !(name.starts_with('.') && name.contains(".jixiao-save-")) {
+            continue;
+        }
+        let stale = entry.metadata().is_ok_and(|m| {
+            m.is_file()
+                && m.uid() == sidecar::effective_uid()
+                && m.modified()
+                    .ok()
+                    .and_then(|t| t.elapsed().ok())
+                    .is_some_and(|age| age > Duration::from_secs(60))
+        });
+        if stale {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// The process's umask (read by setting it and putting it back).
@@ -101,29 +308,33 @@ fn current_umask() -> u32 {
 mod tests {
     use super::*;
 
+    fn save(path: &Path, bytes: &[u8]) -> Result<Saved, SaveError> {
+        save_report(path, bytes, SaveOptions::default())
+    }
+
+    fn mode_of(path: &Path) -> u32 {
+        std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+    }
+
     #[test]
     fn replaces_the_file_whole_and_keeps_permissions() {
-        use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("r.toml");
         std::fs::write(&path, "old").unwrap();
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
-        atomic_write(&path, b"new").unwrap();
+        assert_eq!(save(&path, b"new").unwrap(), Saved::Replaced);
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");
-        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
-        assert_eq!(mode, 0o640);
+        assert_eq!(mode_of(&path), 0o640);
         let leftovers = std::fs::read_dir(dir.path()).unwrap().count();
         assert_eq!(leftovers, 1);
     }
 
     #[test]
     fn a_new_file_is_created_with_the_usual_permissions() {
-        use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("new.toml");
-        atomic_write(&path, b"x").unwrap();
-        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
-        assert_eq!(mode, 0o666 & !current_umask());
+        save(&path, b"x").unwrap();
+        assert_eq!(mode_of(&path), 0o666 & !current_umask());
     }
 
     #[test]
@@ -133,7 +344,7 @@ mod tests {
         let link = dir.path().join("link.toml");
         std::fs::write(&real, "old").unwrap();
         std::os::unix::fs::symlink(&real, &link).unwrap();
-        atomic_write(&link, b"new").unwrap();
+        save(&link, b"new").unwrap();
         assert!(
             std::fs::symlink_metadata(&link)
                 .unwrap()
@@ -141,5 +352,90 @@ mod tests {
                 .is_symlink()
         );
         assert_eq!(std::fs::read_to_string(&real).unwrap(), "new");
+    }
+
+    #[test]
+    fn the_backup_is_no_wider_than_the_report() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.toml");
+        std::fs::write(&path, "old").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        let options = SaveOptions {
+            backup: Some(b"old"),
+            ..SaveOptions::default()
+        };
+        save_report(&path, b"new", options).unwrap();
+        let bak = beside(&path, ".bak");
+        assert_eq!(std::fs::read(&bak).unwrap(), b"old");
+        assert_eq!(mode_of(&bak), 0o600);
+    }
+
+    #[test]
+    fn overwriting_after_a_conflict_keeps_theirs() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.toml");
+        std::fs::write(&path, "theirs").unwrap();
+        let options = SaveOptions {
+            backup: Some(b"loaded"),
+            keep_theirs: true,
+            ..SaveOptions::default()
+        };
+        save_report(&path, b"mine", options).unwrap();
+        assert_eq!(std::fs::read(beside(&path, ".bak")).unwrap(), b"loaded");
+        assert_eq!(std::fs::read(beside(&path, ".theirs")).unwrap(), b"theirs");
+        assert_eq!(std::fs::read(&path).unwrap(), b"mine");
+    }
+
+    #[test]
+    fn hard_links_are_kept_by_saving_in_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.toml");
+        let other = dir.path().join("link.toml");
+        std::fs::write(&path, "a longer old text").unwrap();
+        std::fs::hard_link(&path, &other).unwrap();
+        assert_eq!(save(&path, b"new").unwrap(), Saved::InPlace);
+        assert_eq!(std::fs::read(&other).unwrap(), b"new");
+        assert_eq!(std::fs::metadata(&path).unwrap().nlink(), 2);
+    }
+
+    #[test]
+    fn a_planted_backup_symlink_is_refused_and_nothing_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.toml");
+        let victim = dir.path().join("victim");
+        std::fs::write(&path, "old").unwrap();
+        std::fs::write(&victim, "precious").unwrap();
+        std::os::unix::fs::symlink(&victim, beside(&path, ".bak")).unwrap();
+        let options = SaveOptions {
+            backup: Some(b"old"),
+            ..SaveOptions::default()
+        };
+        let err = save_report(&path, b"new", options).unwrap_err();
+        assert!(matches!(err, SaveError::Refused { .. }), "{err}");
+        assert_eq!(std::fs::read(&victim).unwrap(), b"precious");
+        assert_eq!(std::fs::read(&path).unwrap(), b"old");
+    }
+
+    #[test]
+    fn stale_temporaries_of_a_crashed_save_are_swept() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.toml");
+        let stale = dir.path().join(".r.toml.jixiao-save-AbC123");
+        std::fs::write(&stale, "half").unwrap();
+        let old = std::time::SystemTime::now() - Duration::from_secs(3600);
+        std::fs::File::options()
+            .write(true)
+            .open(&stale)
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
+        let fresh = dir.path().join(".r.toml.jixiao-save-Fresh1");
+        std::fs::write(&fresh, "running").unwrap();
+        save(&path, b"x").unwrap();
+        assert!(!stale.exists());
+        assert!(
+            fresh.exists(),
+            "a save that may still be running keeps its file"
+        );
     }
 }

@@ -15,8 +15,9 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 use tui_textarea::{TextArea, WrapMode};
 
-/// The longest the recovery file stays behind an edit while the user keeps pressing keys.
-const RECOVERY_MAX_DELAY: Duration = Duration::from_secs(1);
+/// The longest the recovery file stays behind a committed edit while the user keeps pressing
+/// keys: a `kill -9` 300 ms after Enter must find the edit (RELIABILITY.md).
+const RECOVERY_MAX_DELAY: Duration = Duration::from_millis(120);
 
 /// What can happen to the workbench.
 #[derive(Debug, Clone)]
@@ -40,12 +41,25 @@ pub struct Editor {
 pub enum Confirm {
     /// Unsaved changes on quit: s save, d discard, c cancel.
     Quit,
-    /// The file changed on disk since it was loaded: o overwrite, r reload, a save as, c cancel.
+    /// The file changed on disk since it was loaded: o overwrite (keeping theirs as
+    /// `.theirs`), r reload, a save as, c cancel.
     Conflict { then_quit: bool },
+    /// Saving would change the file's owner or group: y save anyway, c cancel.
+    OwnerChange {
+        why: String,
+        path: PathBuf,
+        then_quit: bool,
+        overwrite: bool,
+    },
     /// Another live session holds the file: v read-only, q quit.
     Locked { holder: String },
-    /// A recovery file holds edits that were never saved: r recover, d discard, v read-only.
-    Recover { lines: Vec<String> },
+    /// A recovery file holds edits that were never saved: r recover, d discard (kept as the
+    /// discarded copy), v or Esc read-only (the recovery file stays). `disk_changed`: the
+    /// file on disk was changed after the session that wrote it ended.
+    Recover {
+        lines: Vec<String>,
+        disk_changed: bool,
+    },
 }
 
 /// The interaction mode.
@@ -130,7 +144,8 @@ pub struct App {
     backed_up: bool,
     /// Recovery and lock files of the file being edited (none for untitled or read-only).
     session: Option<store::SessionFiles>,
-    /// Text found in a recovery file, waiting for the user's choice.
+    /// Text found in a recovery file, waiting for the user's choice. While it waits, the
+    /// recovery file is not this session's: nothing here writes or removes it.
     pending_recovery: Option<String>,
     /// The user chose to quit without saving: the recovery file goes too.
     discarded: bool,
@@ -227,6 +242,26 @@ impl App {
         };
         app.set_findings(findings);
         app.rebuild_rows();
+        Ok(app)
+    }
+
+    /// Opens the document a recovery file holds for `file`, whose own bytes on disk
+    /// (`disk_bytes`) no longer load: the edits are unsaved, and saving asks first and keeps
+    /// the disk's version as `.theirs`.
+    pub fn open_recovered(
+        recovered: &str,
+        file: PathBuf,
+        disk_bytes: Vec<u8>,
+        schemes: SchemeSet,
+        keymap: Keymap,
+    ) -> Result<App, OpenFailure> {
+        let mut app = App::open(recovered, Some(file), false, schemes, keymap)?;
+        app.saved_digest = digest(&String::from_utf8_lossy(&disk_bytes));
+        app.disk_bytes = Some(disk_bytes);
+        app.states = 1;
+        app.state = 1;
+        app.ask_before_overwrite = true;
+        app.say("已从恢复文件打开（尚未保存；保存时会先询问）");
         Ok(app)
     }
 
@@ -450,33 +485,84 @@ impl App {
     }
 
     /// Starts a session on the file: notices another live session and edits left in a
-    /// recovery file by one that ended without saving.
+    /// recovery file by one that ended without saving. Anything planted under the names of
+    /// the session's files (a symlink, someone else's file) opens the report read-only.
     pub fn attach_session(&mut self) {
         let (Some(file), false) = (self.file.clone(), self.read_only) else {
             return;
         };
         let files = store::SessionFiles::for_file(&store::resolve_target(&file));
-        if let Some(holder) = files.holder() {
-            self.mode = Mode::Confirm(Confirm::Locked {
-                holder: format!("进程 {}，主机 {}", holder.pid, holder.host),
-            });
-            return;
+        match files.holder() {
+            Ok(Some(holder)) => {
+                self.mode = Mode::Confirm(Confirm::Locked {
+                    holder: format!("进程 {}，主机 {}", holder.pid, holder.host),
+                });
+                return;
+            }
+            Ok(None) => {}
+            Err(e) => return self.refuse_session(e),
         }
         if let Err(e) = files.lock() {
-            self.warn(format!("无法写会话文件：{e}"));
+            return self.refuse_session(e);
         }
-        if let Some(recovery) = files.read_recovery() {
-            let text = self.text();
-            if recovery.text != text && store::load(recovery.text.as_bytes(), &self.schemes).is_ok()
-            {
-                let lines = store::describe_difference(&text, &recovery.text, 8);
-                self.pending_recovery = Some(recovery.text);
-                self.mode = Mode::Confirm(Confirm::Recover { lines });
-            } else {
-                self.recorder.remove(&files);
+        match files.read_recovery() {
+            Ok(None) => {}
+            Ok(Some(recovery)) => {
+                let text = self.text();
+                if self.disk_bytes.as_deref() == Some(recovery.text.as_bytes()) {
+                    // The file holds every edit the recovery did.
+                    files.remove_recovery();
+                } else if recovery.text == text {
+                    // Opened from the recovery itself (the file did not load): this session
+                    // carries it on.
+                } else if store::load(recovery.text.as_bytes(), &self.schemes).is_err() {
+                    match files.discard_recovery() {
+                        Ok(()) => self.warn(format!(
+                            "恢复文件无法载入，已另存为 {}",
+                            files.discarded.display()
+                        )),
+                        Err(e) => {
+                            files.unlock();
+                            return self.refuse_session(e);
+                        }
+                    }
+                } else {
+                    let on_disk = self.disk_bytes.as_deref().map(store::fingerprint);
+                    let disk_changed = recovery.base.is_some() && recovery.base != on_disk;
+                    let lines = store::describe_difference(&text, &recovery.text, 8);
+                    self.pending_recovery = Some(recovery.text);
+                    self.mode = Mode::Confirm(Confirm::Recover {
+                        lines,
+                        disk_changed,
+                    });
+                }
+            }
+            Err(e) => {
+                files.unlock();
+                return self.refuse_session(e);
             }
         }
         self.session = Some(files);
+    }
+
+    /// Leaves the recovery file as it is and shows the file read-only: what Esc and v do on
+    /// the recovery prompt, and where a choice could not be carried out.
+    fn open_read_only_keeping_recovery(&mut self) {
+        self.pending_recovery = None;
+        self.read_only = true;
+        if let Some(files) = self.session.take() {
+            files.unlock();
+        }
+        self.say("已以只读方式打开（恢复文件保留，重新打开时可再选择）");
+    }
+
+    /// The session's files cannot be used safely: the report opens read-only, saying why.
+    fn refuse_session(&mut self, why: store::SaveError) {
+        self.read_only = true;
+        self.warn(format!(
+            "{}；为安全起见以只读方式打开",
+            crate::sanitize::visible_inline(&why.to_string())
+        ));
     }
 
     /// After saving under a new name, the lock and recovery follow the file now edited.
@@ -516,16 +602,20 @@ impl App {
     /// Ends the session: the lock goes; the recovery file stays only while it holds edits the
     /// user did not choose to discard (and is brought up to date first).
     pub fn end_session(&mut self) {
-        if !self.discarded {
+        let Some(files) = self.session.clone() else {
+            return;
+        };
+        // A recovery the user has not chosen about stays exactly as it was.
+        if self.pending_recovery.is_none() {
             self.write_recovery();
-        }
-        if let Some(files) = self.session.clone() {
-            if self.discarded || !self.dirty() {
+            if self.discarded {
+                self.recorder.discard(&files);
+            } else if !self.dirty() {
                 self.recorder.remove(&files);
             }
-            self.settle_recovery();
-            files.unlock();
         }
+        self.settle_recovery();
+        files.unlock();
     }
 
     /// Waits until the recovery file is as last asked (before the process ends).
@@ -572,8 +662,12 @@ impl App {
         let (Some(files), Some(file)) = (self.session.clone(), self.file.clone()) else {
             return;
         };
+        if self.pending_recovery.is_some() {
+            return;
+        }
         if self.dirty() {
-            self.recorder.write(&files, &file, text);
+            let base = self.disk_bytes.as_deref().map(store::fingerprint);
+            self.recorder.write(&files, &file, text, base);
         } else {
             self.recorder.remove(&files);
         }
@@ -1116,7 +1210,10 @@ impl App {
 
     fn confirm_key(&mut self, confirm: Confirm, key: KeyEvent) {
         let KeyCode::Char(c) = key.code else {
-            if key.code == KeyCode::Esc {
+            if key.code == KeyCode::Esc && matches!(confirm, Confirm::Recover { .. }) {
+                // Esc never means "discard": the recovery file stays for the next time.
+                self.open_read_only_keeping_recovery();
+            } else if key.code == KeyCode::Esc {
                 self.say("已取消");
             } else {
                 self.mode = Mode::Confirm(confirm);
@@ -1145,36 +1242,65 @@ impl App {
                 // The user says the other session is gone (e.g. a process that reused its pid).
                 self.take_over_session();
             }
-            (Confirm::Recover { .. }, 'r') => {
+            (Confirm::Recover { disk_changed, .. }, 'r') => {
+                let disk_changed = *disk_changed;
                 if let Some(text) = self.pending_recovery.take() {
                     match self.replace_as_step(text, "恢复", false) {
+                        Ok(()) if disk_changed => {
+                            // Saving asks first, and overwriting keeps the disk's version.
+                            self.ask_before_overwrite = true;
+                            self.say("已恢复；磁盘上的文件之后被改过，保存时会先询问");
+                        }
                         Ok(()) => {
                             self.say("已恢复上次未保存的修改（尚未保存，Ctrl-S 保存）");
                         }
-                        Err(why) => self.warn(why),
+                        Err(why) => {
+                            self.warn(why);
+                            self.open_read_only_keeping_recovery();
+                        }
                     }
                 }
             }
             (Confirm::Recover { .. }, 'd') => {
                 self.pending_recovery = None;
                 if let Some(files) = self.session.clone() {
-                    self.recorder.remove(&files);
+                    match files.discard_recovery() {
+                        Ok(()) => self.say(format!(
+                            "已丢弃恢复文件（副本留在 {}，下次保存前仍可找回）",
+                            crate::sanitize::visible_inline(&files.discarded.display().to_string())
+                        )),
+                        Err(e) => {
+                            self.warn(e.to_string());
+                            self.open_read_only_keeping_recovery();
+                        }
+                    }
                 }
-                self.say("已丢弃恢复文件");
             }
-            (Confirm::Recover { .. }, 'v') => {
-                self.pending_recovery = None;
-                self.read_only = true;
-                if let Some(files) = self.session.take() {
-                    files.unlock();
-                }
-                self.say("已以只读方式打开（恢复文件保留）");
+            (Confirm::Recover { .. }, 'v') => self.open_read_only_keeping_recovery(),
+            (
+                Confirm::OwnerChange {
+                    path,
+                    then_quit,
+                    overwrite,
+                    ..
+                },
+                'y',
+            ) => {
+                let options = SaveFlags {
+                    overwrite: *overwrite,
+                    allow_owner_change: true,
+                };
+                self.save_with(path.clone(), *then_quit, options);
             }
+            (Confirm::OwnerChange { .. }, 'c' | 'n') => self.say("已取消，未保存"),
             (Confirm::Conflict { then_quit }, 'o') => {
-                let then_quit = *then_quit;
-                self.disk_bytes = None;
-                self.ask_before_overwrite = false;
-                self.save(then_quit);
+                let options = SaveFlags {
+                    overwrite: true,
+                    allow_owner_change: false,
+                };
+                if let Some(path) = self.file.clone() {
+                    self.save_with(path, *then_quit, options);
+                }
             }
             (Confirm::Conflict { .. }, 'r') => self.reload(),
             (Confirm::Quit | Confirm::Conflict { .. }, 'c') => self.say("已取消"),
@@ -1219,54 +1345,87 @@ impl App {
     }
 
     fn save_to(&mut self, path: PathBuf, then_quit: bool) {
+        self.save_with(path, then_quit, SaveFlags::default());
+    }
+
+    /// Saves under the store's policy (`store::save_report`): the first save of a session
+    /// keeps the loaded version as `.bak`; a file changed on disk meanwhile is asked about
+    /// (unless `overwrite`, which keeps that version as `.theirs`); an owner or group the
+    /// save cannot keep is asked about (unless `allow_owner_change`).
+    fn save_with(&mut self, path: PathBuf, then_quit: bool, flags: SaveFlags) {
         let same_file = self.file.as_ref() == Some(&path);
-        if same_file {
-            if let Some(expected) = &self.disk_bytes {
-                let on_disk = std::fs::read(&path).ok();
-                if on_disk.as_ref() != Some(expected) || self.ask_before_overwrite {
-                    self.mode = Mode::Confirm(Confirm::Conflict { then_quit });
-                    return;
-                }
-            }
-            if !self.backed_up {
-                if let Some(original) = &self.disk_bytes {
-                    let mut bak = path.clone().into_os_string();
-                    bak.push(".bak");
-                    if let Err(e) = store::atomic_write(std::path::Path::new(&bak), original) {
-                        self.warn(format!("无法写备份文件：{e}"));
-                        return;
-                    }
-                }
-                self.backed_up = true;
+        if same_file
+            && !flags.overwrite
+            && let Some(expected) = &self.disk_bytes
+        {
+            let on_disk = std::fs::read(&path).ok();
+            if on_disk.as_ref() != Some(expected) || self.ask_before_overwrite {
+                self.mode = Mode::Confirm(Confirm::Conflict { then_quit });
+                return;
             }
         }
         let text = self.text();
-        match store::atomic_write(&path, text.as_bytes()) {
-            Ok(()) => {
+        let backup = (same_file && !self.backed_up)
+            .then(|| self.disk_bytes.clone())
+            .flatten();
+        let options = store::SaveOptions {
+            backup: backup.as_deref(),
+            keep_theirs: same_file && flags.overwrite,
+            allow_owner_change: flags.allow_owner_change,
+        };
+        match store::save_report(&path, text.as_bytes(), options) {
+            Ok(saved) => {
                 self.saved_state = self.state;
                 self.saved_digest = digest(&text);
                 self.ask_before_overwrite = false;
                 self.behind_since = None;
                 self.disk_bytes = Some(text.into_bytes());
-                if !same_file {
-                    self.backed_up = true;
-                }
+                self.backed_up = true;
                 let first_file = self.file.is_none();
                 self.file = Some(path.clone());
                 if !same_file {
                     self.move_session(first_file);
                 }
                 if let Some(files) = self.session.clone() {
-                    self.recorder.remove(&files);
+                    self.recorder.saved(&files);
                 }
-                self.say(format!("已保存 {}", path.display()));
+                let shown =
+                    crate::sanitize::visible_inline(&path.display().to_string()).into_owned();
+                let mut message = format!("已保存 {shown}");
+                if saved == store::Saved::InPlace {
+                    message.push_str("（文件有多个硬链接，已原地写入，链接都保留）");
+                }
+                if options.keep_theirs {
+                    message.push_str(&format!("；磁盘上原来的版本留在 {shown}.theirs"));
+                }
+                self.say(message);
                 if then_quit {
                     self.quit = true;
                 }
             }
-            Err(e) => self.warn(format!("{e}；修改仍在工作台中")),
+            Err(e @ store::SaveError::OwnerWouldChange { .. }) => {
+                self.mode = Mode::Confirm(Confirm::OwnerChange {
+                    why: e.to_string(),
+                    path,
+                    then_quit,
+                    overwrite: flags.overwrite,
+                });
+            }
+            Err(e) => self.warn(format!(
+                "{}；修改仍在工作台中",
+                crate::sanitize::visible_inline(&e.to_string())
+            )),
         }
     }
+}
+
+/// How far a save may go without asking again.
+#[derive(Debug, Default, Clone, Copy)]
+struct SaveFlags {
+    /// The user chose to overwrite a version someone else saved.
+    overwrite: bool,
+    /// The user agreed that the file's owner or group may change.
+    allow_owner_change: bool,
 }
 
 /// What a key did to a one-line input.

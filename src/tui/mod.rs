@@ -56,21 +56,33 @@ impl Drop for TerminalGuard {
     }
 }
 
+/// Set when SIGTERM, SIGHUP or SIGINT arrives. Registered before any screen is drawn (the
+/// error screen too), so that a signal never kills the process with the terminal still in
+/// raw mode: every screen's loop sees the flag, leaves and restores the terminal.
+fn stop_requested() -> &'static Arc<AtomicBool> {
+    static STOP: std::sync::OnceLock<Arc<AtomicBool>> = std::sync::OnceLock::new();
+    STOP.get_or_init(|| {
+        let stop = Arc::new(AtomicBool::new(false));
+        for signal in [
+            signal_hook::consts::SIGTERM,
+            signal_hook::consts::SIGHUP,
+            signal_hook::consts::SIGINT,
+        ] {
+            // Registration fails only for signals that cannot be caught; these can.
+            let _ = signal_hook::flag::register(signal, Arc::clone(&stop));
+        }
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            restore_terminal();
+            previous(info);
+        }));
+        stop
+    })
+}
+
 /// Runs the workbench until the user quits (or a signal asks it to stop).
 pub fn run(app: &mut App) -> io::Result<()> {
-    let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        restore_terminal();
-        previous(info);
-    }));
-    let stop = Arc::new(AtomicBool::new(false));
-    for signal in [
-        signal_hook::consts::SIGTERM,
-        signal_hook::consts::SIGHUP,
-        signal_hook::consts::SIGINT,
-    ] {
-        signal_hook::flag::register(signal, Arc::clone(&stop))?;
-    }
+    let stop = Arc::clone(stop_requested());
     let theme = theme::Theme::from_env();
     let _guard = TerminalGuard::enter()?;
     // No `terminal.clear()`: it asks the terminal for the cursor position, which a slow or
@@ -133,9 +145,9 @@ pub fn run(app: &mut App) -> io::Result<()> {
     Ok(())
 }
 
-/// Releases the session lock when dropped.
-/// How long the user pauses before the recovery file is brought up to date.
-const RECOVERY_PAUSE: Duration = Duration::from_millis(100);
+/// How long the user pauses before the recovery file is brought up to date (and at the
+/// latest `app::RECOVERY_MAX_DELAY` after a committed edit, however fast the keys come).
+const RECOVERY_PAUSE: Duration = Duration::from_millis(40);
 
 /// Updates the app; should that panic, the recovery file is brought up to date before the
 /// panic goes on (to restore the terminal and end the process).
@@ -150,6 +162,7 @@ fn update_or_recover(app: &mut App, action: Action) {
     }
 }
 
+/// Releases the session lock when dropped.
 struct UnlockOnDrop(Option<crate::store::SessionFiles>);
 
 impl Drop for UnlockOnDrop {
@@ -172,6 +185,7 @@ fn terminal_alive() -> bool {
 /// Opens a file (or the bundled example when `file` is None) and runs the workbench.
 /// Returns the process exit status.
 pub fn open_and_run(file: Option<PathBuf>, read_only: bool) -> i32 {
+    stop_requested();
     let schemes = crate::scheme::SchemeSet::load();
     let (keymap, problems) = keymap::Keymap::load();
     let mut app = loop {
@@ -221,10 +235,36 @@ pub fn open_and_run(file: Option<PathBuf>, read_only: bool) -> i32 {
                         findings: failure.findings,
                     },
                 };
-                let text =
+                let mut text =
                     crate::check::render_text(&[report], crate::check::Palette { color: false });
-                match error_screen(&path, &text) {
-                    Ok(true) => continue,
+                let recovered = recovery_of_unloadable(&path, &schemes);
+                if let Some((files, _)) = &recovered {
+                    text.insert_str(
+                        0,
+                        &format!(
+                            "恢复文件 {} 保存着上次未保存编辑后的完整文档。\n按 o 用它打开（保存时会先询问，磁盘上这份无法载入的版本另存为 .theirs）。\n\n",
+                            crate::sanitize::visible_inline(&files.recovery.display().to_string())
+                        ),
+                    );
+                }
+                match error_screen(&path, &text, recovered.is_some()) {
+                    Ok(ErrorChoice::Reload) => continue,
+                    Ok(ErrorChoice::OpenRecovery) => {
+                        let Some((_, recovered)) = recovered else {
+                            return 2;
+                        };
+                        let disk = std::fs::read(&path).unwrap_or_default();
+                        match App::open_recovered(
+                            &recovered,
+                            path.clone(),
+                            disk,
+                            schemes.clone(),
+                            keymap.clone(),
+                        ) {
+                            Ok(app) => break app,
+                            Err(_) => return 2,
+                        }
+                    }
                     _ => return 2,
                 }
             }
@@ -252,9 +292,33 @@ pub fn open_and_run(file: Option<PathBuf>, read_only: bool) -> i32 {
     }
 }
 
+/// The recovery file of a report that does not load, when it holds a document that does.
+fn recovery_of_unloadable(
+    path: &std::path::Path,
+    schemes: &crate::scheme::SchemeSet,
+) -> Option<(crate::store::SessionFiles, String)> {
+    let files = crate::store::SessionFiles::for_file(&crate::store::resolve_target(path));
+    let recovery = files.read_recovery().ok()??;
+    crate::store::load(recovery.text.as_bytes(), schemes).ok()?;
+    Some((files, recovery.text))
+}
+
+/// What the user chose on the error screen.
+enum ErrorChoice {
+    Reload,
+    OpenRecovery,
+    Quit,
+}
+
 /// The error screen: a file that does not load is shown with its errors, the workbench
-/// waits for the user to fix it elsewhere and press g to reload. Returns whether to reload.
-fn error_screen(path: &std::path::Path, report: &str) -> io::Result<bool> {
+/// waits for the user to fix it elsewhere and press g to reload (or o to open its recovery
+/// file, when it has one).
+fn error_screen(
+    path: &std::path::Path,
+    report: &str,
+    has_recovery: bool,
+) -> io::Result<ErrorChoice> {
+    let stop = Arc::clone(stop_requested());
     use ratatui::text::Line;
     use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
     let theme = theme::Theme::from_env();
@@ -266,8 +330,13 @@ fn error_screen(path: &std::path::Path, report: &str) -> io::Result<bool> {
         terminal.draw(|frame| {
             let area = frame.area();
             let title = format!(
-                " 无法打开 {} · 修正后按 g 重新载入 · q 退出 · ↑↓ 滚动 ",
-                crate::sanitize::visible_inline(&path.display().to_string())
+                " 无法打开 {} · 修正后按 g 重新载入{} · q 退出 · ↑↓ 滚动 ",
+                crate::sanitize::visible_inline(&path.display().to_string()),
+                if has_recovery {
+                    " · o 打开恢复文件"
+                } else {
+                    ""
+                }
             );
             let block = Block::default()
                 .borders(Borders::ALL)
@@ -281,17 +350,28 @@ fn error_screen(path: &std::path::Path, report: &str) -> io::Result<bool> {
                 area,
             );
         })?;
-        if !event::poll(Duration::from_millis(500))? {
+        if stop.load(Ordering::Relaxed) {
             if !terminal_alive() {
                 std::mem::forget(terminal);
-                return Ok(false);
+            }
+            return Ok(ErrorChoice::Quit);
+        }
+        if !event::poll(Duration::from_millis(200))? {
+            if !terminal_alive() {
+                std::mem::forget(terminal);
+                return Ok(ErrorChoice::Quit);
             }
             continue;
         }
         if let Event::Key(key) = event::read()? {
             match key.code {
-                event::KeyCode::Char('g') | event::KeyCode::Char('r') => return Ok(true),
-                event::KeyCode::Char('q') | event::KeyCode::Esc => return Ok(false),
+                event::KeyCode::Char('g') | event::KeyCode::Char('r') => {
+                    return Ok(ErrorChoice::Reload);
+                }
+                event::KeyCode::Char('o') if has_recovery => {
+                    return Ok(ErrorChoice::OpenRecovery);
+                }
+                event::KeyCode::Char('q') | event::KeyCode::Esc => return Ok(ErrorChoice::Quit),
                 event::KeyCode::Down | event::KeyCode::Char('j') => {
                     scroll = scroll.saturating_add(1)
                 }

@@ -11,8 +11,15 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 use std::thread::JoinHandle;
 
 enum Job {
-    Write { files: SessionFiles, bytes: Vec<u8> },
+    Write {
+        files: SessionFiles,
+        bytes: Vec<u8>,
+    },
     Remove(SessionFiles),
+    /// The user quit without saving: the recovery becomes the discarded copy.
+    Discard(SessionFiles),
+    /// A save holds every edit: the recovery and the discarded copy go.
+    Saved(SessionFiles),
     Settle(Sender<()>),
 }
 
@@ -37,6 +44,17 @@ impl Recorder {
                             }
                         }
                         Job::Remove(files) => files.remove_recovery(),
+                        Job::Discard(files) => {
+                            if files.recovery.exists()
+                                && let Err(e) = files.discard_recovery()
+                            {
+                                let _ = failed.send(e.to_string());
+                            }
+                        }
+                        Job::Saved(files) => {
+                            files.remove_recovery();
+                            files.remove_discarded();
+                        }
                         Job::Settle(done) => {
                             let _ = done.send(());
                         }
@@ -53,16 +71,26 @@ impl Recorder {
 
     /// Writes the whole text as the recovery of `file` (encoded here, written there: the
     /// writer's thread allocates next to nothing).
-    pub fn write(&mut self, files: &SessionFiles, file: &Path, text: String) {
+    pub fn write(&mut self, files: &SessionFiles, file: &Path, text: String, base: Option<String>) {
         self.send(Job::Write {
             files: files.clone(),
-            bytes: crate::store::encode_recovery(file, text),
+            bytes: crate::store::encode_recovery(file, text, base),
         });
     }
 
     /// Removes the recovery file (after every write given before).
     pub fn remove(&mut self, files: &SessionFiles) {
         self.send(Job::Remove(files.clone()));
+    }
+
+    /// Keeps the recovery as the discarded copy (after every write given before).
+    pub fn discard(&mut self, files: &SessionFiles) {
+        self.send(Job::Discard(files.clone()));
+    }
+
+    /// A save holds every edit: removes the recovery and the discarded copy.
+    pub fn saved(&mut self, files: &SessionFiles) {
+        self.send(Job::Saved(files.clone()));
     }
 
     /// Waits until every job given so far is done.

@@ -572,10 +572,31 @@ fn draw_confirm(frame: &mut Frame, confirm: &Confirm, theme: Theme, area: Rect) 
                 "v 只读打开 · q 退出 · o 对方已不在，仍然编辑".into(),
             ],
         ),
-        Confirm::Recover { lines } => {
+        Confirm::OwnerChange { why, .. } => (
+            "保存会改变文件的属主",
+            vec![
+                visible_inline(why).into_owned(),
+                "别人可能因此无法再读写这个文件。".into(),
+                "y 仍然保存 · c 取消（可用 :w 另存为自己的副本）".into(),
+            ],
+        ),
+        Confirm::Recover {
+            lines,
+            disk_changed,
+        } => {
             let mut body = vec!["上次编辑未保存就中断了，恢复文件中的修改：".to_owned()];
+            if *disk_changed {
+                body = vec![
+                    "上次编辑未保存就中断了；此后磁盘上的文件又被改过".to_owned(),
+                    "（有人保存过，或运行了 jixiao set）。".to_owned(),
+                    "- 为磁盘上现在的内容，+ 为恢复文件中的内容：".to_owned(),
+                ];
+            }
             body.extend(lines.iter().cloned());
-            body.push("r 恢复这些修改 · d 丢弃 · v 只读打开".into());
+            if *disk_changed {
+                body.push("恢复后保存时会先询问，覆盖前磁盘版本另存为 .theirs。".into());
+            }
+            body.push("r 恢复这些修改 · d 丢弃（留副本） · v/Esc 只读打开".into());
             ("发现未保存的修改", body)
         }
     };
