@@ -169,3 +169,182 @@ fn a_vanished_terminal_ends_the_process_even_with_sighup_ignored() {
     );
     reopen_and_recover(&file);
 }
+
+/// Leaves a recovery file holding two committed edits (the workbench killed outright), and
+/// returns its bytes.
+fn crash_with_two_edits(file: &Path) -> Vec<u8> {
+    let mut s = Session::start(&["edit", file.to_str().unwrap()], 100, 30);
+    two_edits(&mut s);
+    wait_for_file(&recovery_of(file), |t| t.contains("（乙）"));
+    s.signal(libc::SIGKILL);
+    s.wait_exit();
+    std::fs::read(recovery_of(file)).unwrap()
+}
+
+fn reopen_at_the_recovery_prompt(file: &Path) -> Session {
+    let s = Session::start(&["edit", file.to_str().unwrap()], 100, 30);
+    s.wait_for("发现未保存的修改");
+    s
+}
+
+#[test]
+fn esc_on_the_recovery_prompt_then_quit_keeps_the_recovery_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = copy_seed(dir.path());
+    let recovery = crash_with_two_edits(&file);
+    let mut s = reopen_at_the_recovery_prompt(&file);
+    s.send("\x1b");
+    s.wait_for("只读");
+    s.send("q");
+    assert_eq!(s.wait_exit(), 0);
+    assert_eq!(
+        std::fs::read(recovery_of(&file)).unwrap(),
+        recovery,
+        "Esc is not discard"
+    );
+    reopen_and_recover(&file);
+}
+
+#[test]
+fn a_dropped_connection_at_the_recovery_prompt_keeps_the_recovery_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = copy_seed(dir.path());
+    let recovery = crash_with_two_edits(&file);
+    let mut s = reopen_at_the_recovery_prompt(&file);
+    s.hang_up();
+    s.wait_exit();
+    assert_eq!(std::fs::read(recovery_of(&file)).unwrap(), recovery);
+    reopen_and_recover(&file);
+}
+
+#[test]
+fn sighup_at_the_recovery_prompt_keeps_the_recovery_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = copy_seed(dir.path());
+    let recovery = crash_with_two_edits(&file);
+    let mut s = reopen_at_the_recovery_prompt(&file);
+    s.signal(libc::SIGHUP);
+    s.wait_exit();
+    assert_eq!(std::fs::read(recovery_of(&file)).unwrap(), recovery);
+    reopen_and_recover(&file);
+}
+
+#[test]
+fn kill_9_300_ms_after_enter_finds_the_edit_recovered() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = copy_seed(dir.path());
+    let mut s = Session::start(&["edit", file.to_str().unwrap()], 100, 30);
+    s.wait_for("94 / 97");
+    s.send("\r");
+    s.wait_for("Enter 确定");
+    s.send("（甲）\r");
+    s.send("j\r");
+    s.wait_for("Enter 确定");
+    // Enter commits the edit; the user types on (a cursor key every 40 ms) and the process
+    // is killed 300 ms after that Enter.
+    s.send_quick("（乙）\r");
+    let enter = std::time::Instant::now();
+    let mut i = 0;
+    while enter.elapsed() < std::time::Duration::from_millis(300) {
+        s.send_quick(if i % 2 == 0 { "j" } else { "k" });
+        i += 1;
+        std::thread::sleep(std::time::Duration::from_millis(40));
+    }
+    s.signal(libc::SIGKILL);
+    s.wait_exit();
+    let recovered = std::fs::read_to_string(recovery_of(&file)).unwrap_or_default();
+    assert!(
+        recovered.contains("（乙）"),
+        "the edit is in the recovery file"
+    );
+    reopen_and_recover(&file);
+}
+
+#[test]
+fn discard_keeps_a_copy_until_the_next_save() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = copy_seed(dir.path());
+    let recovery = crash_with_two_edits(&file);
+    let discarded = file.with_file_name(".report.toml.jixiao-discarded");
+    let mut s = reopen_at_the_recovery_prompt(&file);
+    s.send("d");
+    s.wait_for("已丢弃恢复文件");
+    assert!(!recovery_of(&file).exists());
+    assert_eq!(std::fs::read(&discarded).unwrap(), recovery);
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&discarded).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    s.send("\r");
+    s.wait_for("Enter 确定");
+    s.send("（丙）\r");
+    s.send("\x13");
+    wait_for_file(&file, |t| t.contains("（丙）"));
+    s.send("q");
+    assert_eq!(s.wait_exit(), 0);
+    assert!(!discarded.exists(), "a successful save removes the copy");
+}
+
+#[test]
+fn recovering_after_the_file_changed_on_disk_shows_it_and_keeps_their_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = copy_seed(dir.path());
+    crash_with_two_edits(&file);
+    let set = std::process::Command::new(env!("CARGO_BIN_EXE_jixiao"))
+        .args(["set", file.to_str().unwrap(), "budget.spent=320.26"])
+        .output()
+        .unwrap();
+    assert!(set.status.success(), "{set:?}");
+    let theirs = std::fs::read(&file).unwrap();
+    let mut s = reopen_at_the_recovery_prompt(&file);
+    s.wait_for("此后磁盘上的文件又被改过");
+    s.send("r");
+    s.wait_for("保存时会先询问");
+    s.send("\x13");
+    s.wait_for("文件在磁盘上已被别人修改");
+    s.send("o");
+    wait_for_file(&file, |t| t.contains("（乙）"));
+    s.send("q");
+    assert_eq!(s.wait_exit(), 0);
+    let kept = file.with_file_name("report.toml.theirs");
+    assert_eq!(std::fs::read(kept).unwrap(), theirs, "neither side is lost");
+}
+
+#[test]
+fn a_file_that_no_longer_loads_offers_its_recovery() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = copy_seed(dir.path());
+    crash_with_two_edits(&file);
+    std::fs::write(&file, "title = \"半截").unwrap();
+    let mut s = Session::start(&["edit", file.to_str().unwrap()], 100, 30);
+    s.wait_for("保存着上次未保存编辑后的完整文档");
+    s.send("o");
+    s.wait_for("已从恢复文件打开");
+    s.send("\x13");
+    s.wait_for("文件在磁盘上已被别人修改");
+    s.send("o");
+    wait_for_file(&file, |t| t.contains("（乙）"));
+    s.send("q");
+    assert_eq!(s.wait_exit(), 0);
+    let kept = file.with_file_name("report.toml.theirs");
+    assert_eq!(std::fs::read_to_string(kept).unwrap(), "title = \"半截");
+    assert!(!recovery_of(&file).exists());
+}
+
+#[test]
+fn sighup_on_the_error_screen_restores_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("broken.toml");
+    std::fs::write(&file, "title = \"半截").unwrap();
+    let mut s = Session::start(&["edit", file.to_str().unwrap()], 100, 30);
+    s.wait_for("无法打开");
+    s.clear_output();
+    s.signal(libc::SIGHUP);
+    s.wait_exit();
+    let raw = s.output.lock().unwrap().clone();
+    assert!(
+        raw.contains("\x1b[?1049l"),
+        "the alternate screen is left (raw mode ends with it): {raw:?}"
+    );
+}
