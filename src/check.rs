@@ -198,7 +198,19 @@ pub fn summary_line(totals: &Totals, counts: Counts) -> String {
 
 /// The text report: one line per finding with its source line and caret, then a summary.
 pub fn render_text(reports: &[FileReport], palette: Palette) -> String {
-    let mut out = String::new();
+    let mut out = Vec::new();
+    write_text(reports, palette, &mut out).expect("writing to memory does not fail");
+    String::from_utf8(out).expect("the report is text")
+}
+
+/// The text report, written out finding by finding (a million findings are never held as
+/// one string).
+pub fn write_text(
+    reports: &[FileReport],
+    palette: Palette,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let mut buf = String::new();
     let many = reports.len() > 1;
     for report in reports {
         let file = visible_inline(&report.file);
@@ -212,25 +224,29 @@ pub fn render_text(reports: &[FileReport], palette: Palette) -> String {
                 ..
             } => {
                 for f in findings {
-                    render_finding(&mut out, &file, source, f, palette);
+                    buf.clear();
+                    render_finding(&mut buf, &file, source, f, palette);
+                    out.write_all(buf.as_bytes())?;
                 }
                 let summary = summary_line(totals, Counts::of(findings));
                 if many {
-                    let _ = writeln!(out, "{file}: {summary}");
+                    writeln!(out, "{file}: {summary}")?;
                 } else {
-                    let _ = writeln!(out, "{summary}");
+                    writeln!(out, "{summary}")?;
                 }
             }
             Outcome::Failed { source, findings } => {
                 for f in findings {
-                    render_finding(&mut out, &file, source, f, palette);
+                    buf.clear();
+                    render_finding(&mut buf, &file, source, f, palette);
+                    out.write_all(buf.as_bytes())?;
                 }
                 let errors = Counts::of(findings).errors;
-                let _ = writeln!(out, "{file}: 无法载入（{errors} 个错误），未检查");
+                writeln!(out, "{file}: 无法载入（{errors} 个错误），未检查")?;
             }
         }
     }
-    out
+    Ok(())
 }
 
 /// The files that could not be read at all, one plain sentence each (for stderr).
@@ -243,6 +259,12 @@ pub fn write_refusals(reports: &[FileReport], out: &mut dyn std::io::Write) {
 }
 
 const MAX_SHOWN_WIDTH: usize = 100;
+
+/// How many characters on either side of a mark (and of the mark) are looked at: more
+/// than fit in `MAX_SHOWN_WIDTH` columns, so a shown line is the same as if the whole line
+/// had been measured, while a line of hundreds of kilobytes costs no more per finding than
+/// a short one.
+const SCAN_CHARS: usize = 160;
 
 fn render_finding(out: &mut String, file: &str, source: &Source, f: &Finding, palette: Palette) {
     let (line, col) = f.span.as_ref().map_or((1, 1), |s| source.line_col(s.start));
@@ -260,20 +282,24 @@ fn render_finding(out: &mut String, file: &str, source: &Source, f: &Finding, pa
     let start = (span.start - line_start).min(text.len());
     let end = span.end.saturating_sub(line_start).clamp(start, text.len());
     let (start, end) = (floor_char(text, start), floor_char(text, end));
-    let before = visible_inline(&text[..start]).into_owned();
-    let marked = visible_inline(&text[start..end]).into_owned();
-    let after = visible_inline(&text[end..]).into_owned();
+    let (before, more_before) = last_chars(&text[..start], SCAN_CHARS);
+    let (marked, more_marked) = first_chars(&text[start..end], SCAN_CHARS);
+    let (after, more_after) = first_chars(&text[end..], SCAN_CHARS);
+    let before = visible_inline(before).into_owned();
+    let marked = visible_inline(marked).into_owned();
+    let after = visible_inline(after).into_owned();
     // Keep very long lines readable: a window around the mark.
     let whole = before.width() + marked.width() + after.width();
-    let (before, cut_left) = if whole > MAX_SHOWN_WIDTH {
-        tail_within(&before, 40)
+    let long = whole > MAX_SHOWN_WIDTH || more_before || more_marked || more_after;
+    let (before, cut_left) = if long {
+        tail_within(&before, 40, more_before)
     } else {
         (before, false)
     };
     let marked_width = marked.width().clamp(1, MAX_SHOWN_WIDTH);
-    let (marked, _) = head_within(&marked, MAX_SHOWN_WIDTH);
+    let (marked, _) = head_within(&marked, MAX_SHOWN_WIDTH, more_marked);
     let room = MAX_SHOWN_WIDTH.saturating_sub(before.width() + marked.width());
-    let (after, _) = head_within(&after, room);
+    let (after, _) = head_within(&after, room, more_after);
     let gutter = line.to_string();
     let pad = " ".repeat(gutter.len());
     let ellipsis = if cut_left { "…" } else { "" };
@@ -296,10 +322,27 @@ fn floor_char(text: &str, mut i: usize) -> usize {
     i
 }
 
-/// The end of `text` that fits in `width` columns, and whether something was cut.
-fn tail_within(text: &str, width: usize) -> (String, bool) {
+/// At most `n` characters from the end of `text`, and whether there were more.
+fn last_chars(text: &str, n: usize) -> (&str, bool) {
+    match text.char_indices().rev().nth(n.saturating_sub(1)) {
+        Some((i, _)) if i > 0 => (&text[i..], true),
+        _ => (text, false),
+    }
+}
+
+/// At most `n` characters from the start of `text`, and whether there were more.
+fn first_chars(text: &str, n: usize) -> (&str, bool) {
+    match text.char_indices().nth(n) {
+        Some((i, _)) => (&text[..i], true),
+        None => (text, false),
+    }
+}
+
+/// The end of `text` that fits in `width` columns, and whether something was cut (or
+/// `cut`: the text was already the end of a longer one).
+fn tail_within(text: &str, width: usize, cut: bool) -> (String, bool) {
     if text.width() <= width {
-        return (text.to_owned(), false);
+        return (text.to_owned(), cut);
     }
     let mut kept: Vec<char> = Vec::new();
     let mut used = 0;
@@ -314,9 +357,10 @@ fn tail_within(text: &str, width: usize) -> (String, bool) {
     (kept.into_iter().rev().collect(), true)
 }
 
-/// The start of `text` that fits in `width` columns (with `…` when cut).
-fn head_within(text: &str, width: usize) -> (String, bool) {
-    if text.width() <= width {
+/// The start of `text` that fits in `width` columns (with `…` when cut, or when `cut`: the
+/// text was already the start of a longer one).
+fn head_within(text: &str, width: usize, cut: bool) -> (String, bool) {
+    if !cut && text.width() <= width {
         return (text.to_owned(), false);
     }
     let mut kept = String::new();
@@ -343,6 +387,31 @@ struct JsonFinding<'a> {
     message: String,
 }
 
+/// A file's findings, turned into JSON one at a time as they are written.
+struct JsonFindings<'a> {
+    source: Option<&'a Source>,
+    findings: &'a [Finding],
+}
+
+impl serde::Serialize for JsonFindings<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.findings.iter().map(|f| {
+            let (line, column) = match (&f.span, self.source) {
+                (Some(s), Some(source)) => source.line_col(s.start),
+                _ => (1, 1),
+            };
+            JsonFinding {
+                rule: f.rule,
+                severity: f.severity,
+                path: visible_inline(&f.path.to_string()).into_owned(),
+                line,
+                column,
+                message: visible_inline(&f.message).into_owned(),
+            }
+        }))
+    }
+}
+
 #[derive(serde::Serialize)]
 struct JsonTotals {
     score: String,
@@ -357,7 +426,7 @@ struct JsonTotals {
 struct JsonFile<'a> {
     file: String,
     scheme: Option<&'a str>,
-    findings: Vec<JsonFinding<'a>>,
+    findings: JsonFindings<'a>,
     totals: Option<JsonTotals>,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<String>,
@@ -365,68 +434,62 @@ struct JsonFile<'a> {
 
 /// The JSON report: one object per file. Strings from files are escaped by JSON itself.
 pub fn render_json(reports: &[FileReport]) -> String {
+    let mut out = Vec::new();
+    write_json(reports, &mut out).expect("writing to memory does not fail");
+    String::from_utf8(out).expect("JSON is text")
+}
+
+/// The JSON report, written out finding by finding (without a final line break).
+pub fn write_json(reports: &[FileReport], out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let files: Vec<JsonFile> = reports
         .iter()
-        .map(|r| {
-            let findings = |source: &Source, findings: &'_ [Finding]| -> Vec<JsonFinding<'_>> {
-                findings
-                    .iter()
-                    .map(|f| {
-                        let (line, column) =
-                            f.span.as_ref().map_or((1, 1), |s| source.line_col(s.start));
-                        JsonFinding {
-                            rule: f.rule,
-                            severity: f.severity,
-                            path: visible_inline(&f.path.to_string()).into_owned(),
-                            line,
-                            column,
-                            message: visible_inline(&f.message).into_owned(),
-                        }
-                    })
-                    .collect()
-            };
-            match &r.outcome {
-                Outcome::Checked {
-                    scheme,
-                    source,
-                    findings: list,
-                    totals,
-                } => {
-                    let counts = Counts::of(list);
-                    JsonFile {
-                        file: visible_inline(&r.file).into_owned(),
-                        scheme: Some(scheme.as_str()),
-                        findings: findings(source, list),
-                        totals: Some(JsonTotals {
-                            score: totals.score.to_string(),
-                            weight: totals.weight.to_string(),
-                            grade: totals.grade.clone(),
-                            errors: counts.errors,
-                            warnings: counts.warnings,
-                            infos: counts.infos,
-                        }),
-                        error: None,
-                    }
+        .map(|r| match &r.outcome {
+            Outcome::Checked {
+                scheme,
+                source,
+                findings,
+                totals,
+            } => {
+                let counts = Counts::of(findings);
+                JsonFile {
+                    file: visible_inline(&r.file).into_owned(),
+                    scheme: Some(scheme.as_str()),
+                    findings: JsonFindings {
+                        source: Some(source),
+                        findings,
+                    },
+                    totals: Some(JsonTotals {
+                        score: totals.score.to_string(),
+                        weight: totals.weight.to_string(),
+                        grade: totals.grade.clone(),
+                        errors: counts.errors,
+                        warnings: counts.warnings,
+                        infos: counts.infos,
+                    }),
+                    error: None,
                 }
-                Outcome::Failed {
-                    source,
-                    findings: list,
-                } => JsonFile {
-                    file: visible_inline(&r.file).into_owned(),
-                    scheme: None,
-                    findings: findings(source, list),
-                    totals: None,
-                    error: Some("无法载入".to_owned()),
-                },
-                Outcome::Unreadable(e) => JsonFile {
-                    file: visible_inline(&r.file).into_owned(),
-                    scheme: None,
-                    findings: Vec::new(),
-                    totals: None,
-                    error: Some(visible_inline(&e.to_string()).into_owned()),
-                },
             }
+            Outcome::Failed { source, findings } => JsonFile {
+                file: visible_inline(&r.file).into_owned(),
+                scheme: None,
+                findings: JsonFindings {
+                    source: Some(source),
+                    findings,
+                },
+                totals: None,
+                error: Some("无法载入".to_owned()),
+            },
+            Outcome::Unreadable(e) => JsonFile {
+                file: visible_inline(&r.file).into_owned(),
+                scheme: None,
+                findings: JsonFindings {
+                    source: None,
+                    findings: &[],
+                },
+                totals: None,
+                error: Some(visible_inline(&e.to_string()).into_owned()),
+            },
         })
         .collect();
-    serde_json::to_string_pretty(&files).expect("findings serialize")
+    serde_json::to_writer_pretty(out, &files).map_err(std::io::Error::from)
 }

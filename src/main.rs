@@ -158,12 +158,14 @@ fn run(cli: Cli) -> Result<i32, Failure> {
                 return Err(Failure::usage("没有找到要检查的 .toml 文件"));
             }
             let reports = check::check_files(&files, &schemes);
-            let text = match format {
-                Format::Text => check::render_text(&reports, palette()),
-                Format::Json => check::render_json(&reports) + "\n",
-            };
             use std::io::Write;
-            let _ = stdout.write_all(text.as_bytes());
+            let mut out = std::io::BufWriter::new(&mut stdout);
+            let _ = match format {
+                Format::Text => check::write_text(&reports, palette(), &mut out),
+                Format::Json => check::write_json(&reports, &mut out).and_then(|_| writeln!(out)),
+            }
+            .and_then(|_| out.flush());
+            drop(out);
             check::write_refusals(&reports, &mut std::io::stderr());
             Ok(check::exit_code(&reports, deny.is_some()))
         }

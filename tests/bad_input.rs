@@ -7,6 +7,7 @@ mod e2e;
 use e2e::*;
 use serde_json::Value;
 use std::path::Path;
+use unicode_width::UnicodeWidthStr;
 
 /// A finding as JSON gives it: (rule, path, line, column, message).
 type Found = (String, String, u64, u64, String);
@@ -707,4 +708,65 @@ fn very_long_lines_are_cut_to_a_readable_excerpt() {
     );
     let widest = run.stdout.lines().map(|l| l.chars().count()).max().unwrap();
     assert!(widest < 400, "a line of {widest} characters");
+}
+
+/// A report whose first-level indicator holds `n` indicators written inline on one line,
+/// each found wanting (C12: no name, yet a score), with `middle` written in their midst.
+fn one_line_of_indicators(n: usize, middle: &str) -> String {
+    let filler = vec!["{category=\"数量指标\",score=1}"; n / 2].join(",");
+    format!(
+        "{HEAD}[[score_sheet.groups]]\nname = \"产出指标\"\nweight = 40\nindicators = [{filler},{middle},{filler}]\n"
+    )
+}
+
+#[test]
+fn a_finding_in_the_middle_of_a_long_line_is_shown_in_a_window_around_it() {
+    let text = one_line_of_indicators(2000, "{name=\"应急标记\",zzz_marker=1}");
+    let (_dir, path) = scratch("one-line.toml", &text);
+    let run = run(["check".as_ref(), path.as_os_str()]);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.contains("warning[X03]") && l.contains("zzz_marker"))
+        .unwrap_or_else(|| panic!("no X03 for the marker: {}", &run.stdout[..2000]));
+    let line = text.lines().count().to_string();
+    let gutter = format!("{line} | ");
+    let shown = lines[at + 2]
+        .strip_prefix(&gutter)
+        .unwrap_or_else(|| panic!("no source line: {}", lines[at + 2]));
+    assert!(shown.width() <= 110, "{} columns: {shown}", shown.width());
+    assert!(shown.starts_with('…') && shown.ends_with('…'), "{shown}");
+    assert!(
+        shown.contains("{name=\"应急标记\",zzz_marker=1}"),
+        "{shown}"
+    );
+    // The carets stand under the key, past the wide characters before it.
+    let carets = lines[at + 3]
+        .strip_prefix(&format!("{} | ", " ".repeat(line.len())))
+        .unwrap_or_else(|| panic!("no caret line: {}", lines[at + 3]));
+    let before = &shown[..shown.find("zzz_marker").unwrap()];
+    assert_eq!(
+        carets,
+        format!("{}{}", " ".repeat(before.width()), "^".repeat(10)),
+        "\n{shown}\n{carets}"
+    );
+}
+
+#[test]
+fn text_output_of_a_long_line_grows_with_its_findings_not_with_their_square() {
+    let mut per_finding = Vec::new();
+    for n in [500, 4000] {
+        let text = one_line_of_indicators(n, "{category=\"数量指标\",score=1}");
+        let (_dir, path) = scratch("one-line.toml", &text);
+        let run = run(["check".as_ref(), path.as_os_str()]);
+        let findings = run.stdout.matches("warning[C12]").count();
+        assert!(findings > n, "{findings} findings for {n} indicators");
+        let widest = run.stdout.lines().map(|l| l.width()).max().unwrap();
+        assert!(widest <= 200, "a line of {widest} columns");
+        per_finding.push(run.stdout.len() / findings);
+    }
+    assert!(
+        per_finding.iter().all(|b| *b < 600),
+        "bytes per finding: {per_finding:?}"
+    );
 }

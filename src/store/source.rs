@@ -31,7 +31,7 @@ impl Source {
 
     /// The line (without its ending) holding a byte offset, and the line's start offset.
     pub fn line_at(&self, offset: usize) -> (&str, usize) {
-        let (line, _) = self.line_col(offset);
+        let line = self.index.line_of(offset.min(self.text.len()));
         let start = self.index.starts[line - 1];
         let end = self
             .index
@@ -52,27 +52,64 @@ impl Source {
 }
 
 /// Offsets of line starts, for turning byte offsets into line and column.
+///
+/// A column counts characters from the start of its line; on a line of hundreds of
+/// kilobytes (a hostile file of one line) counting from the start for every finding would
+/// make reporting quadratic, so the characters before every `CHUNK`-th byte are kept too,
+/// and a column takes two lookups and at most `CHUNK` bytes of counting.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LineIndex {
     starts: Vec<usize>,
+    /// `chars[k]`: how many characters start before byte `k * CHUNK`.
+    chars: Vec<usize>,
+}
+
+const CHUNK: usize = 4096;
+
+/// Whether a byte starts a character (is not a UTF-8 continuation byte).
+fn starts_char(b: &u8) -> bool {
+    (*b as i8) >= -0x40
 }
 
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
         let mut starts = vec![0];
         starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { starts }
+        let mut chars = Vec::with_capacity(text.len() / CHUNK + 1);
+        let mut count = 0;
+        for chunk in text.as_bytes().chunks(CHUNK) {
+            chars.push(count);
+            count += chunk.iter().filter(|b| starts_char(b)).count();
+        }
+        chars.push(count);
+        LineIndex { starts, chars }
+    }
+
+    /// The 1-based line holding a byte offset.
+    fn line_of(&self, offset: usize) -> usize {
+        self.starts.partition_point(|s| *s <= offset)
+    }
+
+    /// How many characters start before a byte offset.
+    fn chars_before(&self, text: &str, offset: usize) -> usize {
+        let k = offset / CHUNK;
+        self.chars[k]
+            + text.as_bytes()[k * CHUNK..offset]
+                .iter()
+                .filter(|b| starts_char(b))
+                .count()
     }
 
     pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
         let offset = offset.min(text.len());
-        let line = self.starts.partition_point(|s| *s <= offset);
+        let line = self.line_of(offset);
         let start = self.starts[line - 1];
         let mut end = offset;
         while !text.is_char_boundary(end) {
             end -= 1;
         }
-        (line, text[start..end].chars().count() + 1)
+        let column = self.chars_before(text, end) - self.chars_before(text, start);
+        (line, column + 1)
     }
 }
 
@@ -91,5 +128,37 @@ mod tests {
         assert_eq!(s.line_col(offset), (2, 4));
         assert_eq!(s.line_at(offset).0, "名称 = \"x\"");
         assert_eq!(s.line_at(2).0, "a = 1");
+    }
+
+    #[test]
+    fn columns_on_long_lines_match_counting_from_the_line_start() {
+        let mut text = String::from("x = 1\n");
+        for i in 0..3000 {
+            text.push_str(if i % 3 == 0 {
+                "{名称=\"应急\"},"
+            } else {
+                "{a=1},"
+            });
+            if i % 1000 == 999 {
+                text.push('\n');
+            }
+        }
+        let s = Source::new(&text);
+        for offset in (0..=text.len() + 2).step_by(7).chain([text.len()]) {
+            let clamped = offset.min(text.len());
+            let mut end = clamped;
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            let line_start = text[..end].rfind('\n').map_or(0, |i| i + 1);
+            let line = text[..end].matches('\n').count() + 1;
+            let column = text[line_start..end].chars().count() + 1;
+            assert_eq!(s.line_col(offset), (line, column), "offset {offset}");
+        }
+        for len in [CHUNK - 1, CHUNK, CHUNK + 1, 2 * CHUNK] {
+            let text = "名".repeat(len / 3) + &"a".repeat(len % 3);
+            let s = Source::new(&text);
+            assert_eq!(s.line_col(text.len()), (1, text.chars().count() + 1));
+        }
     }
 }
