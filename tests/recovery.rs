@@ -348,3 +348,25 @@ fn sighup_on_the_error_screen_restores_the_terminal() {
         "the alternate screen is left (raw mode ends with it): {raw:?}"
     );
 }
+
+#[test]
+fn undoing_a_recovery_keeps_it_as_the_discarded_copy() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = copy_seed(dir.path());
+    let recovery = crash_with_two_edits(&file);
+    let mut s = reopen_at_the_recovery_prompt(&file);
+    s.send("r");
+    s.wait_for("[+]");
+    s.send("u");
+    s.wait_for("撤销：恢复");
+    s.send("q");
+    assert_eq!(s.wait_exit(), 0);
+    let discarded = file.with_file_name(".report.toml.jixiao-discarded");
+    let kept: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&discarded).unwrap()).unwrap();
+    let was: serde_json::Value = serde_json::from_slice(&recovery).unwrap();
+    assert_eq!(
+        kept["text"], was["text"],
+        "the recovered edits are not gone"
+    );
+}

@@ -149,6 +149,9 @@ pub struct App {
     pending_recovery: Option<String>,
     /// The user chose to quit without saving: the recovery file goes too.
     discarded: bool,
+    /// The session recovered another session's edits and has not saved them yet: should they
+    /// be undone away, the recovery becomes the discarded copy instead of being deleted.
+    holds_recovered: bool,
     /// Writes and removes the recovery file, in order, off the keyboard's path.
     recorder: super::recorder::Recorder,
 }
@@ -238,6 +241,7 @@ impl App {
             session: None,
             pending_recovery: None,
             discarded: false,
+            holds_recovered: false,
             recorder: Default::default(),
         };
         app.set_findings(findings);
@@ -261,6 +265,7 @@ impl App {
         app.states = 1;
         app.state = 1;
         app.ask_before_overwrite = true;
+        app.holds_recovered = true;
         app.say("已从恢复文件打开（尚未保存；保存时会先询问）");
         Ok(app)
     }
@@ -611,7 +616,7 @@ impl App {
             if self.discarded {
                 self.recorder.discard(&files);
             } else if !self.dirty() {
-                self.recorder.remove(&files);
+                self.forget_recovery(&files);
             }
         }
         self.settle_recovery();
@@ -669,7 +674,17 @@ impl App {
             let base = self.disk_bytes.as_deref().map(store::fingerprint);
             self.recorder.write(&files, &file, text, base);
         } else {
-            self.recorder.remove(&files);
+            self.forget_recovery(&files);
+        }
+    }
+
+    /// The document is as on disk again: the recovery goes — kept as the discarded copy when
+    /// it held another session's edits that were undone, not saved.
+    fn forget_recovery(&mut self, files: &store::SessionFiles) {
+        if self.holds_recovered {
+            self.recorder.discard(files);
+        } else {
+            self.recorder.remove(files);
         }
     }
 
@@ -1245,7 +1260,9 @@ impl App {
             (Confirm::Recover { disk_changed, .. }, 'r') => {
                 let disk_changed = *disk_changed;
                 if let Some(text) = self.pending_recovery.take() {
-                    match self.replace_as_step(text, "恢复", false) {
+                    let recovered = self.replace_as_step(text, "恢复", false);
+                    self.holds_recovered = recovered.is_ok();
+                    match recovered {
                         Ok(()) if disk_changed => {
                             // Saving asks first, and overwriting keeps the disk's version.
                             self.ask_before_overwrite = true;
@@ -1381,6 +1398,7 @@ impl App {
                 self.behind_since = None;
                 self.disk_bytes = Some(text.into_bytes());
                 self.backed_up = true;
+                self.holds_recovered = false;
                 let first_file = self.file.is_none();
                 self.file = Some(path.clone());
                 if !same_file {
