@@ -5,7 +5,7 @@ use jixiao::check::{self, Palette};
 use jixiao::commands::{self, Failure};
 use jixiao::export::{self, ExportFormat};
 use jixiao::scheme::SchemeSet;
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -131,19 +131,74 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    let result = run(cli);
+    let mut out = Output::default();
+    let result = run(cli, &mut out);
+    let _ = out.flush();
+    let mut stderr = std::io::stderr();
+    if let Some(e) = out.failed.take() {
+        // A closed pipe (`| head`) means the reader has seen enough.
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            return ExitCode::from(result.unwrap_or(0) as u8);
+        }
+        let why = match e.kind() {
+            std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded => {
+                format!("磁盘已满（{e}）")
+            }
+            _ => e.to_string(),
+        };
+        let _ = writeln!(stderr, "无法写出结果：{why}");
+        return ExitCode::from(2);
+    }
     match result {
         Ok(code) => ExitCode::from(code as u8),
         Err(Failure { message, code }) => {
-            eprintln!("{message}");
+            let _ = writeln!(stderr, "{message}");
             ExitCode::from(code as u8)
         }
     }
 }
 
-fn run(cli: Cli) -> Result<i32, Failure> {
+/// A command's own output: standard output, buffered, remembering the first write that
+/// failed. Commands stop at a failed write; `main` says what happened (a full disk is an
+/// error, a closed pipe is not).
+struct Output {
+    inner: std::io::BufWriter<std::io::Stdout>,
+    failed: Option<std::io::Error>,
+}
+
+impl Default for Output {
+    fn default() -> Output {
+        Output {
+            inner: std::io::BufWriter::new(std::io::stdout()),
+            failed: None,
+        }
+    }
+}
+
+impl Output {
+    fn noted<T>(&mut self, result: std::io::Result<T>) -> std::io::Result<T> {
+        result.map_err(|e| {
+            let copy = std::io::Error::new(e.kind(), e.to_string());
+            self.failed.get_or_insert(e);
+            copy
+        })
+    }
+}
+
+impl Write for Output {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let result = self.inner.write(buf);
+        self.noted(result)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        let result = self.inner.flush();
+        self.noted(result)
+    }
+}
+
+fn run(cli: Cli, stdout: &mut Output) -> Result<i32, Failure> {
     let schemes = SchemeSet::load();
-    let mut stdout = std::io::stdout().lock();
     match cli.command {
         None => Ok(jixiao::tui::open_and_run(cli.file, false)),
         Some(Command::Edit { file }) => Ok(jixiao::tui::open_and_run(Some(file), false)),
@@ -158,18 +213,16 @@ fn run(cli: Cli) -> Result<i32, Failure> {
                 return Err(Failure::usage("没有找到要检查的 .toml 文件"));
             }
             let reports = check::check_files(&files, &schemes);
-            use std::io::Write;
-            let mut out = std::io::BufWriter::new(&mut stdout);
+            // A failed write stops the report; `main` says so.
             let _ = match format {
-                Format::Text => check::write_text(&reports, palette(), &mut out),
-                Format::Json => check::write_json(&reports, &mut out).and_then(|_| writeln!(out)),
+                Format::Text => check::write_text(&reports, palette(), stdout),
+                Format::Json => check::write_json(&reports, stdout).and_then(|_| writeln!(stdout)),
             }
-            .and_then(|_| out.flush());
-            drop(out);
+            .and_then(|_| stdout.flush());
             check::write_refusals(&reports, &mut std::io::stderr());
             Ok(check::exit_code(&reports, deny.is_some()))
         }
-        Some(Command::Explain { id }) => commands::explain(id.as_deref(), &mut stdout).map(|_| 0),
+        Some(Command::Explain { id }) => commands::explain(id.as_deref(), stdout).map(|_| 0),
         Some(Command::New {
             file,
             scheme,
@@ -181,21 +234,19 @@ fn run(cli: Cli) -> Result<i32, Failure> {
             &scheme,
             &unit,
             year.unwrap_or_else(commands::default_year),
-            &mut stdout,
+            stdout,
         )
         .map(|_| 0),
-        Some(Command::Schemes) => commands::schemes(&schemes, &mut stdout).map(|_| 0),
+        Some(Command::Schemes) => commands::schemes(&schemes, stdout).map(|_| 0),
         Some(Command::Set { file, assignments }) => {
-            commands::set(&file, &assignments, &schemes, &mut stdout).map(|_| 0)
+            commands::set(&file, &assignments, &schemes, stdout).map(|_| 0)
         }
         Some(Command::Export {
             file,
             to,
             output,
             force,
-        }) => {
-            export::command(&file, to, output.as_deref(), force, &schemes, &mut stdout).map(|_| 0)
-        }
+        }) => export::command(&file, to, output.as_deref(), force, &schemes, stdout).map(|_| 0),
         Some(Command::Synth {
             out,
             projects,
@@ -213,7 +264,12 @@ fn run(cli: Cli) -> Result<i32, Failure> {
                 message: format!("{}：无法写入（{e}）", out.display()),
                 code: 1,
             })?;
-            eprintln!("已生成 {}（{} 字节）", out.display(), text.len());
+            let _ = writeln!(
+                std::io::stderr(),
+                "已生成 {}（{} 字节）",
+                out.display(),
+                text.len()
+            );
             Ok(0)
         }
     }

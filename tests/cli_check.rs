@@ -437,3 +437,66 @@ fn colour_on_a_terminal_but_never_with_no_color() {
     assert!(text.contains(SEED_SUMMARY), "{text}");
     assert!(!plain.contains(&0x1b), "NO_COLOR: {text:?}");
 }
+
+/// Runs the binary with its standard output on `stdout`.
+fn run_with_stdout(args: &[&str], stdout: std::process::Stdio) -> Run {
+    run_cmd(jixiao().args(args).stdout(stdout))
+}
+
+#[test]
+fn output_that_cannot_be_written_is_reported_with_exit_2() {
+    let full = || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .expect("/dev/full")
+    };
+    for args in [
+        &["check", SEED][..],
+        &["check", SEED, "--format", "json"],
+        &["check", CORRECTED],
+        &["explain"],
+        &["explain", "F02"],
+        &["schemes"],
+    ] {
+        let run = run_with_stdout(args, full().into());
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        assert_eq!(
+            run.stderr.lines().count(),
+            1,
+            "{args:?}: one line: {}",
+            run.stderr
+        );
+        assert!(
+            run.stderr.contains("无法写出结果"),
+            "{args:?}: {}",
+            run.stderr
+        );
+    }
+}
+
+#[test]
+fn a_closed_pipe_ends_the_output_quietly() {
+    for (args, code) in [
+        (&["check", SEED][..], 1),
+        (&["check", SEED, "--format", "json"], 1),
+        (&["explain"], 0),
+        (&["schemes"], 0),
+    ] {
+        let mut fds = [0; 2];
+        // SAFETY: `fds` has room for the two descriptors pipe(2) writes.
+        assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0);
+        // SAFETY: both descriptors were just opened and are owned here alone.
+        let (reader, writer) = unsafe {
+            use std::os::fd::FromRawFd;
+            (
+                std::os::fd::OwnedFd::from_raw_fd(fds[0]),
+                std::os::fd::OwnedFd::from_raw_fd(fds[1]),
+            )
+        };
+        drop(reader);
+        let run = run_with_stdout(args, writer.into());
+        assert_eq!(run.code, code, "{args:?}: {}", run.stderr);
+        assert!(run.stderr.is_empty(), "{args:?}: {}", run.stderr);
+    }
+}

@@ -71,3 +71,27 @@ fn a_read_only_folder_refuses_the_save() {
     assert!(String::from_utf8_lossy(&output.stderr).contains("没有写入权限"));
     assert_eq!(std::fs::read(&file).unwrap(), before);
 }
+
+/// `new` on a disk that refuses the write (the file-size limit, as above) leaves no file at
+/// all, neither an empty report nor a temporary file.
+#[test]
+fn new_that_cannot_write_leaves_no_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("fresh.toml");
+    let output = Command::new("sh")
+        .arg("-c")
+        .arg("trap '' XFSZ; ulimit -f 0; exec \"$0\" new \"$1\"")
+        .arg(env!("CARGO_BIN_EXE_jixiao"))
+        .arg(&file)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("fresh.toml"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(names.is_empty(), "nothing is left behind: {names:?}");
+}
