@@ -124,20 +124,34 @@ pub fn save_report(path: &Path, bytes: &[u8], options: SaveOptions) -> Result<Sa
     let mode = existing
         .as_ref()
         .map_or(0o666 & !current_umask(), |m| m.mode() & 0o7777);
-    // Copies beside the report are no wider than the report, and root gives them its owner.
+    let in_place = existing.as_ref().is_some_and(|m| m.nlink() > 1);
+    // The temporary file first: should the owner or group not be kept, nothing is written,
+    // not even the copies.
+    let temp = if in_place {
+        None
+    } else {
+        Some(temporary_for(
+            &target,
+            &dir,
+            existing.as_ref(),
+            options,
+            path,
+        )?)
+    };
+    // Copies beside the report get its owner (root) or its group (where the user is in it),
+    // and are no wider than the report to whoever else can read them.
     let copy_owner = existing
         .as_ref()
         .map_or_else(Ownership::default, |m| Ownership {
             uid: (sidecar::effective_uid() == 0).then_some(m.uid()),
-            gid: (sidecar::effective_uid() == 0).then_some(m.gid()),
+            gid: Some(m.gid()),
         });
     if let Some(original) = options.backup {
         sidecar::write(&beside(&target, ".bak"), original, mode & 0o777, copy_owner)?;
     }
-    if options.keep_theirs
-        && existing.is_some()
-        && let Ok(theirs) = std::fs::read(&target)
-    {
+    if options.keep_theirs && existing.is_some() {
+        // Overwriting without their version kept would lose it: no copy, no save.
+        let theirs = std::fs::read(&target).map_err(|e| SaveError::from_io(path, e))?;
         sidecar::write(
             &beside(&target, ".theirs"),
             &theirs,
@@ -145,13 +159,13 @@ pub fn save_report(path: &Path, bytes: &[u8], options: SaveOptions) -> Result<Sa
             copy_owner,
         )?;
     }
-    let saved = match &existing {
-        Some(meta) if meta.nlink() > 1 => {
+    let saved = match temp {
+        None => {
             write_in_place(&target, bytes, path)?;
             Saved::InPlace
         }
-        _ => {
-            replace(&target, &dir, bytes, mode, existing.as_ref(), options, path)?;
+        Some((temp, mode)) => {
+            publish(temp, &target, &dir, bytes, mode, path)?;
             Saved::Replaced
         }
     };
@@ -172,25 +186,45 @@ pub fn write_new_or_own(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
     sidecar::write(path, bytes, mode, Ownership::default())
 }
 
-/// The temporary file, its mode, owner and group made the original's, renamed over it.
-fn replace(
+/// A new temporary file beside the report, given the original's owner and group.
+fn temporary_for(
+    target: &Path,
+    dir: &Path,
+    existing: Option<&std::fs::Metadata>,
+    options: SaveOptions,
+    shown: &Path,
+) -> Result<(tempfile::NamedTempFile, u32), SaveError> {
+    let temp = tempfile::Builder::new()
+        .prefix(&format!(".{}.jixiao-save-", sidecar::name_of(target)))
+        .permissions(std::fs::Permissions::from_mode(0o600))
+        .tempfile_in(dir)
+        .map_err(|e| SaveError::from_io(shown, e))?;
+    let mut mode = existing.map_or(0o666 & !current_umask(), |m| m.mode() & 0o7777);
+    if let Some(meta) = existing {
+        keep_owner(temp.as_file(), meta, options.allow_owner_change, shown)?;
+        let now = temp
+            .as_file()
+            .metadata()
+            .map_err(|e| SaveError::from_io(shown, e))?;
+        if now.gid() != meta.gid() {
+            // The user agreed to another group: it gets no more than everyone else had.
+            mode = sidecar::no_wider_for_another_group(mode);
+        }
+    }
+    Ok((temp, mode))
+}
+
+/// Writes the bytes into the temporary file, gives it the report's mode and renames it over
+/// the report.
+fn publish(
+    mut temp: tempfile::NamedTempFile,
     target: &Path,
     dir: &Path,
     bytes: &[u8],
     mode: u32,
-    existing: Option<&std::fs::Metadata>,
-    options: SaveOptions,
     shown: &Path,
 ) -> Result<(), SaveError> {
     let fail = |e| SaveError::from_io(shown, e);
-    let mut temp = tempfile::Builder::new()
-        .prefix(&format!(".{}.jixiao-save-", sidecar::name_of(target)))
-        .permissions(std::fs::Permissions::from_mode(0o600))
-        .tempfile_in(dir)
-        .map_err(fail)?;
-    if let Some(meta) = existing {
-        keep_owner(temp.as_file(), meta, options.allow_owner_change, shown)?;
-    }
     temp.write_all(bytes).map_err(fail)?;
     temp.flush().map_err(fail)?;
     // After fchown, which clears set-id bits.
@@ -218,7 +252,15 @@ fn keep_owner(
     }
     let uid = (now.uid() != original.uid()).then_some(original.uid());
     let gid = (now.gid() != original.gid()).then_some(original.gid());
-    if std::os::unix::fs::fchown(temp, uid, gid).is_ok() || allow_change {
+    if std::os::unix::fs::fchown(temp, uid, gid).is_ok() {
+        return Ok(());
+    }
+    // The owner cannot be given away (only root can), but the group can be kept by a
+    // member of it: keep what can be kept, whatever the user agreed to.
+    if gid.is_some() {
+        let _ = std::os::unix::fs::fchown(temp, None, gid);
+    }
+    if allow_change {
         return Ok(());
     }
     let (what, from, to) = if uid.is_some() {

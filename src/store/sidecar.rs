@@ -10,6 +10,7 @@
 
 use super::save::SaveError;
 use std::io::{Read, Write};
+use std::os::fd::AsRawFd;
 use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
@@ -83,7 +84,14 @@ pub struct Ownership {
     pub gid: Option<u32>,
 }
 
-/// Writes `bytes` under `path` atomically with exactly `mode`, after `check_slot`.
+/// A mode for a copy that ended up in another group than the file it copies: that group gets
+/// no more than everyone else had (a save never widens access).
+pub fn no_wider_for_another_group(mode: u32) -> u32 {
+    (mode & !0o070) | (mode & 0o070 & ((mode & 0o007) << 3))
+}
+
+/// Writes `bytes` under `path` atomically with `mode` (narrowed by
+/// `no_wider_for_another_group` when `owner.gid` cannot be given), after `check_slot`.
 pub fn write(path: &Path, bytes: &[u8], mode: u32, owner: Ownership) -> Result<(), SaveError> {
     check_slot(path, owner.uid)?;
     let dir = folder_of(path);
@@ -95,14 +103,21 @@ pub fn write(path: &Path, bytes: &[u8], mode: u32, owner: Ownership) -> Result<(
         .map_err(fail)?;
     temp.write_all(bytes).map_err(fail)?;
     temp.flush().map_err(fail)?;
-    if owner.uid.is_some() || owner.gid.is_some() {
-        // Root giving the report's owner their backup; for anyone else this fails
-        // harmlessly and the file stays theirs.
-        let _ = std::os::unix::fs::fchown(temp.as_file(), owner.uid, owner.gid);
+    // Root gives the report's owner their copy; a member of the report's group keeps it.
+    if (owner.uid.is_some() || owner.gid.is_some())
+        && std::os::unix::fs::fchown(temp.as_file(), owner.uid, owner.gid).is_err()
+    {
+        let _ = std::os::unix::fs::fchown(temp.as_file(), None, owner.gid);
+    }
+    let mut mode = mode & 0o777;
+    if let Some(gid) = owner.gid
+        && temp.as_file().metadata().map_err(fail)?.gid() != gid
+    {
+        mode = no_wider_for_another_group(mode);
     }
     // After fchown, which may clear set-id bits.
     temp.as_file()
-        .set_permissions(std::fs::Permissions::from_mode(mode & 0o777))
+        .set_permissions(std::fs::Permissions::from_mode(mode))
         .map_err(fail)?;
     temp.as_file().sync_all().map_err(fail)?;
     temp.persist(path).map_err(|e| fail(e.error))?;
@@ -159,15 +174,26 @@ pub fn remove(path: &Path) {
 pub fn rename(from: &Path, to: &Path) -> Result<(), SaveError> {
     check_slot(from, None)?;
     check_slot(to, None)?;
-    std::fs::rename(from, to).map_err(|e| SaveError::from_io(to, e))?;
-    // Recovery and discarded copies are private whatever an older version left.
-    if let Ok(file) = std::fs::OpenOptions::new()
+    // Recovery and discarded copies are private whatever an older version left; the mode is
+    // set through a handle on the file itself (O_PATH: no read or write access needed, and
+    // no symlink followed), before the rename.
+    let handle = std::fs::OpenOptions::new()
         .read(true)
-        .custom_flags(libc::O_NOFOLLOW)
-        .open(to)
-    {
-        let _ = file.set_permissions(std::fs::Permissions::from_mode(0o600));
+        .custom_flags(libc::O_PATH | libc::O_NOFOLLOW)
+        .open(from)
+        .map_err(|e| SaveError::from_io(from, e))?;
+    let by_handle = PathBuf::from(format!("/proc/self/fd/{}", handle.as_raw_fd()));
+    let private = std::fs::Permissions::from_mode(0o600);
+    if std::fs::set_permissions(&by_handle, private.clone()).is_err() {
+        // No /proc: through a handle opened for reading, which the owner of a 0600 file has.
+        std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NOFOLLOW)
+            .open(from)
+            .and_then(|file| file.set_permissions(private))
+            .map_err(|e| SaveError::from_io(from, e))?;
     }
+    std::fs::rename(from, to).map_err(|e| SaveError::from_io(to, e))?;
     sync_folder(&folder_of(to));
     Ok(())
 }
