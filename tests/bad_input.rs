@@ -770,3 +770,31 @@ fn text_output_of_a_long_line_grows_with_its_findings_not_with_their_square() {
         "bytes per finding: {per_finding:?}"
     );
 }
+
+#[test]
+fn files_shaped_like_no_report_are_refused_in_one_sentence() {
+    let report = seed_text();
+    // One line of a million inline tables, as the rows of a first-level indicator.
+    let tables = format!(
+        "{report}\n[[score_sheet.groups]]\nname = \"产出指标\"\nweight = 40\nindicators = [{}]\n",
+        vec!["{}"; 1_000_000].join(",")
+    );
+    // 100,000-deep lists; and 16 MiB of nothing but brackets.
+    let deep = format!("{HEAD}x = {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+    let brackets = format!(
+        "{HEAD}x = {}\n",
+        "[".repeat(16 * 1024 * 1024 - HEAD.len() - 8)
+    );
+    for (name, text, line) in [
+        ("tables.toml", &tables, report.lines().count() + 5),
+        ("deep.toml", &deep, 7),
+        ("brackets.toml", &brackets, 7),
+    ] {
+        let (at, _, message) = x01(name, text.as_bytes());
+        assert_eq!(at as usize, line, "{name}: {message}");
+        assert!(
+            message.contains("不像是一份绩效自评报告") || message.contains("不是有效的 TOML"),
+            "{name}: {message}"
+        );
+    }
+}

@@ -56,7 +56,8 @@ impl Source {
 /// A column counts characters from the start of its line; on a line of hundreds of
 /// kilobytes (a hostile file of one line) counting from the start for every finding would
 /// make reporting quadratic, so the characters before every `CHUNK`-th byte are kept too,
-/// and a column takes two lookups and at most `CHUNK` bytes of counting.
+/// and a column takes two lookups and at most twice `CHUNK` bytes of counting (a short
+/// line: its own length).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LineIndex {
     starts: Vec<usize>,
@@ -64,11 +65,11 @@ pub struct LineIndex {
     chars: Vec<usize>,
 }
 
-const CHUNK: usize = 4096;
+const CHUNK: usize = 1024;
 
-/// Whether a byte starts a character (is not a UTF-8 continuation byte).
-fn starts_char(b: &u8) -> bool {
-    (*b as i8) >= -0x40
+/// How many characters start in these bytes of UTF-8 (the bytes that are not continuations).
+fn count_chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|b| (**b as i8) >= -0x40).count()
 }
 
 impl LineIndex {
@@ -79,7 +80,7 @@ impl LineIndex {
         let mut count = 0;
         for chunk in text.as_bytes().chunks(CHUNK) {
             chars.push(count);
-            count += chunk.iter().filter(|b| starts_char(b)).count();
+            count += count_chars(chunk);
         }
         chars.push(count);
         LineIndex { starts, chars }
@@ -93,11 +94,7 @@ impl LineIndex {
     /// How many characters start before a byte offset.
     fn chars_before(&self, text: &str, offset: usize) -> usize {
         let k = offset / CHUNK;
-        self.chars[k]
-            + text.as_bytes()[k * CHUNK..offset]
-                .iter()
-                .filter(|b| starts_char(b))
-                .count()
+        self.chars[k] + count_chars(&text.as_bytes()[k * CHUNK..offset])
     }
 
     pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
@@ -108,7 +105,11 @@ impl LineIndex {
         while !text.is_char_boundary(end) {
             end -= 1;
         }
-        let column = self.chars_before(text, end) - self.chars_before(text, start);
+        let column = if end - start <= CHUNK {
+            count_chars(&text.as_bytes()[start..end])
+        } else {
+            self.chars_before(text, end) - self.chars_before(text, start)
+        };
         (line, column + 1)
     }
 }
