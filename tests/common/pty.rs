@@ -207,3 +207,240 @@ impl Drop for Session {
         }
     }
 }
+
+impl Session {
+    /// Starts `program` (the binary, or a copy of it other users may run) as another user,
+    /// through `setpriv` (the tests run as root): `ids` say who (`--reuid=…`, `--regid=…`,
+    /// `--groups=…`), `env` what the user's environment holds (HOME, XDG_CONFIG_HOME).
+    pub fn start_as(
+        ids: &[String],
+        env: &[(&str, &std::path::Path)],
+        program: &std::path::Path,
+        args: &[&str],
+        cols: u16,
+        rows: u16,
+    ) -> Session {
+        let mut all: Vec<String> = ids.to_vec();
+        all.push("--".into());
+        all.push("env".into());
+        for (key, value) in env {
+            all.push(format!("{key}={}", value.display()));
+        }
+        all.push(program.display().to_string());
+        all.extend(args.iter().map(|a| a.to_string()));
+        let all: Vec<&str> = all.iter().map(String::as_str).collect();
+        Session::start_program("setpriv", &all, cols, rows)
+    }
+}
+
+impl Session {
+    /// Waits until the screen shows `needle` on one of its lines. Unlike `wait_for`, which
+    /// reads the stream of text, this follows the cursor moves into a grid of cells: the
+    /// workbench redraws only the cells that change, so a new message in the footer over the
+    /// key help, or a dialog over the table, leaves out every character that was already
+    /// there, and the text is whole only on the screen.
+    pub fn wait_for_screen(&self, needle: &str) {
+        let size = self
+            .master
+            .as_ref()
+            .expect("a terminal")
+            .get_size()
+            .expect("a size");
+        let mut screen = Screen::new(size.cols.into(), size.rows.into());
+        let mut fed = 0;
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            self.pump();
+            let output = self.output.lock().unwrap();
+            if output.len() < fed {
+                // The output was cleared: start again from whatever comes now.
+                screen = Screen::new(size.cols.into(), size.rows.into());
+                fed = 0;
+            }
+            screen.feed(&output[fed..]);
+            fed = output.len();
+            drop(output);
+            if screen.shows(needle) {
+                return;
+            }
+        }
+        panic!(
+            "never saw {needle:?}; the screen is:\n{}",
+            screen.lines().join("\n")
+        );
+    }
+}
+
+/// A terminal's grid of cells, as far as the workbench uses it: text, cursor moves (CSI H,
+/// A–D, G), clearing (CSI J, K); every other sequence is ignored.
+pub struct Screen {
+    cells: Vec<Vec<char>>,
+    row: usize,
+    col: usize,
+    /// The start of an escape sequence the output so far ends in the middle of.
+    pending: String,
+}
+
+/// The cell a wide character covers besides its own.
+const COVERED: char = '\0';
+
+impl Screen {
+    pub fn new(cols: usize, rows: usize) -> Screen {
+        Screen {
+            cells: vec![vec![' '; cols]; rows],
+            row: 0,
+            col: 0,
+            pending: String::new(),
+        }
+    }
+
+    /// Follows more of the output.
+    pub fn feed(&mut self, text: &str) {
+        let text = std::mem::take(&mut self.pending) + text;
+        let chars: Vec<char> = text.chars().collect();
+        let mut i = 0;
+        while i < chars.len() {
+            let c = chars[i];
+            if c != '\u{1b}' {
+                self.put(c);
+                i += 1;
+                continue;
+            }
+            match chars.get(i + 1) {
+                None => {
+                    self.pending = chars[i..].iter().collect();
+                    return;
+                }
+                Some('[') => {
+                    let Some(end) = (i + 2..chars.len()).find(|&j| ('@'..='~').contains(&chars[j]))
+                    else {
+                        self.pending = chars[i..].iter().collect();
+                        return;
+                    };
+                    let params: String = chars[i + 2..end].iter().collect();
+                    self.csi(&params, chars[end]);
+                    i = end + 1;
+                }
+                Some(']') => {
+                    // An operating system command, up to BEL or ESC \.
+                    let Some(end) =
+                        (i + 2..chars.len()).find(|&j| chars[j] == '\u{7}' || chars[j] == '\u{1b}')
+                    else {
+                        self.pending = chars[i..].iter().collect();
+                        return;
+                    };
+                    i = end + if chars[end] == '\u{7}' { 1 } else { 2 };
+                }
+                Some(_) => i += 2,
+            }
+        }
+    }
+
+    fn csi(&mut self, params: &str, command: char) {
+        let numbers: Vec<usize> = params
+            .trim_start_matches('?')
+            .split(';')
+            .map(|p| p.parse().unwrap_or(0))
+            .collect();
+        let n = |i: usize| numbers.get(i).copied().filter(|&n| n > 0).unwrap_or(1);
+        let (rows, cols) = (self.cells.len(), self.cells[0].len());
+        match command {
+            'H' | 'f' => {
+                self.row = (n(0) - 1).min(rows - 1);
+                self.col = (n(1) - 1).min(cols - 1);
+            }
+            'A' => self.row = self.row.saturating_sub(n(0)),
+            'B' => self.row = (self.row + n(0)).min(rows - 1),
+            'C' => self.col = (self.col + n(0)).min(cols - 1),
+            'D' => self.col = self.col.saturating_sub(n(0)),
+            'G' => self.col = (n(0) - 1).min(cols - 1),
+            'J' => {
+                let (row, col) = (self.row, self.col);
+                for (r, line) in self.cells.iter_mut().enumerate() {
+                    for (c, cell) in line.iter_mut().enumerate() {
+                        let after = (r, c) >= (row, col);
+                        let clear = match numbers[0] {
+                            0 => after,
+                            1 => !after,
+                            _ => true,
+                        };
+                        if clear {
+                            *cell = ' ';
+                        }
+                    }
+                }
+            }
+            'K' => {
+                let col = self.col;
+                for (c, cell) in self.cells[self.row].iter_mut().enumerate() {
+                    let clear = match numbers[0] {
+                        0 => c >= col,
+                        1 => c <= col,
+                        _ => true,
+                    };
+                    if clear {
+                        *cell = ' ';
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn put(&mut self, c: char) {
+        match c {
+            '\r' => self.col = 0,
+            '\n' => self.row = (self.row + 1).min(self.cells.len() - 1),
+            c if c < ' ' => {}
+            c => {
+                let width = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+                let line = &mut self.cells[self.row];
+                if width == 0 || self.col + width > line.len() {
+                    return;
+                }
+                line[self.col] = c;
+                if width == 2 {
+                    line[self.col + 1] = COVERED;
+                }
+                self.col += width;
+            }
+        }
+    }
+
+    /// The text of each line (a wide character once).
+    pub fn lines(&self) -> Vec<String> {
+        self.cells
+            .iter()
+            .map(|line| line.iter().filter(|&&c| c != COVERED).collect())
+            .collect()
+    }
+
+    /// Whether a line holds `needle`; a run of U+FFFD (a character cut in two between reads,
+    /// each read being decoded on its own) stands for any one character.
+    pub fn shows(&self, needle: &str) -> bool {
+        self.lines()
+            .iter()
+            .any(|line| contains_across_reads(line, needle))
+    }
+}
+
+/// Whether `haystack` holds `needle`, a run of U+FFFD in it standing for any one character.
+pub fn contains_across_reads(haystack: &str, needle: &str) -> bool {
+    let hay: Vec<char> = haystack.chars().collect();
+    let want: Vec<char> = needle.chars().collect();
+    let matches_at = |mut i: usize| {
+        for &c in &want {
+            match hay.get(i) {
+                Some(&h) if h == c => i += 1,
+                Some('\u{FFFD}') => {
+                    while hay.get(i) == Some(&'\u{FFFD}') {
+                        i += 1;
+                    }
+                }
+                _ => return false,
+            }
+        }
+        true
+    };
+    want.is_empty() || (0..hay.len()).any(matches_at)
+}
