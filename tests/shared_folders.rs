@@ -522,7 +522,6 @@ fn discarding_a_recovery_onto_a_planted_symlink_keeps_the_recovery_and_writes_no
 }
 
 #[test]
-#[ignore = "bug: on d at the recovery prompt, the refusal is warned and at once replaced by open_read_only_keeping_recovery's own message (src/tui/app.rs, confirm_key, the (Confirm::Recover, 'd') arm)"]
 fn discarding_a_recovery_onto_a_planted_symlink_says_why_it_was_refused() {
     if !root() {
         return;

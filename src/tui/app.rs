@@ -551,14 +551,22 @@ impl App {
     }
 
     /// Leaves the recovery file as it is and shows the file read-only: what Esc and v do on
-    /// the recovery prompt, and where a choice could not be carried out.
-    fn open_read_only_keeping_recovery(&mut self) {
+    /// the recovery prompt, and where a choice could not be carried out (`failure` says why,
+    /// in the same message).
+    fn open_read_only_keeping_recovery(&mut self, failure: Option<String>) {
         self.pending_recovery = None;
         self.read_only = true;
         if let Some(files) = self.session.take() {
             files.unlock();
         }
-        self.say("已以只读方式打开（恢复文件保留，重新打开时可再选择）");
+        let opened = "已以只读方式打开（恢复文件保留，重新打开时可再选择）";
+        match failure {
+            Some(why) => self.warn(format!(
+                "{}；{opened}",
+                crate::sanitize::visible_inline(&why)
+            )),
+            None => self.say(opened),
+        }
     }
 
     /// The session's files cannot be used safely: the report opens read-only, saying why.
@@ -1227,7 +1235,7 @@ impl App {
         let KeyCode::Char(c) = key.code else {
             if key.code == KeyCode::Esc && matches!(confirm, Confirm::Recover { .. }) {
                 // Esc never means "discard": the recovery file stays for the next time.
-                self.open_read_only_keeping_recovery();
+                self.open_read_only_keeping_recovery(None);
             } else if key.code == KeyCode::Esc {
                 self.say("已取消");
             } else {
@@ -1271,10 +1279,7 @@ impl App {
                         Ok(()) => {
                             self.say("已恢复上次未保存的修改（尚未保存，Ctrl-S 保存）");
                         }
-                        Err(why) => {
-                            self.warn(why);
-                            self.open_read_only_keeping_recovery();
-                        }
+                        Err(why) => self.open_read_only_keeping_recovery(Some(why)),
                     }
                 }
             }
@@ -1286,14 +1291,11 @@ impl App {
                             "已丢弃恢复文件（副本留在 {}，下次保存前仍可找回）",
                             crate::sanitize::visible_inline(&files.discarded.display().to_string())
                         )),
-                        Err(e) => {
-                            self.warn(e.to_string());
-                            self.open_read_only_keeping_recovery();
-                        }
+                        Err(e) => self.open_read_only_keeping_recovery(Some(e.to_string())),
                     }
                 }
             }
-            (Confirm::Recover { .. }, 'v') => self.open_read_only_keeping_recovery(),
+            (Confirm::Recover { .. }, 'v') => self.open_read_only_keeping_recovery(None),
             (
                 Confirm::OwnerChange {
                     path,
