@@ -168,34 +168,10 @@ pub fn new_report(
     if std::fs::symlink_metadata(path).is_ok() {
         return Err(exists());
     }
-    // Written whole to a temporary file beside it, then published under its name only if
-    // nothing is there by then: a full disk or a crash never leaves a partial report.
-    let folder = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let mut temp = tempfile::Builder::new()
-        .prefix(&format!(".{name}.jixiao-save-"))
-        // The usual permissions less the umask (a temporary file would be private).
-        .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666))
-        .tempfile_in(folder)
-        .map_err(|e| Failure::usage(format!("{}：无法创建（{e}）", path.display())))?;
-    temp.write_all(text.as_bytes())
-        .and_then(|_| temp.as_file().sync_all())
-        .map_err(|e| Failure::usage(format!("{}：写入失败（{e}），未创建", path.display())))?;
-    temp.persist_noclobber(path)
-        .map_err(|e| match e.error.kind() {
-            std::io::ErrorKind::AlreadyExists => exists(),
-            _ => Failure::usage(format!("{}：无法创建（{}）", path.display(), e.error)),
-        })?;
-    // The new name itself is durable only once the folder is synced.
-    if let Ok(dir) = std::fs::File::open(folder) {
-        let _ = dir.sync_all();
-    }
+    store::create_new_file(path, text.as_bytes()).map_err(|e| match e.kind() {
+        std::io::ErrorKind::AlreadyExists => exists(),
+        _ => Failure::usage(format!("{}：无法创建（{e}），未创建", path.display())),
+    })?;
     writeln!(
         out,
         "已创建 {}（方案 {}，年度 {year}）",

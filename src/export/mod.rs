@@ -113,34 +113,15 @@ pub fn render(report: &Report, format: ExportFormat) -> Result<Vec<u8>, ExportEr
     }
 }
 
-/// Writes a whole new file, refusing to replace one that exists by the time it lands; the
-/// file gets the usual permissions (a temporary file would leave it private to its owner).
+/// Writes a whole new file, refusing to replace one that exists by the time it lands.
 fn write_new(out: &Path, bytes: &[u8], name: String) -> Result<(), ExportError> {
-    let mut file = match std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(out)
-    {
-        Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            return Err(ExportError::Exists(name));
-        }
-        Err(e) => {
-            return Err(ExportError::Write {
-                path: name,
-                reason: e.to_string(),
-            });
-        }
-    };
-    if let Err(e) = file.write_all(bytes).and_then(|()| file.sync_all()) {
-        // A half-written deliverable must not be mistaken for a finished one.
-        let _ = std::fs::remove_file(out);
-        return Err(ExportError::Write {
+    store::create_new_file(out, bytes).map_err(|e| match e.kind() {
+        std::io::ErrorKind::AlreadyExists => ExportError::Exists(name),
+        _ => ExportError::Write {
             path: name,
             reason: e.to_string(),
-        });
-    }
-    Ok(())
+        },
+    })
 }
 
 /// `jixiao export FILE --to FORMAT [-o OUT] [--force]`: loads FILE, writes the deliverable

@@ -18,6 +18,7 @@ pub use recover::{
     Owner, Recovery, SessionFiles, describe_difference, encode_recovery, fingerprint,
 };
 pub use save::{
-    SaveError, SaveOptions, Saved, beside, resolve_target, save_report, write_new_or_own,
+    SaveError, SaveOptions, Saved, beside, create_new_file, resolve_target, save_report,
+    write_new_or_own,
 };
 pub use source::{LineIndex, Source};

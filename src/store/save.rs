@@ -186,6 +186,27 @@ pub fn write_new_or_own(path: &Path, bytes: &[u8]) -> Result<(), SaveError> {
     sidecar::write(path, bytes, mode, Ownership::default())
 }
 
+/// Creates a new file whole: written to a temporary file beside it (with the usual
+/// permissions, 0666 less the umask), synced, and published under its name only if nothing
+/// is there by then, so a full disk or a crash never leaves a partial file and nothing
+/// planted meanwhile is replaced or followed. `AlreadyExists` when the name is taken.
+pub fn create_new_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    if std::fs::symlink_metadata(path).is_ok() {
+        return Err(std::io::ErrorKind::AlreadyExists.into());
+    }
+    let folder = sidecar::folder_of(path);
+    let mut temp = tempfile::Builder::new()
+        .prefix(&format!(".{}.jixiao-save-", sidecar::name_of(path)))
+        .permissions(std::fs::Permissions::from_mode(0o666 & !current_umask()))
+        .tempfile_in(&folder)?;
+    temp.write_all(bytes)?;
+    temp.as_file().sync_all()?;
+    temp.persist_noclobber(path).map_err(|e| e.error)?;
+    // The new name itself is durable only once the folder is synced.
+    sidecar::sync_folder(&folder);
+    Ok(())
+}
+
 /// A new temporary file beside the report, given the original's owner and group.
 fn temporary_for(
     target: &Path,
