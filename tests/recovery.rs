@@ -41,6 +41,17 @@ fn reopen_and_recover(file: &Path) {
     );
 }
 
+/// Holding a cursor key: a key every 40 ms, never the pause after which the recovery file is
+/// written, until `ms` after `since`.
+fn hold_a_cursor_key(s: &mut Session, since: std::time::Instant, ms: u64) {
+    let mut i = 0;
+    while since.elapsed() < std::time::Duration::from_millis(ms) {
+        s.send_quick(if i % 2 == 0 { "j" } else { "k" });
+        i += 1;
+        std::thread::sleep(std::time::Duration::from_millis(40));
+    }
+}
+
 #[test]
 fn sighup_keeps_every_committed_edit() {
     use std::os::unix::fs::PermissionsExt;
@@ -88,12 +99,9 @@ fn a_user_who_never_pauses_still_has_the_edit_recovered() {
     let file = copy_seed(dir.path());
     let mut s = Session::start(&["edit", file.to_str().unwrap()], 100, 30);
     two_edits(&mut s);
-    // Holding a cursor key: a key every 40 ms, never the pause that writes the recovery;
-    // killed while still "holding" it. The recovery is written a second after the edit.
-    for i in 0..60 {
-        s.send_quick(if i % 2 == 0 { "j" } else { "k" });
-        std::thread::sleep(std::time::Duration::from_millis(40));
-    }
+    // Killed while still "holding" a cursor key: the recovery is written at most 120 ms
+    // after the edit, pause or no pause.
+    hold_a_cursor_key(&mut s, std::time::Instant::now(), 2400);
     s.signal(libc::SIGKILL);
     s.wait_exit();
     let recovered = std::fs::read_to_string(recovery_of(&file)).unwrap_or_default();
@@ -243,13 +251,7 @@ fn kill_9_300_ms_after_enter_finds_the_edit_recovered() {
     // Enter commits the edit; the user types on (a cursor key every 40 ms) and the process
     // is killed 300 ms after that Enter.
     s.send_quick("（乙）\r");
-    let enter = std::time::Instant::now();
-    let mut i = 0;
-    while enter.elapsed() < std::time::Duration::from_millis(300) {
-        s.send_quick(if i % 2 == 0 { "j" } else { "k" });
-        i += 1;
-        std::thread::sleep(std::time::Duration::from_millis(40));
-    }
+    hold_a_cursor_key(&mut s, std::time::Instant::now(), 300);
     s.signal(libc::SIGKILL);
     s.wait_exit();
     let recovered = std::fs::read_to_string(recovery_of(&file)).unwrap_or_default();
