@@ -2,8 +2,10 @@
 //! the Excel and Word writers both draw, so the two deliverables cannot drift apart.
 
 use super::{clean, year_label};
+use crate::model::schema::Kind;
 use crate::model::{
-    Amount, BasicData, CostCells, CostColumn, CostRow, Costs, Count, RateCell, Report, ScoreSheet,
+    Amount, BasicData, Building, CostCells, CostColumn, CostRow, Costs, Count, Plain, RateCell,
+    Record, Report, ScoreSheet,
 };
 use rust_decimal::Decimal;
 
@@ -63,6 +65,17 @@ impl Content {
             RateCell::Blank => Content::Empty,
             RateCell::NotApplicable => Content::Text("/".into()),
             RateCell::Value(r) => Content::Rate(r.percent, r.decimals),
+        }
+    }
+
+    /// A plain field's value: amounts as 万元 (or ㎡), rates and counts as written.
+    pub(crate) fn of(value: Plain<'_>) -> Content {
+        match value {
+            Plain::Amount(a) => Content::money(a),
+            Plain::Rate(r) => Content::rate(r),
+            Plain::Count(c) => Content::count(c),
+            Plain::Text(t) => Content::text(&t.map(str::to_owned)),
+            Plain::TextList(items) => Content::text(&Some(items.join("\n"))),
         }
     }
 
@@ -265,27 +278,26 @@ fn project_lines(costs: &Costs, out: &mut Vec<CostLine>) {
     }
 }
 
-/// The signoff line under 附件2, blanks kept as gaps to be filled by hand.
+/// The signoff line under 附件2, blanks kept as gaps to be filled by hand (the last, a
+/// signature, ends the line).
 pub(crate) fn signoff_line(data: Option<&BasicData>) -> String {
     let signoff = data.and_then(|d| d.signoff.clone()).unwrap_or_default();
-    let field = |t: &Option<String>| t.as_deref().map(clean).unwrap_or_default();
-    let gap = |t: &Option<String>| {
-        if t.as_deref().is_none_or(str::is_empty) {
-            "　　　　"
-        } else {
-            ""
-        }
-    };
-    format!(
-        "填表人：{}{}　　填报日期：{}{}　　联系电话：{}{}　　单位负责人签字：{}",
-        field(&signoff.prepared_by),
-        gap(&signoff.prepared_by),
-        field(&signoff.prepared_on),
-        gap(&signoff.prepared_on),
-        field(&signoff.phone),
-        gap(&signoff.phone),
-        field(&signoff.head),
-    )
+    let fields = signoff.plain();
+    let last = fields.len().saturating_sub(1);
+    let parts: Vec<String> = fields
+        .into_iter()
+        .enumerate()
+        .map(|(i, (field, value))| {
+            let text = value.to_input();
+            let gap = if i < last && text.is_empty() {
+                "　　　　"
+            } else {
+                ""
+            };
+            format!("{}：{}{gap}", field.printed_label(), clean(&text))
+        })
+        .collect();
+    parts.join("　　")
 }
 
 pub(crate) const BASIC_DATA_NOTE: &str = "说明：“项目支出”需要填报基本支出以外的所有项目支出情况，“公用经费”填报基本支出中的一般商品和服务支出。";
@@ -349,14 +361,10 @@ pub(crate) fn basic_data(report: &Report) -> Sheet {
         g.next();
     }
 
-    let building_heads = [
-        "批复规模\n（㎡）",
-        "实际规模\n（㎡）",
-        "规模控制率",
-        "预算投资\n（万元）",
-        "实际投资\n（万元）",
-        "投资概算控制率",
-    ];
+    // The columns after the project's name, their units on a line of their own.
+    let building_heads = Building::fields()[1..]
+        .iter()
+        .map(|f| f.printed_label().replace('（', "\n（"));
     g.put(
         0,
         1,
@@ -377,30 +385,22 @@ pub(crate) fn basic_data(report: &Report) -> Sheet {
         g.next();
     }
     for b in buildings {
-        g.put(0, 1, 1, Content::text(&b.name), Look::Label(0));
-        let figures = [
-            Content::money(b.approved_area),
-            Content::money(b.actual_area),
-            Content::rate(b.area_control_rate),
-            Content::money(b.budget_investment),
-            Content::money(b.actual_investment),
-            Content::rate(b.investment_control_rate),
-        ];
-        for (i, f) in figures.into_iter().enumerate() {
-            g.put(1 + i as u16, 1, 1, f, Look::Figure);
+        for (i, (_, value)) in b.plain().into_iter().enumerate() {
+            let look = if i == 0 { Look::Label(0) } else { Look::Figure };
+            g.put(i as u16, 1, 1, Content::of(value), look);
         }
         g.next();
     }
 
-    g.put(0, 1, 1, Content::label("厉行节约保障措施"), Look::Head);
-    g.put(
-        1,
-        1,
-        6,
-        Content::text(&data.and_then(|d| d.austerity.clone())),
-        Look::Prose,
-    );
-    g.next();
+    // 附件2's long texts, each a row of its own across the form.
+    for (field, value) in data
+        .unwrap_or(&BasicData::default())
+        .plain_of_kind(Kind::LongText)
+    {
+        g.put(0, 1, 1, Content::label(field.printed_label()), Look::Head);
+        g.put(1, 1, 6, Content::of(value), Look::Prose);
+        g.next();
+    }
 
     Sheet {
         name: BASIC_DATA_SHEET,

@@ -5,7 +5,8 @@
 use super::body::{self, Block};
 use super::form::{self, Content};
 use super::year_label;
-use crate::model::Report;
+use crate::model::schema::Kind;
+use crate::model::{BasicData, Building, Record, Report};
 use std::fmt::Write as _;
 
 pub(crate) fn render(report: &Report) -> String {
@@ -156,33 +157,16 @@ fn basic_data(report: &Report, out: &mut String) {
     );
 
     let mut head = vec![s(&format!("楼堂馆所控制情况（{year}完工项目）"))];
-    head.extend(
-        [
-            "批复规模（㎡）",
-            "实际规模（㎡）",
-            "规模控制率",
-            "预算投资（万元）",
-            "实际投资（万元）",
-            "投资概算控制率",
-        ]
-        .map(s),
-    );
+    // The columns after the project's name.
+    head.extend(Building::fields()[1..].iter().map(|f| s(f.printed_label())));
     let buildings = data.map(|d| d.buildings.as_slice()).unwrap_or_default();
     let mut rows: Vec<Vec<String>> = buildings
         .iter()
         .map(|b| {
-            [
-                Content::text(&b.name),
-                Content::money(b.approved_area),
-                Content::money(b.actual_area),
-                Content::rate(b.area_control_rate),
-                Content::money(b.budget_investment),
-                Content::money(b.actual_investment),
-                Content::rate(b.investment_control_rate),
-            ]
-            .iter()
-            .map(content)
-            .collect()
+            b.plain()
+                .into_iter()
+                .map(|(_, value)| content(&Content::of(value)))
+                .collect()
         })
         .collect();
     if rows.is_empty() {
@@ -192,13 +176,18 @@ fn basic_data(report: &Report, out: &mut String) {
     align.extend([Align::Center; 6]);
     table(out, &head, &align, &rows);
 
-    let austerity = Content::text(&data.and_then(|d| d.austerity.clone()));
-    table(
-        out,
-        &[s("厉行节约保障措施"), content(&austerity)],
-        &[Align::Left, Align::Left],
-        &[],
-    );
+    // 附件2's long texts, each a table of its own.
+    for (field, value) in data
+        .unwrap_or(&BasicData::default())
+        .plain_of_kind(Kind::LongText)
+    {
+        table(
+            out,
+            &[s(field.printed_label()), content(&Content::of(value))],
+            &[Align::Left, Align::Left],
+            &[],
+        );
+    }
 
     let _ = writeln!(out, "{}\n", paragraph(form::BASIC_DATA_NOTE));
     let _ = writeln!(out, "{}\n", paragraph(&form::signoff_line(data)));

@@ -1,10 +1,14 @@
 //! The report as typed Rust (FORMAT.md): exact amounts, rates, counts and texts; no I/O, no UI.
 
 mod path;
+pub mod record;
 pub mod schema;
 mod value;
 
 pub use path::{FieldPath, PathError, Seg};
+pub use record::{FieldSource, Plain, Record};
+
+use record::record;
 pub use value::{Cell, MAX_FIGURE, Rate, parse_amount, parse_rate};
 
 use rust_decimal::Decimal;
@@ -38,93 +42,102 @@ pub struct Cover {
     pub year: Count,
 }
 
-/// `[basic]` — 一、部门（单位）基本情况.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Basic {
-    pub functions: Vec<String>,
-    pub organization: Option<String>,
-    pub departments: Vec<String>,
-    pub staff: Option<Staff>,
+record! {
+    /// `[basic]` — 一、部门（单位）基本情况.
+    pub struct Basic in BASIC {
+        functions: Vec<String> = ("functions", "主要职能", TextList),
+        organization: Option<String> = ("organization", "机构情况", LongText),
+        departments: Vec<String> = ("departments", "内设机构", TextList),
+        staff: Option<Staff> = ("staff", "人员情况", Table(STAFF)),
+    }
 }
 
-/// `[basic.staff]` — （三）人员情况.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Staff {
-    pub actual_total: Count,
-    pub in_service: Count,
-    pub open_ended: Count,
-    pub government_employees: Count,
-    pub retired: Count,
-    pub other: Count,
+record! {
+    /// `[basic.staff]` — （三）人员情况.
+    pub struct Staff in STAFF {
+        actual_total: Count = ("actual_total", "年末实有人数", Count),
+        in_service: Count = ("in_service", "在职", Count),
+        open_ended: Count = ("open_ended", "无固期人员", Count),
+        government_employees: Count = ("government_employees", "政府雇员", Count),
+        retired: Count = ("retired", "退休人员", Count),
+        other: Count = ("other", "其他", Count),
+    }
 }
 
-/// `[budget]` — 二、一般公共预算支出情况.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Budget {
-    pub initial: Amount,
-    pub income: Amount,
-    pub spent: Amount,
-    pub basic: Amount,
-    pub personnel: Amount,
-    pub public: Amount,
-    pub project: Amount,
-    pub projects: Vec<ProjectItem>,
-    pub other: Option<OtherBudgets>,
+record! {
+    /// `[budget]` — 二、一般公共预算支出情况.
+    pub struct Budget in BUDGET {
+        initial: Amount = ("initial", "年初预算资金", Amount),
+        income: Amount = ("income", "一般公共预算财政拨款收入", Amount),
+        spent: Amount = ("spent", "一般公共预算财政拨款支出", Amount),
+        basic: Amount = ("basic", "基本支出", Amount),
+        personnel: Amount = ("personnel", "其中：人员经费", Amount),
+        public: Amount = ("public", "其中：公用经费", Amount),
+        project: Amount = ("project", "项目支出", Amount),
+        projects: Vec<ProjectItem> = ("projects", "项目支出情况", Rows(PROJECT_ITEM)),
+        other: Option<OtherBudgets> = ("other", "三、四、五", Table(OTHER_BUDGETS)),
+    }
 }
 
-/// `[[budget.projects]]` — one 项目支出 line item.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ProjectItem {
-    pub name: Option<String>,
-    pub amount: Amount,
+record! {
+    /// `[[budget.projects]]` — one 项目支出 line item.
+    pub struct ProjectItem in PROJECT_ITEM {
+        name: Option<String> = ("name", "项目名称", Text),
+        amount: Amount = ("amount", "金额", Amount),
+    }
 }
 
-/// `[budget.other]` — sections 三、四、五.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct OtherBudgets {
-    pub government_fund: Option<String>,
-    pub state_capital: Option<String>,
-    pub social_insurance: Option<String>,
+record! {
+    /// `[budget.other]` — sections 三、四、五.
+    pub struct OtherBudgets in OTHER_BUDGETS {
+        government_fund: Option<String> = ("government_fund", "政府性基金预算支出情况", LongText),
+        state_capital: Option<String> = ("state_capital", "国有资本经营预算支出情况", LongText),
+        social_insurance: Option<String> = ("social_insurance", "社会保险基金预算支出情况", LongText),
+    }
 }
 
-/// `[performance]` — 六、资金使用及绩效情况.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Performance {
-    pub overall: Option<String>,
-    pub special_fund_count: Count,
-    pub special_funds: Vec<SpecialFund>,
+record! {
+    /// `[performance]` — 六、资金使用及绩效情况.
+    pub struct Performance in PERFORMANCE {
+        overall: Option<String> = ("overall", "整体支出绩效情况", LongText),
+        special_fund_count: Count = ("special_fund_count", "专项资金个数（正文所述）", Count),
+        special_funds: Vec<SpecialFund> = ("special_funds", "专项资金", Rows(SPECIAL_FUND)),
+    }
 }
 
-/// `[[performance.special_funds]]` — one 专项资金.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct SpecialFund {
-    pub name: Option<String>,
-    pub scope: Option<String>,
-    pub budget: Amount,
-    pub adjustment: Amount,
-    pub spent: Amount,
-    pub carryover: Amount,
-    pub description: Option<String>,
+record! {
+    /// `[[performance.special_funds]]` — one 专项资金.
+    pub struct SpecialFund in SPECIAL_FUND {
+        name: Option<String> = ("name", "专项名称", Text),
+        scope: Option<String> = ("scope", "包含内容", Text),
+        budget: Amount = ("budget", "预算支出", Amount),
+        adjustment: Amount = ("adjustment", "年中调整", SignedAmount),
+        spent: Amount = ("spent", "实际支出", Amount),
+        carryover: Amount = ("carryover", "结余结转", Amount),
+        description: Option<String> = ("description", "资金使用说明", LongText),
+    }
 }
 
-/// `[closing]` — 七、八、九.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Closing {
-    pub problems: Option<String>,
-    pub improvements: Option<String>,
-    pub publication: Option<String>,
+record! {
+    /// `[closing]` — 七、八、九.
+    pub struct Closing in CLOSING {
+        problems: Option<String> = ("problems", "存在的问题及原因分析", LongText),
+        improvements: Option<String> = ("improvements", "下一步改进措施", LongText),
+        publication: Option<String> = ("publication", "自评结果拟应用和公开情况", LongText),
+    }
 }
 
-/// `[basic_data]` — 附件2 基础数据表.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct BasicData {
-    pub authorized: Count,
-    pub in_service: Count,
-    pub control_rate: RateCell,
-    pub costs: Option<Costs>,
-    pub buildings: Vec<Building>,
-    pub austerity: Option<String>,
-    pub signoff: Option<Signoff>,
+record! {
+    /// `[basic_data]` — 附件2 基础数据表.
+    pub struct BasicData in BASIC_DATA {
+        authorized: Count = ("authorized", "编制数", Count),
+        in_service: Count = ("in_service", "实际在职人数", Count),
+        control_rate: RateCell = ("control_rate", "控制率", Rate),
+        costs: Option<Costs> = ("costs", "经费控制情况", Table(schema::COSTS)),
+        buildings: Vec<Building> = ("buildings", "楼堂馆所控制情况", Rows(BUILDING)),
+        austerity: Option<String> = ("austerity", "厉行节约保障措施", LongText),
+        signoff: Option<Signoff> = ("signoff", "填报信息", Table(SIGNOFF)),
+    }
 }
 
 /// The three amount columns of a 经费控制情况 row.
@@ -178,6 +191,8 @@ impl CostCells {
             .all(|c| self.get(*c).value().is_none())
     }
 }
+
+impl record::Nested for Costs {}
 
 /// `[basic_data.costs]` — 经费控制情况.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -345,93 +360,102 @@ pub struct ProjectLine {
     pub cells: CostCells,
 }
 
-/// `[[basic_data.buildings]]` — 楼堂馆所控制情况.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Building {
-    pub name: Option<String>,
-    pub approved_area: Amount,
-    pub actual_area: Amount,
-    pub area_control_rate: RateCell,
-    pub budget_investment: Amount,
-    pub actual_investment: Amount,
-    pub investment_control_rate: RateCell,
+record! {
+    /// `[[basic_data.buildings]]` — 楼堂馆所控制情况.
+    pub struct Building in BUILDING {
+        name: Option<String> = ("name", "项目名称", Text),
+        approved_area: Amount = ("approved_area", "批复规模（㎡）", Amount),
+        actual_area: Amount = ("actual_area", "实际规模（㎡）", Amount),
+        area_control_rate: RateCell = ("area_control_rate", "规模控制率", Rate),
+        budget_investment: Amount = ("budget_investment", "预算投资（万元）", Amount),
+        actual_investment: Amount = ("actual_investment", "实际投资（万元）", Amount),
+        investment_control_rate: RateCell = ("investment_control_rate", "投资概算控制率", Rate),
+    }
 }
 
-/// `[basic_data.signoff]`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Signoff {
-    pub prepared_by: Option<String>,
-    pub prepared_on: Option<String>,
-    pub phone: Option<String>,
-    pub head: Option<String>,
+record! {
+    /// `[basic_data.signoff]`.
+    pub struct Signoff in SIGNOFF {
+        prepared_by: Option<String> = ("prepared_by", "填表人", Text),
+        prepared_on: Option<String> = ("prepared_on", "填报日期", Text),
+        phone: Option<String> = ("phone", "联系电话", Text),
+        head: Option<String> = ("head", "单位负责人", Text, printed "单位负责人签字"),
+    }
 }
 
-/// `[score_sheet]` — 附件3 整体支出绩效自评表.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ScoreSheet {
-    pub funds: Option<FundsRow>,
-    pub by_source: Option<BySource>,
-    pub by_use: Option<ByUse>,
-    pub goal: Option<Goal>,
-    pub groups: Vec<Group>,
-    pub total_weight: Amount,
-    pub total_score: Amount,
+record! {
+    /// `[score_sheet]` — 附件3 整体支出绩效自评表.
+    pub struct ScoreSheet in SCORE_SHEET {
+        total_weight: Amount = ("total_weight", "总分（分值）", Amount),
+        total_score: Amount = ("total_score", "总分（得分）", Amount),
+        funds: Option<FundsRow> = ("funds", "年度资金总额", Table(FUNDS_ROW)),
+        by_source: Option<BySource> = ("by_source", "按收入性质分", Table(BY_SOURCE)),
+        by_use: Option<ByUse> = ("by_use", "按支出性质分", Table(BY_USE)),
+        goal: Option<Goal> = ("goal", "年度总体目标", Table(GOAL)),
+        groups: Vec<Group> = ("groups", "绩效指标", Rows(GROUP)),
+    }
 }
 
-/// `[score_sheet.funds]` — 年度资金总额.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct FundsRow {
-    pub initial: Amount,
-    pub full_year: Amount,
-    pub executed: Amount,
-    pub weight: Amount,
-    pub rate: RateCell,
-    pub score: Amount,
+record! {
+    /// `[score_sheet.funds]` — 年度资金总额.
+    pub struct FundsRow in FUNDS_ROW {
+        initial: Amount = ("initial", "年初预算数", Amount),
+        full_year: Amount = ("full_year", "全年预算数", Amount),
+        executed: Amount = ("executed", "全年执行数", Amount),
+        weight: Amount = ("weight", "分值", Amount),
+        rate: RateCell = ("rate", "执行率", Rate),
+        score: Amount = ("score", "得分", Amount),
+    }
 }
 
-/// `[score_sheet.by_source]` — 按收入性质分.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct BySource {
-    pub total: Amount,
-    pub general_public: Amount,
-    pub government_fund: Amount,
-    pub nontax_special: Amount,
-    pub other: Amount,
+record! {
+    /// `[score_sheet.by_source]` — 按收入性质分.
+    pub struct BySource in BY_SOURCE {
+        total: Amount = ("total", "按收入性质分合计", Amount),
+        general_public: Amount = ("general_public", "一般公共预算", Amount),
+        government_fund: Amount = ("government_fund", "政府性基金拨款", Amount),
+        nontax_special: Amount = ("nontax_special", "纳入专户管理的非税收入拨款", Amount),
+        other: Amount = ("other", "其他资金", Amount),
+    }
 }
 
-/// `[score_sheet.by_use]` — 按支出性质分.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ByUse {
-    pub total: Amount,
-    pub basic: Amount,
-    pub project: Amount,
+record! {
+    /// `[score_sheet.by_use]` — 按支出性质分.
+    pub struct ByUse in BY_USE {
+        total: Amount = ("total", "按支出性质分合计", Amount),
+        basic: Amount = ("basic", "基本支出", Amount),
+        project: Amount = ("project", "项目支出", Amount),
+    }
 }
 
-/// `[score_sheet.goal]` — 年度总体目标.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Goal {
-    pub expected: Option<String>,
-    pub actual: Option<String>,
+record! {
+    /// `[score_sheet.goal]` — 年度总体目标.
+    pub struct Goal in GOAL {
+        expected: Option<String> = ("expected", "预期目标", LongText),
+        actual: Option<String> = ("actual", "实际完成情况", LongText),
+    }
 }
 
-/// `[[score_sheet.groups]]` — one 一级指标.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Group {
-    pub name: Option<String>,
-    pub weight: Amount,
-    pub indicators: Vec<Indicator>,
+record! {
+    /// `[[score_sheet.groups]]` — one 一级指标.
+    pub struct Group in GROUP {
+        name: Option<String> = ("name", "一级指标", Text),
+        weight: Amount = ("weight", "分值", Amount),
+        indicators: Vec<Indicator> = ("indicators", "指标", Rows(INDICATOR)),
+    }
 }
 
-/// `[[score_sheet.groups.indicators]]` — one row of the sheet.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Indicator {
-    pub category: Option<String>,
-    pub name: Option<String>,
-    pub target: Option<String>,
-    pub actual: Option<String>,
-    pub weight: Amount,
-    pub score: Amount,
-    pub deviation: Option<String>,
+record! {
+    /// `[[score_sheet.groups.indicators]]` — one row of the sheet.
+    pub struct Indicator in INDICATOR {
+        category: Option<String> = ("category", "二级指标", Text),
+        name: Option<String> = ("name", "三级指标", LongText),
+        target: Option<String> = ("target", "年度指标值", LongText),
+        actual: Option<String> = ("actual", "实际完成值", LongText),
+        weight: Amount = ("weight", "分值", Amount),
+        score: Amount = ("score", "得分", Amount),
+        deviation: Option<String> = ("deviation", "偏差原因分析及改进措施", LongText),
+    }
 }
 
 impl Indicator {

@@ -70,23 +70,43 @@ pub struct Field {
     pub kind: Kind,
     /// Required for loading (X05).
     pub required: bool,
+    /// Its label in the printed form, where that differs from `label`.
+    pub printed: Option<&'static str>,
+}
+
+impl Field {
+    pub const fn new(key: &'static str, label: &'static str, kind: Kind) -> Field {
+        Field {
+            key,
+            label,
+            kind,
+            required: false,
+            printed: None,
+        }
+    }
+
+    /// The same field with another label in the printed form.
+    pub const fn printed(self, label: &'static str) -> Field {
+        Field {
+            printed: Some(label),
+            ..self
+        }
+    }
+
+    /// Its label in the printed form.
+    pub fn printed_label(&self) -> &'static str {
+        self.printed.unwrap_or(self.label)
+    }
 }
 
 const fn f(key: &'static str, label: &'static str, kind: Kind) -> Field {
-    Field {
-        key,
-        label,
-        kind,
-        required: false,
-    }
+    Field::new(key, label, kind)
 }
 
 const fn req(key: &'static str, label: &'static str, kind: Kind) -> Field {
     Field {
-        key,
-        label,
-        kind,
         required: true,
+        ..Field::new(key, label, kind)
     }
 }
 
@@ -104,65 +124,7 @@ static REPORT: &[Field] = &[
     req("year", "年度", Count),
 ];
 
-static STAFF: &[Field] = &[
-    f("actual_total", "年末实有人数", Count),
-    f("in_service", "在职", Count),
-    f("open_ended", "无固期人员", Count),
-    f("government_employees", "政府雇员", Count),
-    f("retired", "退休人员", Count),
-    f("other", "其他", Count),
-];
-
-static BASIC: &[Field] = &[
-    f("functions", "主要职能", TextList),
-    f("organization", "机构情况", LongText),
-    f("departments", "内设机构", TextList),
-    f("staff", "人员情况", Table(STAFF)),
-];
-
-static PROJECT_ITEM: &[Field] = &[f("name", "项目名称", Text), f("amount", "金额", Amount)];
-
-static OTHER_BUDGETS: &[Field] = &[
-    f("government_fund", "政府性基金预算支出情况", LongText),
-    f("state_capital", "国有资本经营预算支出情况", LongText),
-    f("social_insurance", "社会保险基金预算支出情况", LongText),
-];
-
-static BUDGET: &[Field] = &[
-    f("initial", "年初预算资金", Amount),
-    f("income", "一般公共预算财政拨款收入", Amount),
-    f("spent", "一般公共预算财政拨款支出", Amount),
-    f("basic", "基本支出", Amount),
-    f("personnel", "其中：人员经费", Amount),
-    f("public", "其中：公用经费", Amount),
-    f("project", "项目支出", Amount),
-    f("projects", "项目支出情况", Rows(PROJECT_ITEM)),
-    f("other", "三、四、五", Table(OTHER_BUDGETS)),
-];
-
-static SPECIAL_FUND: &[Field] = &[
-    f("name", "专项名称", Text),
-    f("scope", "包含内容", Text),
-    f("budget", "预算支出", Amount),
-    f("adjustment", "年中调整", SignedAmount),
-    f("spent", "实际支出", Amount),
-    f("carryover", "结余结转", Amount),
-    f("description", "资金使用说明", LongText),
-];
-
-static PERFORMANCE: &[Field] = &[
-    f("overall", "整体支出绩效情况", LongText),
-    f("special_fund_count", "专项资金个数（正文所述）", Count),
-    f("special_funds", "专项资金", Rows(SPECIAL_FUND)),
-];
-
-static CLOSING: &[Field] = &[
-    f("problems", "存在的问题及原因分析", LongText),
-    f("improvements", "下一步改进措施", LongText),
-    f("publication", "自评结果拟应用和公开情况", LongText),
-];
-
-static PROJECT_LINE: &[Field] = &[
+pub static PROJECT_LINE: &[Field] = &[
     f("name", "行名称", Text),
     f("group", "所属分组", Text),
     f("prev_final", "上年决算数", Amount),
@@ -170,7 +132,7 @@ static PROJECT_LINE: &[Field] = &[
     f("final", "本年决算数", Amount),
 ];
 
-static COSTS: &[Field] = &[
+pub static COSTS: &[Field] = &[
     f("three_public", "三公经费", InlineTable(COST_CELLS)),
     f(
         "vehicles",
@@ -207,98 +169,21 @@ static COSTS: &[Field] = &[
     f("project_lines", "项目支出明细行", Rows(PROJECT_LINE)),
 ];
 
-static BUILDING: &[Field] = &[
-    f("name", "项目名称", Text),
-    f("approved_area", "批复规模（㎡）", Amount),
-    f("actual_area", "实际规模（㎡）", Amount),
-    f("area_control_rate", "规模控制率", Rate),
-    f("budget_investment", "预算投资（万元）", Amount),
-    f("actual_investment", "实际投资（万元）", Amount),
-    f("investment_control_rate", "投资概算控制率", Rate),
-];
-
-static SIGNOFF: &[Field] = &[
-    f("prepared_by", "填表人", Text),
-    f("prepared_on", "填报日期", Text),
-    f("phone", "联系电话", Text),
-    f("head", "单位负责人", Text),
-];
-
-static BASIC_DATA: &[Field] = &[
-    f("authorized", "编制数", Count),
-    f("in_service", "实际在职人数", Count),
-    f("control_rate", "控制率", Rate),
-    f("costs", "经费控制情况", Table(COSTS)),
-    f("buildings", "楼堂馆所控制情况", Rows(BUILDING)),
-    f("austerity", "厉行节约保障措施", LongText),
-    f("signoff", "填报信息", Table(SIGNOFF)),
-];
-
-static FUNDS_ROW: &[Field] = &[
-    f("initial", "年初预算数", Amount),
-    f("full_year", "全年预算数", Amount),
-    f("executed", "全年执行数", Amount),
-    f("weight", "分值", Amount),
-    f("rate", "执行率", Rate),
-    f("score", "得分", Amount),
-];
-
-static BY_SOURCE: &[Field] = &[
-    f("total", "按收入性质分合计", Amount),
-    f("general_public", "一般公共预算", Amount),
-    f("government_fund", "政府性基金拨款", Amount),
-    f("nontax_special", "纳入专户管理的非税收入拨款", Amount),
-    f("other", "其他资金", Amount),
-];
-
-static BY_USE: &[Field] = &[
-    f("total", "按支出性质分合计", Amount),
-    f("basic", "基本支出", Amount),
-    f("project", "项目支出", Amount),
-];
-
-static GOAL: &[Field] = &[
-    f("expected", "预期目标", LongText),
-    f("actual", "实际完成情况", LongText),
-];
-
-static INDICATOR: &[Field] = &[
-    f("category", "二级指标", Text),
-    f("name", "三级指标", LongText),
-    f("target", "年度指标值", LongText),
-    f("actual", "实际完成值", LongText),
-    f("weight", "分值", Amount),
-    f("score", "得分", Amount),
-    f("deviation", "偏差原因分析及改进措施", LongText),
-];
-
-static GROUP: &[Field] = &[
-    f("name", "一级指标", Text),
-    f("weight", "分值", Amount),
-    f("indicators", "指标", Rows(INDICATOR)),
-];
-
-static SCORE_SHEET: &[Field] = &[
-    f("total_weight", "总分（分值）", Amount),
-    f("total_score", "总分（得分）", Amount),
-    f("funds", "年度资金总额", Table(FUNDS_ROW)),
-    f("by_source", "按收入性质分", Table(BY_SOURCE)),
-    f("by_use", "按支出性质分", Table(BY_USE)),
-    f("goal", "年度总体目标", Table(GOAL)),
-    f("groups", "绩效指标", Rows(GROUP)),
-];
-
 /// The top level of a report file.
 pub static ROOT: &[Field] = &[
     req("schema", "格式版本", Text),
     req("scheme", "评分方案", Text),
     f("report", "封面", Table(REPORT)),
-    f("basic", "一、部门（单位）基本情况", Table(BASIC)),
-    f("budget", "二、一般公共预算支出情况", Table(BUDGET)),
-    f("performance", "六、资金使用及绩效情况", Table(PERFORMANCE)),
-    f("closing", "七、八、九", Table(CLOSING)),
-    f("basic_data", "附件2 基础数据表", Table(BASIC_DATA)),
-    f("score_sheet", "附件3 自评表", Table(SCORE_SHEET)),
+    f("basic", "一、部门（单位）基本情况", Table(super::BASIC)),
+    f("budget", "二、一般公共预算支出情况", Table(super::BUDGET)),
+    f(
+        "performance",
+        "六、资金使用及绩效情况",
+        Table(super::PERFORMANCE),
+    ),
+    f("closing", "七、八、九", Table(super::CLOSING)),
+    f("basic_data", "附件2 基础数据表", Table(super::BASIC_DATA)),
+    f("score_sheet", "附件3 自评表", Table(super::SCORE_SHEET)),
 ];
 
 /// The field a key path names (indices skipped), if the format knows it.

@@ -563,22 +563,11 @@ impl<'a> FormBuilder<'a> {
         for (i, b) in data.buildings.iter().enumerate() {
             self.table_row(&mut rows, &buildings_path, i, |rows| {
                 let bp = buildings_path.index(i);
-                let values = [
-                    ("name", b.name.clone().unwrap_or_default()),
-                    ("approved_area", b.approved_area.to_string()),
-                    ("actual_area", b.actual_area.to_string()),
-                    ("area_control_rate", b.area_control_rate.to_string()),
-                    ("budget_investment", b.budget_investment.to_string()),
-                    ("actual_investment", b.actual_investment.to_string()),
-                    (
-                        "investment_control_rate",
-                        b.investment_control_rate.to_string(),
-                    ),
-                ];
-                for (key, value) in values {
-                    let mut row = self.field_at(bp.key(key), value, 2);
+                // One line per field of the row, the first (its name) labelled with its number.
+                for (at, (field, value)) in b.plain().into_iter().enumerate() {
+                    let mut row = self.field_at(bp.key(field.key), value.to_input(), 2);
                     row.row_ref = Some((buildings_path.clone(), i));
-                    if key == "name" {
+                    if at == 0 {
                         row.label = format!("项目 {}", i + 1);
                     }
                     rows.push(row);
@@ -586,24 +575,16 @@ impl<'a> FormBuilder<'a> {
             });
         }
         rows.push(Row::heading("附件2 其他"));
-        rows.push(self.field(
-            "basic_data.austerity",
-            data.austerity.clone().unwrap_or_default(),
-        ));
+        // The long texts of 附件2, then who filled it in.
+        let data_path = FieldPath::root().key("basic_data");
+        for (field, value) in data.plain_of_kind(Kind::LongText) {
+            rows.push(self.field_at(data_path.key(field.key), value.to_input(), 1));
+        }
         let signoff = data.signoff.clone().unwrap_or_default();
-        rows.push(self.field(
-            "basic_data.signoff.prepared_by",
-            signoff.prepared_by.unwrap_or_default(),
-        ));
-        rows.push(self.field(
-            "basic_data.signoff.prepared_on",
-            signoff.prepared_on.unwrap_or_default(),
-        ));
-        rows.push(self.field(
-            "basic_data.signoff.phone",
-            signoff.phone.unwrap_or_default(),
-        ));
-        rows.push(self.field("basic_data.signoff.head", signoff.head.unwrap_or_default()));
+        let signoff_path = data_path.key("signoff");
+        for (field, value) in signoff.plain() {
+            rows.push(self.field_at(signoff_path.key(field.key), value.to_input(), 1));
+        }
 
         let no_sheet = ScoreSheet::default();
         let sheet = r.score_sheet.as_ref().unwrap_or(&no_sheet);
