@@ -1,7 +1,7 @@
 //! The section readers: each section, table and row of a report read into the model.
 
 use super::reader::{Reader, fields_of};
-use crate::model::schema;
+use crate::model::schema::{self, Field};
 use crate::model::*;
 use crate::scheme::SchemeSet;
 use crate::store::tree::Table;
@@ -56,32 +56,16 @@ impl Reader<'_> {
     }
 
     pub(super) fn closing(&mut self, t: Table<'_>, p: &FieldPath) -> Closing {
-        Closing {
-            problems: self.text(t, "problems", p),
-            improvements: self.text(t, "improvements", p),
-            publication: self.text(t, "publication", p),
-        }
+        self.record(t, p)
     }
 
     pub(super) fn basic(&mut self, t: Table<'_>, p: &FieldPath) -> Basic {
         let staff = self
             .table(t, "staff", p, fields_of(&["basic", "staff"]))
-            .map(|s| {
-                let sp = p.key("staff");
-                Staff {
-                    actual_total: self.count(s, "actual_total", &sp),
-                    in_service: self.count(s, "in_service", &sp),
-                    open_ended: self.count(s, "open_ended", &sp),
-                    government_employees: self.count(s, "government_employees", &sp),
-                    retired: self.count(s, "retired", &sp),
-                    other: self.count(s, "other", &sp),
-                }
-            });
+            .map(|s| self.record(s, &p.key("staff")));
         Basic {
-            functions: self.text_list(t, "functions", p),
-            organization: self.text(t, "organization", p),
-            departments: self.text_list(t, "departments", p),
             staff,
+            ..self.record(t, p)
         }
     }
 
@@ -93,24 +77,11 @@ impl Reader<'_> {
             .collect();
         let other = self
             .table(t, "other", p, fields_of(&["budget", "other"]))
-            .map(|o| {
-                let op = p.key("other");
-                OtherBudgets {
-                    government_fund: self.text(o, "government_fund", &op),
-                    state_capital: self.text(o, "state_capital", &op),
-                    social_insurance: self.text(o, "social_insurance", &op),
-                }
-            });
+            .map(|o| self.record(o, &p.key("other")));
         Budget {
-            initial: self.amount(t, "initial", p),
-            income: self.amount(t, "income", p),
-            spent: self.amount(t, "spent", p),
-            basic: self.amount(t, "basic", p),
-            personnel: self.amount(t, "personnel", p),
-            public: self.amount(t, "public", p),
-            project: self.amount(t, "project", p),
             projects,
             other,
+            ..self.record(t, p)
         }
     }
 
@@ -126,9 +97,8 @@ impl Reader<'_> {
             .map(|(fp, f)| self.special_fund(f, &fp))
             .collect();
         Performance {
-            overall: self.text(t, "overall", p),
-            special_fund_count: self.count(t, "special_fund_count", p),
             special_funds,
+            ..self.record(t, p)
         }
     }
 
@@ -163,71 +133,28 @@ impl Reader<'_> {
             .collect();
         let signoff = self
             .table(t, "signoff", p, fields_of(&["basic_data", "signoff"]))
-            .map(|s| {
-                let sp = p.key("signoff");
-                Signoff {
-                    prepared_by: self.text(s, "prepared_by", &sp),
-                    prepared_on: self.text(s, "prepared_on", &sp),
-                    phone: self.text(s, "phone", &sp),
-                    head: self.text(s, "head", &sp),
-                }
-            });
+            .map(|s| self.record(s, &p.key("signoff")));
         BasicData {
-            authorized: self.count(t, "authorized", p),
-            in_service: self.count(t, "in_service", p),
-            control_rate: self.rate(t, "control_rate", p),
             costs,
             buildings,
-            austerity: self.text(t, "austerity", p),
             signoff,
+            ..self.record(t, p)
         }
     }
 
     pub(super) fn score_sheet(&mut self, t: Table<'_>, p: &FieldPath) -> ScoreSheet {
         let funds = self
             .table(t, "funds", p, fields_of(&["score_sheet", "funds"]))
-            .map(|f| {
-                let fp = p.key("funds");
-                FundsRow {
-                    initial: self.amount(f, "initial", &fp),
-                    full_year: self.amount(f, "full_year", &fp),
-                    executed: self.amount(f, "executed", &fp),
-                    weight: self.amount(f, "weight", &fp),
-                    rate: self.rate(f, "rate", &fp),
-                    score: self.amount(f, "score", &fp),
-                }
-            });
+            .map(|f| self.record(f, &p.key("funds")));
         let by_source = self
             .table(t, "by_source", p, fields_of(&["score_sheet", "by_source"]))
-            .map(|s| {
-                let sp = p.key("by_source");
-                BySource {
-                    total: self.amount(s, "total", &sp),
-                    general_public: self.amount(s, "general_public", &sp),
-                    government_fund: self.amount(s, "government_fund", &sp),
-                    nontax_special: self.amount(s, "nontax_special", &sp),
-                    other: self.amount(s, "other", &sp),
-                }
-            });
+            .map(|s| self.record(s, &p.key("by_source")));
         let by_use = self
             .table(t, "by_use", p, fields_of(&["score_sheet", "by_use"]))
-            .map(|u| {
-                let up = p.key("by_use");
-                ByUse {
-                    total: self.amount(u, "total", &up),
-                    basic: self.amount(u, "basic", &up),
-                    project: self.amount(u, "project", &up),
-                }
-            });
+            .map(|u| self.record(u, &p.key("by_use")));
         let goal = self
             .table(t, "goal", p, fields_of(&["score_sheet", "goal"]))
-            .map(|g| {
-                let gp = p.key("goal");
-                Goal {
-                    expected: self.text(g, "expected", &gp),
-                    actual: self.text(g, "actual", &gp),
-                }
-            });
+            .map(|g| self.record(g, &p.key("goal")));
         let groups = self
             .rows(t, "groups", p, fields_of(&["score_sheet", "groups"]))
             .into_iter()
@@ -239,28 +166,16 @@ impl Reader<'_> {
             by_use,
             goal,
             groups,
-            total_weight: self.amount(t, "total_weight", p),
-            total_score: self.amount(t, "total_score", p),
+            ..self.record(t, p)
         }
     }
 
     pub(super) fn project_item(&mut self, r: Table<'_>, rp: &FieldPath) -> ProjectItem {
-        ProjectItem {
-            name: self.text(r, "name", rp),
-            amount: self.amount(r, "amount", rp),
-        }
+        self.record(r, rp)
     }
 
     pub(super) fn special_fund(&mut self, f: Table<'_>, fp: &FieldPath) -> SpecialFund {
-        SpecialFund {
-            name: self.text(f, "name", fp),
-            scope: self.text(f, "scope", fp),
-            budget: self.amount(f, "budget", fp),
-            adjustment: self.amount_signed(f, "adjustment", fp, true),
-            spent: self.amount(f, "spent", fp),
-            carryover: self.amount(f, "carryover", fp),
-            description: self.text(f, "description", fp),
-        }
+        self.record(f, fp)
     }
 
     pub(super) fn project_line(&mut self, l: Table<'_>, lp: &FieldPath) -> ProjectLine {
@@ -272,44 +187,66 @@ impl Reader<'_> {
     }
 
     pub(super) fn building(&mut self, b: Table<'_>, bp: &FieldPath) -> Building {
-        Building {
-            name: self.text(b, "name", bp),
-            approved_area: self.amount(b, "approved_area", bp),
-            actual_area: self.amount(b, "actual_area", bp),
-            area_control_rate: self.rate(b, "area_control_rate", bp),
-            budget_investment: self.amount(b, "budget_investment", bp),
-            actual_investment: self.amount(b, "actual_investment", bp),
-            investment_control_rate: self.rate(b, "investment_control_rate", bp),
-        }
+        self.record(b, bp)
     }
 
-    /// A first-level indicator with its indicators (unless `keep_rows`).
+    /// A first-level indicator with its indicators (unless `keep_rows`): its own fields first.
     pub(super) fn group(&mut self, g: Table<'_>, gp: &FieldPath) -> Group {
-        Group {
-            name: self.text(g, "name", gp),
-            weight: self.amount(g, "weight", gp),
-            indicators: self
-                .rows(
-                    g,
-                    "indicators",
-                    gp,
-                    fields_of(&["score_sheet", "groups", "indicators"]),
-                )
-                .into_iter()
-                .map(|(ip, i)| self.indicator(i, &ip))
-                .collect(),
-        }
+        let mut group: Group = self.record(g, gp);
+        group.indicators = self
+            .rows(
+                g,
+                "indicators",
+                gp,
+                fields_of(&["score_sheet", "groups", "indicators"]),
+            )
+            .into_iter()
+            .map(|(ip, i)| self.indicator(i, &ip))
+            .collect();
+        group
     }
 
     pub(super) fn indicator(&mut self, i: Table<'_>, ip: &FieldPath) -> Indicator {
-        Indicator {
-            category: self.text(i, "category", ip),
-            name: self.text(i, "name", ip),
-            target: self.text(i, "target", ip),
-            actual: self.text(i, "actual", ip),
-            weight: self.amount(i, "weight", ip),
-            score: self.amount(i, "score", ip),
-            deviation: self.text(i, "deviation", ip),
-        }
+        self.record(i, ip)
+    }
+
+    /// A record's plain fields, each read by its kind from the schema (`model::record`).
+    pub(super) fn record<T: Record>(&mut self, table: Table<'_>, path: &FieldPath) -> T {
+        T::read(&mut FieldsOf {
+            reader: self,
+            table,
+            path,
+        })
+    }
+}
+
+/// One table of the file as the source of a record's plain fields.
+struct FieldsOf<'r, 's, 't> {
+    reader: &'r mut Reader<'s>,
+    table: Table<'t>,
+    path: &'r FieldPath,
+}
+
+impl FieldSource for FieldsOf<'_, '_, '_> {
+    fn amount(&mut self, field: &'static Field) -> Amount {
+        let signed = field.kind == schema::Kind::SignedAmount;
+        self.reader
+            .amount_signed(self.table, field.key, self.path, signed)
+    }
+
+    fn rate(&mut self, field: &'static Field) -> RateCell {
+        self.reader.rate(self.table, field.key, self.path)
+    }
+
+    fn count(&mut self, field: &'static Field) -> Count {
+        self.reader.count(self.table, field.key, self.path)
+    }
+
+    fn text(&mut self, field: &'static Field) -> Option<String> {
+        self.reader.text(self.table, field.key, self.path)
+    }
+
+    fn text_list(&mut self, field: &'static Field) -> Vec<String> {
+        self.reader.text_list(self.table, field.key, self.path)
     }
 }
