@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod form;
+pub mod history;
 pub mod keymap;
 mod recorder;
 pub mod text;
