@@ -11,7 +11,7 @@
 use criterion::Criterion;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use jixiao::rules::{self, Totals};
-use jixiao::scheme::SchemeSet;
+use jixiao::scheme::{self, SchemeSet};
 use jixiao::store::{self, Document};
 use jixiao::synth::{self, Spec};
 use jixiao::tui::app::{Action, App};
@@ -122,13 +122,13 @@ fn benches(c: &mut Criterion, full: bool) {
     for (name, text) in workloads(full) {
         let bytes = text.as_bytes();
         c.bench_function(&format!("load/{name}"), |b| {
-            b.iter(|| store::load(black_box(bytes), &schemes).is_ok())
+            b.iter(|| scheme::load(black_box(bytes), &schemes).is_ok())
         });
         // What `check` reads with: no tree for an editor.
         c.bench_function(&format!("inspect/{name}"), |b| {
-            b.iter(|| store::inspect(black_box(bytes).to_vec(), &schemes).is_ok())
+            b.iter(|| scheme::inspect(black_box(bytes).to_vec(), &schemes).is_ok())
         });
-        let Ok(loaded) = store::load(bytes, &schemes) else {
+        let Ok(loaded) = scheme::load(bytes, &schemes) else {
             panic!("{name} does not load");
         };
         c.bench_function(&format!("check/{name}"), |b| {

@@ -4,7 +4,7 @@
 use crate::finding::{Counts, Finding, Severity};
 use crate::rules::{self, Totals};
 use crate::sanitize::visible_inline;
-use crate::scheme::SchemeSet;
+use crate::scheme::{self, SchemeSet};
 use crate::store::{self, ReadError, Source};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -84,7 +84,7 @@ pub fn check_file(path: &Path, schemes: &SchemeSet) -> FileReport {
             };
         }
     };
-    let outcome = match store::inspect(bytes, schemes) {
+    let outcome = match scheme::inspect(bytes, schemes) {
         Ok(loaded) => {
             let id = loaded.report.scheme.clone().unwrap_or_default();
             let scheme = schemes

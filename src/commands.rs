@@ -4,7 +4,7 @@ use crate::finding::Finding;
 use crate::model::FieldPath;
 use crate::rules::{self, catalog};
 use crate::sanitize::visible_inline;
-use crate::scheme::{Origin, Scheme, SchemeSet};
+use crate::scheme::{self, Origin, Scheme, SchemeSet};
 use crate::store::{self, Document};
 use std::collections::BTreeSet;
 use std::io::Write;
@@ -192,7 +192,7 @@ pub fn set(
 ) -> Result<(), Failure> {
     let io = |e: std::io::Error| Failure::usage(e.to_string());
     let bytes = store::read_report_file(path).map_err(|e| Failure::usage(e.to_string()))?;
-    let before = store::load(&bytes, set).map_err(|f| load_failure(path, &f))?;
+    let before = scheme::load(&bytes, set).map_err(|f| load_failure(path, &f))?;
     let scheme = set
         .get(before.report.scheme.as_deref().unwrap_or_default())
         .expect("the loader refuses unknown schemes");
@@ -217,7 +217,7 @@ pub fn set(
         })?;
     }
     let text = doc.to_text();
-    let after = store::load(text.as_bytes(), set).map_err(|f| {
+    let after = scheme::load(text.as_bytes(), set).map_err(|f| {
         let mut failure = load_failure(path, &f);
         failure.message.push_str("\n修改后文件将无法载入，未保存");
         failure

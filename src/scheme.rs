@@ -3,7 +3,9 @@
 //! The shipped schemes (`config/schemes/*.toml`) are compiled in; a user adds more as files
 //! in `$XDG_CONFIG_HOME/jixiao/schemes/` without rebuilding.
 
-use crate::finding::Severity;
+use crate::finding::{Finding, Severity};
+use crate::model::{FieldPath, Report};
+use crate::store::{self, Changed, LoadFailure, Loaded, SchemeKey};
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Deserializer};
 use std::collections::BTreeMap;
@@ -20,6 +22,9 @@ pub const BUILTIN: &[(&str, &str)] = &[
         include_str!("../config/schemes/mof-project-2020.toml"),
     ),
 ];
+
+/// The grade shown while nothing is scored.
+pub const NO_GRADE: &str = "—";
 
 /// How the 年度资金总额 row is scored.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -166,7 +171,7 @@ impl Scheme {
             .iter()
             .find(|g| g.min.is_none_or(|m| score >= m))
             .map(|g| g.name.as_str())
-            .unwrap_or(crate::rules::totals::NO_GRADE)
+            .unwrap_or(NO_GRADE)
     }
 
     /// The severity a rule has under this scheme; `None` when the scheme turns it off.
@@ -267,6 +272,81 @@ impl SchemeSet {
     pub fn ids(&self) -> Vec<&str> {
         self.schemes.iter().map(|s| s.id.as_str()).collect()
     }
+
+    /// A report as the store read it, refused unless it names one of these schemes: X05
+    /// when it names none, X06 when it names one the set does not have. The error takes its
+    /// place among the loader's, in the order of the file.
+    pub fn check(&self, read: Result<Loaded, LoadFailure>) -> Result<Loaded, LoadFailure> {
+        match read {
+            Ok(loaded) => match self.refusal(&loaded.scheme_key) {
+                None => Ok(loaded),
+                Some(error) => Err(loaded.refuse(error)),
+            },
+            Err(mut failure) => {
+                if let Some(error) = self.refusal(&failure.scheme_key) {
+                    failure.add_error(error);
+                }
+                Err(failure)
+            }
+        }
+    }
+
+    /// What is wrong with the `scheme` key as found, if anything this set can tell.
+    fn refusal(&self, key: &SchemeKey) -> Option<Finding> {
+        let known = || self.ids().join("、");
+        let (rule, span, message) = match key {
+            SchemeKey::Missing => (
+                "X05",
+                Some(0..0),
+                format!(
+                    "缺少 scheme：应写明评分方案，如 scheme = \"hunan-department\"（可用：{}）",
+                    known()
+                ),
+            ),
+            SchemeKey::Names(id, span) if self.get(id).is_none() => (
+                "X06",
+                span.clone(),
+                format!(
+                    "没有名为“{id}”的评分方案（可用：{}；用 jixiao schemes 查看）",
+                    known()
+                ),
+            ),
+            SchemeKey::Names(..) | SchemeKey::NotText | SchemeKey::Unread => return None,
+        };
+        let path = FieldPath::root().key("scheme");
+        Some(Finding::new(rule, Severity::Error, path, message).at(span))
+    }
+}
+
+/// Loads a report from bytes (`store::load`), refused unless it names one of `schemes`.
+pub fn load(bytes: &[u8], schemes: &SchemeSet) -> Result<Loaded, LoadFailure> {
+    schemes.check(store::load(bytes))
+}
+
+/// Loads a report from text (`store::load_str`), refused unless it names one of `schemes`.
+pub fn load_str(text: &str, schemes: &SchemeSet) -> Result<Loaded, LoadFailure> {
+    schemes.check(store::load_str(text))
+}
+
+/// Loads a report to read it once (`store::inspect`), refused unless it names one of `schemes`.
+pub fn inspect(bytes: Vec<u8>, schemes: &SchemeSet) -> Result<Loaded, LoadFailure> {
+    schemes.check(store::inspect(bytes))
+}
+
+/// Brings the model up to date after an edit at `path` (`store::reread`). A document that no
+/// longer names one of `schemes` is refused first, the model left as it was: only an edit of
+/// `scheme` itself can make it so, since the document names one whenever an edit begins.
+pub fn reread(
+    root: &toml_edit::Table,
+    report: &mut Report,
+    notes: &mut Vec<Finding>,
+    path: &FieldPath,
+    schemes: &SchemeSet,
+) -> Result<Changed, Vec<Finding>> {
+    if let Some(error) = schemes.refusal(&SchemeKey::of_document(root)) {
+        return Err(vec![error]);
+    }
+    store::reread(root, report, notes, path)
 }
 
 /// `$XDG_CONFIG_HOME/jixiao/schemes` (or the platform's config folder).
@@ -371,5 +451,67 @@ mod tests {
         set.add_folder(dir.path());
         assert!(set.get("my-county").is_some());
         assert_eq!(set.problems.len(), 1);
+    }
+
+    fn fails_to_load(text: &str) -> Vec<Finding> {
+        match load_str(text, &SchemeSet::builtin()) {
+            Ok(_) => panic!("loaded"),
+            Err(f) => f.findings,
+        }
+    }
+
+    #[test]
+    fn missing_required_keys_and_unknown_schemes() {
+        let findings = fails_to_load("scheme = \"nope\"\n[report]\ntitle = \"x\"\n");
+        let ids: Vec<_> = findings
+            .iter()
+            .map(|f| (f.rule, f.path.to_string()))
+            .collect();
+        assert!(ids.contains(&("X05", "schema".to_owned())));
+        assert!(ids.contains(&("X06", "scheme".to_owned())));
+        assert!(ids.contains(&("X05", "report.unit".to_owned())));
+        assert!(ids.contains(&("X05", "report.year".to_owned())));
+        let findings = fails_to_load(
+            "schema = \"jixiao/2\"\nscheme = \"hunan-department\"\n[report]\nunit = \"x\"\nyear = 2023\n",
+        );
+        assert_eq!(findings[0].rule, "X05");
+    }
+
+    #[test]
+    fn the_scheme_check_puts_its_errors_where_the_loader_would() {
+        let rules = |findings: Vec<Finding>| -> Vec<(&str, String)> {
+            findings
+                .iter()
+                .map(|f| (f.rule, f.path.to_string()))
+                .collect()
+        };
+        // Missing both at the file's start: `schema` first, then `scheme`, then the cover.
+        let expected = [
+            ("X05", "schema".to_owned()),
+            ("X05", "scheme".to_owned()),
+            ("X05", "report.unit".to_owned()),
+            ("X05", "report.year".to_owned()),
+        ];
+        assert_eq!(rules(fails_to_load("")), expected);
+        let failure = inspect(b"".to_vec(), &SchemeSet::builtin()).unwrap_err();
+        assert_eq!(rules(failure.findings), expected);
+        // Among other errors, in the order of the file.
+        let findings = fails_to_load(
+            "schema = \"jixiao/1\"\n[report]\nunit = 1\nyear = 2023\n[budget]\nspent = \"x\"\n",
+        );
+        assert_eq!(
+            rules(findings),
+            [
+                ("X05", "scheme".to_owned()),
+                ("X02", "report.unit".to_owned()),
+                ("X02", "budget.spent".to_owned()),
+            ]
+        );
+        let findings =
+            fails_to_load("[budget]\nspent = \"x\"\n[report]\nunit = \"u\"\nyear = 2023\n");
+        assert_eq!(
+            rules(findings)[..2],
+            [("X05", "schema".to_owned()), ("X05", "scheme".to_owned())]
+        );
     }
 }

@@ -525,7 +525,7 @@ mod tests {
     fn the_output_loads_and_rules_fire() {
         let schemes = SchemeSet::builtin();
         let text = generate(SMALL);
-        let loaded = match crate::store::load_str(&text, &schemes) {
+        let loaded = match crate::scheme::load_str(&text, &schemes) {
             Ok(l) => l,
             Err(f) => panic!("synthetic report did not load: {:?}", f.findings),
         };

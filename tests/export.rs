@@ -15,7 +15,7 @@ const BASIC_DATA: &str = "附件2 基础数据表";
 const SCORE_SHEET: &str = "附件3 自评表";
 
 fn load(text: &str) -> Report {
-    match jixiao::store::load(text.as_bytes(), &SchemeSet::builtin()) {
+    match jixiao::scheme::load(text.as_bytes(), &SchemeSet::builtin()) {
         Ok(loaded) => loaded.report,
         Err(f) => panic!("did not load: {:?}", f.findings),
     }

@@ -9,8 +9,7 @@ use common::*;
 use crossterm::event::KeyCode;
 use jixiao::finding::Finding;
 use jixiao::rules;
-use jixiao::scheme::SchemeSet;
-use jixiao::store;
+use jixiao::scheme::{self, SchemeSet};
 use jixiao::synth::{self, Spec};
 use jixiao::tui::app::{App, Mode};
 use jixiao::tui::form::{FormBuilder, Tab};
@@ -109,7 +108,7 @@ fn assert_fresh(app: &App, after: &str) {
     let text = app.text();
     // And `check` reads the edited text as the workbench does.
     assert_read_alike(&text, after);
-    let loaded = match store::load_str(&text, &schemes) {
+    let loaded = match scheme::load_str(&text, &schemes) {
         Ok(l) => l,
         Err(f) => panic!("after {after}: the text does not load: {:?}", f.findings),
     };

@@ -149,8 +149,8 @@ fn bytes_that_are_not_utf8_are_refused_alike() {
     let schemes = jixiao::scheme::SchemeSet::builtin();
     let mut bytes = SEED.as_bytes().to_vec();
     bytes.insert(200, 0xff);
-    let load = jixiao::store::load(&bytes, &schemes).expect_err("refused");
-    let inspect = jixiao::store::inspect(bytes, &schemes).expect_err("refused");
+    let load = jixiao::scheme::load(&bytes, &schemes).expect_err("refused");
+    let inspect = jixiao::scheme::inspect(bytes, &schemes).expect_err("refused");
     assert_eq!(load.findings, inspect.findings);
     assert_eq!(load.source, inspect.source);
 }

@@ -4,8 +4,7 @@
 mod e2e;
 
 use e2e::*;
-use jixiao::scheme::SchemeSet;
-use jixiao::store;
+use jixiao::scheme::{self, SchemeSet};
 use serde_json::Value;
 
 /// The seed transcribed by hand into another layout: 附件 before 正文, tables in reverse
@@ -71,8 +70,8 @@ fn the_fixture_really_is_laid_out_differently() {
 #[test]
 fn another_layout_loads_to_the_same_report() {
     let schemes = SchemeSet::builtin();
-    let seed = store::load(seed_text().as_bytes(), &schemes).unwrap();
-    let other = store::load(&std::fs::read(crate_file(OTHER_LAYOUT)).unwrap(), &schemes).unwrap();
+    let seed = scheme::load(seed_text().as_bytes(), &schemes).unwrap();
+    let other = scheme::load(&std::fs::read(crate_file(OTHER_LAYOUT)).unwrap(), &schemes).unwrap();
     assert!(other.notes.is_empty(), "{:?}", other.notes);
     // Section by section, so that a difference is easy to read.
     let (a, b) = (&seed.report, &other.report);

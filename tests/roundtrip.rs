@@ -12,8 +12,8 @@
 
 use jixiao::check::{FileReport, Outcome, Palette, render_json, render_text};
 use jixiao::model::{Cell, CostRow, FieldPath, Report};
-use jixiao::scheme::SchemeSet;
-use jixiao::store::{self, Document, Source};
+use jixiao::scheme::{self, SchemeSet};
+use jixiao::store::{Document, Source};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use std::collections::{BTreeMap, BTreeSet};
@@ -1212,7 +1212,7 @@ fn check_case(seed: u64, ops: &[Op]) -> Result<(), TestCaseError> {
     let schemes = SchemeSet::builtin();
 
     // The generated file is a report, and loads to the model.
-    let first = store::load(original.as_bytes(), &schemes);
+    let first = scheme::load(original.as_bytes(), &schemes);
     prop_assert!(
         first.is_ok(),
         "the generated file did not load: {:?}\n{original}",
@@ -1240,7 +1240,7 @@ fn check_case(seed: u64, ops: &[Op]) -> Result<(), TestCaseError> {
     };
 
     // It loads back, without a warning about its keys or figures.
-    let loaded = match store::load(saved.as_bytes(), &schemes) {
+    let loaded = match scheme::load(saved.as_bytes(), &schemes) {
         Ok(l) => l,
         Err(f) => {
             return Err(TestCaseError::fail(format!(
@@ -1360,7 +1360,7 @@ fn edits_survive_save_and_load_with_every_comment() {
 /// Loads bytes, and when they load, checks them and renders the reports; never a panic.
 fn survive(bytes: &[u8]) {
     let schemes = SchemeSet::builtin();
-    let outcome = match store::load(bytes, &schemes) {
+    let outcome = match scheme::load(bytes, &schemes) {
         Ok(loaded) => {
             let id = loaded.report.scheme.clone().unwrap_or_default();
             let scheme = schemes
@@ -1371,7 +1371,7 @@ fn survive(bytes: &[u8]) {
             // same report. (Byte for byte is the first property's business: arbitrary input
             // may hold dotted keys out of order, which the TOML writer regroups.)
             let doc = Document::parse(&loaded.source).expect("a loaded file parses for editing");
-            let again = store::load(doc.to_text().as_bytes(), &schemes)
+            let again = scheme::load(doc.to_text().as_bytes(), &schemes)
                 .expect("what the editor writes back loads");
             assert_eq!(again.report, loaded.report);
             LOADED.fetch_add(1, Ordering::Relaxed);

@@ -274,7 +274,7 @@ fn several_assignments_at_once() {
     }
     // The multi-line text reads back exactly.
     let loaded =
-        jixiao::store::load(after.as_bytes(), &jixiao::scheme::SchemeSet::builtin()).unwrap();
+        jixiao::scheme::load(after.as_bytes(), &jixiao::scheme::SchemeSet::builtin()).unwrap();
     assert_eq!(
         loaded.report.closing.unwrap().problems.as_deref(),
         Some("一是预算编制不够准确。\n二是部分专项未按期实施。")
@@ -386,7 +386,7 @@ fn new_writes_a_commented_template_that_loads_without_errors() {
     }
     assert!(text.lines().filter(|l| l.contains("# ")).count() > 60);
     // It loads cleanly (no unknown key, no odd amount) …
-    let loaded = jixiao::store::load(text.as_bytes(), &jixiao::scheme::SchemeSet::builtin())
+    let loaded = jixiao::scheme::load(text.as_bytes(), &jixiao::scheme::SchemeSet::builtin())
         .unwrap_or_else(|f| panic!("{:?}", f.findings));
     assert!(loaded.notes.is_empty(), "{:?}", loaded.notes);
     let groups = &loaded.report.score_sheet.as_ref().unwrap().groups;
@@ -436,7 +436,7 @@ fn new_honours_scheme_unit_and_year() {
     ]));
     assert_eq!(run.code, 0, "{}", run.stderr);
     let text = std::fs::read_to_string(&path).unwrap();
-    let loaded = jixiao::store::load(text.as_bytes(), &jixiao::scheme::SchemeSet::builtin())
+    let loaded = jixiao::scheme::load(text.as_bytes(), &jixiao::scheme::SchemeSet::builtin())
         .unwrap_or_else(|f| panic!("{:?}", f.findings));
     let r = &loaded.report;
     assert_eq!(r.scheme.as_deref(), Some("mof-project-2020"));
@@ -467,7 +467,7 @@ fn new_honours_scheme_unit_and_year() {
     let unit = "某局\"（试点）\\\n二行";
     let run = run_cmd(jixiao().arg("new").arg(&odd).args(["--unit", unit]));
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let loaded = jixiao::store::load(
+    let loaded = jixiao::scheme::load(
         &std::fs::read(&odd).unwrap(),
         &jixiao::scheme::SchemeSet::builtin(),
     )
@@ -711,7 +711,7 @@ fn the_same_assignments_on_another_layout_give_the_same_report() {
     assert_eq!(strip(&seed_run.stdout), strip(&other_run.stdout));
     let schemes = jixiao::scheme::SchemeSet::builtin();
     let load = |p: &Path| {
-        jixiao::store::load(&std::fs::read(p).unwrap(), &schemes)
+        jixiao::scheme::load(&std::fs::read(p).unwrap(), &schemes)
             .unwrap_or_else(|f| panic!("{:?}", f.findings))
             .report
     };

@@ -15,7 +15,7 @@ mod xlsx;
 use crate::commands::Failure;
 use crate::model::{Amount, Count, Report};
 use crate::sanitize::{visible, visible_inline};
-use crate::scheme::SchemeSet;
+use crate::scheme::{self, SchemeSet};
 use crate::store::{self, SaveError};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -139,7 +139,7 @@ pub fn command(
         .unwrap_or_else(|| file.with_extension(format.extension()));
     let bytes = store::read_report_file(file)
         .map_err(|e| Failure::usage(visible_inline(&e.to_string())))?;
-    let loaded = store::inspect(bytes, schemes).map_err(|f| load_failure(file, &f))?;
+    let loaded = scheme::inspect(bytes, schemes).map_err(|f| load_failure(file, &f))?;
     if same_file(file, &out) {
         return Err(Failure::usage(format!(
             "{}：这是要导出的报告文件本身，不能覆盖；请用 -o 指定另一个文件",

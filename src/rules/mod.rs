@@ -104,8 +104,7 @@ pub fn analyze_report(
 #[cfg(test)]
 pub(crate) mod testing {
     use super::*;
-    use crate::scheme::SchemeSet;
-    use crate::store;
+    use crate::scheme::{self, SchemeSet};
 
     /// Loads a report body under the standard head and returns the ids (with paths) that `check` gives.
     pub fn ids(body: &str) -> Vec<(String, String)> {
@@ -113,7 +112,7 @@ pub(crate) mod testing {
             "schema = \"jixiao/1\"\nscheme = \"hunan-department\"\n[report]\nunit = \"某局\"\nyear = 2023\n{body}"
         );
         let schemes = SchemeSet::builtin();
-        let loaded = match store::load_str(&text, &schemes) {
+        let loaded = match scheme::load_str(&text, &schemes) {
             Ok(l) => l,
             Err(f) => panic!("test report did not load: {:?}", f.findings),
         };

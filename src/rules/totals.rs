@@ -5,8 +5,7 @@ use crate::model::{Report, sum_filled};
 use crate::scheme::Scheme;
 use rust_decimal::Decimal;
 
-/// The grade shown while nothing is scored.
-pub const NO_GRADE: &str = "—";
+pub use crate::scheme::NO_GRADE;
 
 /// One 一级指标's subtotal.
 #[derive(Debug, Clone, PartialEq)]

@@ -11,8 +11,8 @@ mod tree;
 
 pub use edit::{Document, EditError, Part, RowEdit};
 pub use load::{
-    Changed, LoadFailure, Loaded, Locations, MAX_FILE_BYTES, ReadError, inspect, load, load_str,
-    read_report_file, reread,
+    Changed, LoadFailure, Loaded, Locations, MAX_FILE_BYTES, ReadError, SchemeKey, inspect, load,
+    load_str, read_report_file, reread,
 };
 pub use recover::{
     Owner, Recovery, SessionFiles, describe_difference, encode_recovery, fingerprint,

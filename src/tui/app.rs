@@ -8,7 +8,7 @@ use crate::finding::{Finding, Severity};
 use crate::model::schema::Kind;
 use crate::model::{FieldPath, Report};
 use crate::rules::{self, Totals};
-use crate::scheme::{Scheme, SchemeSet};
+use crate::scheme::{self, Scheme, SchemeSet};
 use crate::store::{self, Document, RowEdit, Source};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::collections::HashMap;
@@ -173,7 +173,7 @@ impl App {
         schemes: SchemeSet,
         keymap: Keymap,
     ) -> Result<App, OpenFailure> {
-        let mut loaded = store::load(text.as_bytes(), &schemes).map_err(|f| OpenFailure {
+        let mut loaded = scheme::load(text.as_bytes(), &schemes).map_err(|f| OpenFailure {
             source: f.source,
             findings: f.findings,
         })?;
@@ -375,7 +375,7 @@ impl App {
 
     /// Re-reads what changed at `path` into the model and re-derives findings and rows.
     fn reread(&mut self, path: &FieldPath) -> Result<(), String> {
-        let changed = store::reread(
+        let changed = scheme::reread(
             self.doc.root(),
             &mut self.report,
             &mut self.notes,
@@ -409,7 +409,7 @@ impl App {
     /// Replaces the whole text (undo of a reload, reload, recovery).
     fn replace_text(&mut self, text: String) -> Result<(), String> {
         let mut loaded =
-            store::load(text.as_bytes(), &self.schemes).map_err(|_| "无法载入".to_owned())?;
+            scheme::load(text.as_bytes(), &self.schemes).map_err(|_| "无法载入".to_owned())?;
         let scheme = scheme_of(&self.schemes, &loaded.report).clone();
         let (findings, totals) = rules::analyze(&loaded, &scheme);
         self.doc = Document::from_loaded(&mut loaded).map_err(|e| e.to_string())?;
@@ -484,7 +484,7 @@ impl App {
                 } else if recovery.text == text {
                     // Opened from the recovery itself (the file did not load): this session
                     // carries it on.
-                } else if store::load(recovery.text.as_bytes(), &self.schemes).is_err() {
+                } else if scheme::load(recovery.text.as_bytes(), &self.schemes).is_err() {
                     match files.discard_recovery() {
                         Ok(()) => self.warn(format!(
                             "恢复文件无法载入，已另存为 {}",

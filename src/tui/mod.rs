@@ -205,7 +205,7 @@ pub fn open_and_run(file: Option<PathBuf>, read_only: bool) -> i32 {
             .as_ref()
             .and_then(|p| std::fs::read(p).ok())
             .filter(|b| std::str::from_utf8(b).is_err())
-            .and_then(|b| crate::store::load(&b, &schemes).err());
+            .and_then(|b| crate::scheme::load(&b, &schemes).err());
         let opened = match bytes_failure {
             Some(failure) => Err(failure),
             None => App::open(
@@ -218,6 +218,7 @@ pub fn open_and_run(file: Option<PathBuf>, read_only: bool) -> i32 {
             .map_err(|f| crate::store::LoadFailure {
                 source: f.source,
                 findings: f.findings,
+                scheme_key: Default::default(),
             }),
         };
         match opened {
@@ -300,7 +301,7 @@ fn recovery_of_unloadable(
 ) -> Option<(crate::store::SessionFiles, String)> {
     let files = crate::store::SessionFiles::for_file(&crate::store::resolve_target(path));
     let recovery = files.read_recovery().ok()??;
-    crate::store::load(recovery.text.as_bytes(), schemes).ok()?;
+    crate::scheme::load(recovery.text.as_bytes(), schemes).ok()?;
     Some((files, recovery.text))
 }
 

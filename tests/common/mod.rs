@@ -131,11 +131,11 @@ pub fn key_paths(text: &str) -> Vec<jixiao::model::FieldPath> {
 /// with) read the text alike: the same report, notes, places and span of every key; or the
 /// same refusal.
 pub fn assert_read_alike(text: &str, what: &str) {
-    use jixiao::store;
+    use jixiao::scheme;
     let schemes = SchemeSet::builtin();
     match (
-        store::load_str(text, &schemes),
-        store::inspect(text.as_bytes().to_vec(), &schemes),
+        scheme::load_str(text, &schemes),
+        scheme::inspect(text.as_bytes().to_vec(), &schemes),
     ) {
         (Ok(load), Ok(inspect)) => {
             assert_eq!(load.source, inspect.source, "{what}: the source");

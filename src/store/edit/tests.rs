@@ -367,8 +367,7 @@ fn long_text_with_line_breaks_uses_a_multiline_string() {
 #[test]
 fn the_loaders_tree_edits_like_a_fresh_parse() {
     let text = "\u{feff}schema = \"jixiao/1\"\r\nscheme = \"hunan-department\"\r\n[report]\r\nunit = \"某局\" # 单位\r\nyear = 2023\r\n[budget]\r\ninitial = 29.50\r\n";
-    let schemes = crate::scheme::SchemeSet::builtin();
-    let mut loaded = crate::store::load_str(text, &schemes).unwrap();
+    let mut loaded = crate::store::load_str(text).unwrap();
     let mut taken = Document::from_loaded(&mut loaded).unwrap();
     let mut fresh = Document::parse(&loaded.source).unwrap();
     assert_eq!(taken.to_text(), text);

@@ -12,12 +12,12 @@ mod tests;
 
 pub use locations::Locations;
 pub(super) use parse::Parsed;
+pub use required::SchemeKey;
 pub use reread::{Changed, reread};
 
 use super::source::Source;
 use crate::finding::{Finding, Severity};
 use crate::model::*;
-use crate::scheme::SchemeSet;
 use limits::too_complex;
 use parse::{parse_document, read_tree, translate_parse_error};
 use reader::Reader;
@@ -35,6 +35,8 @@ pub struct Loaded {
     pub locations: Locations,
     /// Warnings found while reading (X03 unknown keys, X04 amounts with more than two decimals).
     pub notes: Vec<Finding>,
+    /// The `scheme` key as found, for the scheme check above the store.
+    pub scheme_key: SchemeKey,
     /// The TOML as parsed: for a report loaded to edit, handed on to the editor
     /// (`Document::from_loaded`) so that opening a report parses it once, not twice; None
     /// once taken.
@@ -46,6 +48,64 @@ pub struct Loaded {
 pub struct LoadFailure {
     pub source: Source,
     pub findings: Vec<Finding>,
+    /// The `scheme` key as found (`Unread` when the file was refused before it was read),
+    /// for the scheme check above the store; boxed, to keep a failure small.
+    pub scheme_key: Box<SchemeKey>,
+}
+
+impl LoadFailure {
+    /// A failure refused before the report is read (X01).
+    fn refused(source: Source, finding: Finding) -> LoadFailure {
+        LoadFailure {
+            source,
+            findings: vec![finding],
+            scheme_key: Box::default(),
+        }
+    }
+
+    /// A failure with these errors and notes, in the order of the file; at the same place,
+    /// errors first, each in the order it was found.
+    fn new(
+        source: Source,
+        errors: Vec<Finding>,
+        notes: Vec<Finding>,
+        scheme_key: SchemeKey,
+    ) -> LoadFailure {
+        let mut findings = errors;
+        findings.extend(notes);
+        findings.sort_by_key(start);
+        LoadFailure {
+            source,
+            findings,
+            scheme_key: Box::new(scheme_key),
+        }
+    }
+
+    /// Adds an error found above the store about what the report's top names (the scheme
+    /// check's X05 and X06) where the loader would have put it: in the order of the file, and
+    /// at the same place (the start of a file that has neither `schema` nor `scheme`) after
+    /// the loader's own error on `schema`, which is checked first, and before the rest.
+    pub fn add_error(&mut self, error: Finding) {
+        let schema = FieldPath::root().key("schema");
+        let at = self.findings.partition_point(|f| {
+            start(f) < start(&error)
+                || (start(f) == start(&error) && f.severity == Severity::Error && f.path == schema)
+        });
+        self.findings.insert(at, error);
+    }
+}
+
+impl Loaded {
+    /// The report refused after all, for an error found above the store (the scheme check):
+    /// that error and the notes, in the order a failure lists them.
+    pub fn refuse(self, error: Finding) -> LoadFailure {
+        LoadFailure::new(self.source, vec![error], self.notes, self.scheme_key)
+    }
+}
+
+/// Where a finding starts, which orders a failure's findings.
+fn start(finding: &Finding) -> Option<usize> {
+    finding.span.as_ref().map(|s| s.start)
 }
 
 /// A file that cannot even be read as a report.
@@ -86,8 +146,8 @@ pub fn read_report_file(path: &Path) -> Result<Vec<u8>, ReadError> {
     Ok(bytes)
 }
 
-/// Loads a report from bytes.
-pub fn load(bytes: &[u8], schemes: &SchemeSet) -> Result<Loaded, LoadFailure> {
+/// Loads a report from bytes. The scheme it names is not checked here: `scheme::load` does.
+pub fn load(bytes: &[u8]) -> Result<Loaded, LoadFailure> {
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => {
@@ -103,35 +163,29 @@ pub fn load(bytes: &[u8], schemes: &SchemeSet) -> Result<Loaded, LoadFailure> {
                 ),
             )
             .at(Some(source.text.len()..source.text.len()));
-            return Err(LoadFailure {
-                source,
-                findings: vec![finding],
-            });
+            return Err(LoadFailure::refused(source, finding));
         }
     };
-    load_str(text, schemes)
+    load_str(text)
 }
 
 /// Loads a report from text.
-pub fn load_str(text: &str, schemes: &SchemeSet) -> Result<Loaded, LoadFailure> {
-    load_source(Source::new(text), schemes)
+pub fn load_str(text: &str) -> Result<Loaded, LoadFailure> {
+    load_source(Source::new(text))
 }
 
 /// Loads a report to read it once, as `check` does: the same report, notes and places as
 /// `load`, in about three-quarters of the time and two-thirds of the memory (large: 27 ms
 /// against 37 ms in process, 55 MiB against 81 MiB for `check`), but with no tree for the
 /// editor to take.
-pub fn inspect(bytes: Vec<u8>, schemes: &SchemeSet) -> Result<Loaded, LoadFailure> {
+pub fn inspect(bytes: Vec<u8>) -> Result<Loaded, LoadFailure> {
     let mut text = match String::from_utf8(bytes) {
         Ok(text) => text,
-        Err(e) => return load(e.as_bytes(), schemes),
+        Err(e) => return load(e.as_bytes()),
     };
     let source = Source::new(&text);
     if let Some(refusal) = too_complex(&source.text) {
-        return Err(LoadFailure {
-            source,
-            findings: vec![refusal],
-        });
+        return Err(LoadFailure::refused(source, refusal));
     }
     if source.bom {
         text.replace_range(..'\u{feff}'.len_utf8(), "");
@@ -146,17 +200,14 @@ pub fn inspect(bytes: Vec<u8>, schemes: &SchemeSet) -> Result<Loaded, LoadFailur
             .entries()
             .any(|(_, node)| node.has_unrepresentable_number())
     {
-        return load_source(source, schemes);
+        return load_source(source);
     }
-    read_source(source, parsed, Vec::new(), schemes)
+    read_source(source, parsed, Vec::new())
 }
 
-fn load_source(source: Source, schemes: &SchemeSet) -> Result<Loaded, LoadFailure> {
+fn load_source(source: Source) -> Result<Loaded, LoadFailure> {
     if let Some(refusal) = too_complex(&source.text) {
-        return Err(LoadFailure {
-            source,
-            findings: vec![refusal],
-        });
+        return Err(LoadFailure::refused(source, refusal));
     }
     let (doc, too_large) = match parse_document(&source.text) {
         Ok(parsed) => parsed,
@@ -171,13 +222,10 @@ fn load_source(source: Source, schemes: &SchemeSet) -> Result<Loaded, LoadFailur
             };
             let finding =
                 Finding::new("X01", Severity::Error, FieldPath::root(), message).at(Some(span));
-            return Err(LoadFailure {
-                source,
-                findings: vec![finding],
-            });
+            return Err(LoadFailure::refused(source, finding));
         }
     };
-    read_source(source, Parsed::Edit(Box::new(doc)), too_large, schemes)
+    read_source(source, Parsed::Edit(Box::new(doc)), too_large)
 }
 
 /// Reads the report from its parsed tree.
@@ -185,14 +233,14 @@ fn read_source(
     source: Source,
     parsed: Parsed,
     too_large: Vec<Range<usize>>,
-    schemes: &SchemeSet,
 ) -> Result<Loaded, LoadFailure> {
     let mut reader = Reader::new(&source, too_large);
     // About one table or row per 400 bytes of a typical report: sized once.
     reader.locations.places.reserve(source.text.len() / 400);
     reader.locations.place(FieldPath::root(), None);
     reader.report_too_large(parsed.root(), &FieldPath::root());
-    let report = reader.report(parsed.root(), schemes);
+    let report = reader.report(parsed.root());
+    let scheme_key = SchemeKey::of(parsed.root(), report.scheme.as_deref());
     let Reader {
         errors,
         notes,
@@ -205,12 +253,10 @@ fn read_source(
             source,
             locations,
             notes,
+            scheme_key,
             parsed: Some(parsed),
         })
     } else {
-        let mut findings = errors;
-        findings.extend(notes);
-        findings.sort_by_key(|f| f.span.as_ref().map(|s| s.start));
-        Err(LoadFailure { source, findings })
+        Err(LoadFailure::new(source, errors, notes, scheme_key))
     }
 }

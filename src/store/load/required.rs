@@ -1,12 +1,51 @@
-//! What every report must state at its top: schema, scheme, unit and year (X05, X06).
+//! What every report must state at its top (X05), and the `scheme` key as found.
 
 use super::reader::Reader;
 use crate::model::*;
-use crate::scheme::SchemeSet;
+use crate::store::source::Source;
 use crate::store::tree::Table;
+use std::ops::Range;
+
+/// The `scheme` key as the loader found it. The store does not know the schemes: the layer
+/// that does (`scheme::SchemeSet::check`) refuses a report that names none (X05) or one it
+/// does not have (X06).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum SchemeKey {
+    /// Not read: the file was refused before it was read (X01).
+    #[default]
+    Unread,
+    /// There is no `scheme` key.
+    Missing,
+    /// `scheme = "…"`: the scheme it names, and where the text sits.
+    Names(String, Option<Range<usize>>),
+    /// Something other than a text, which the loader reports (X02).
+    NotText,
+}
+
+impl SchemeKey {
+    /// The `scheme` key of a report's top table, which the loader read as `scheme`.
+    pub(super) fn of(root: Table<'_>, scheme: Option<&str>) -> SchemeKey {
+        match scheme {
+            None if !root.contains_key("scheme") => SchemeKey::Missing,
+            None => SchemeKey::NotText,
+            Some(id) => {
+                let span = root.get("scheme").and_then(|i| i.span());
+                SchemeKey::Names(id.to_owned(), span)
+            }
+        }
+    }
+
+    /// The `scheme` key of a document being edited, as the loader would find it.
+    pub fn of_document(root: &toml_edit::Table) -> SchemeKey {
+        let source = Source::new("");
+        let mut reader = Reader::new(&source, Vec::new());
+        let scheme = reader.text(Table::Edit(root), "scheme", &FieldPath::root());
+        SchemeKey::of(Table::Edit(root), scheme.as_deref())
+    }
+}
 
 impl Reader<'_> {
-    pub(super) fn required_top(&mut self, root: Table<'_>, report: &Report, schemes: &SchemeSet) {
+    pub(super) fn required_top(&mut self, root: Table<'_>, report: &Report) {
         let top = FieldPath::root();
         match report.schema.as_deref() {
             None if !root.contains_key("schema") => self.error(
@@ -22,28 +61,6 @@ impl Reader<'_> {
                     &top.key("schema"),
                     span,
                     format!("schema = \"{v}\" 不是本程序认识的格式版本：应为 \"jixiao/1\""),
-                );
-            }
-            _ => {}
-        }
-        match report.scheme.as_deref() {
-            None if !root.contains_key("scheme") => self.error(
-                "X05",
-                &top.key("scheme"),
-                Some(0..0),
-                format!(
-                    "缺少 scheme：应写明评分方案，如 scheme = \"hunan-department\"（可用：{}）",
-                    schemes.ids().join("、")
-                ),
-            ),
-            Some(id) if schemes.get(id).is_none() => {
-                let span = root.get("scheme").and_then(|i| i.span());
-                let known = schemes.ids().join("、");
-                self.error(
-                    "X06",
-                    &top.key("scheme"),
-                    span,
-                    format!("没有名为“{id}”的评分方案（可用：{known}；用 jixiao schemes 查看）"),
                 );
             }
             _ => {}

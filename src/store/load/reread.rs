@@ -5,7 +5,6 @@ use super::reader::{Reader, fields_of};
 use crate::finding::Finding;
 use crate::model::schema;
 use crate::model::*;
-use crate::scheme::SchemeSet;
 use crate::store::source::Source;
 use crate::store::tree::{Kind, Table};
 
@@ -93,7 +92,6 @@ pub fn reread(
     report: &mut Report,
     notes: &mut Vec<Finding>,
     path: &FieldPath,
-    schemes: &SchemeSet,
 ) -> Result<Changed, Vec<Finding>> {
     let source = Source::new("");
     let mut reader = Reader::new(&source, Vec::new());
@@ -133,7 +131,7 @@ pub fn reread(
             // Anything else (the cover, the scheme, a row the model does not have):
             // the whole report again.
             reader = Reader::new(&source, Vec::new());
-            let fresh = reader.report(Table::Edit(root), schemes);
+            let fresh = reader.report(Table::Edit(root));
             (
                 Box::new(move |r: &mut Report| *r = fresh),
                 FieldPath::root(),

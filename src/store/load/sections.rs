@@ -3,7 +3,6 @@
 use super::reader::{Reader, fields_of};
 use crate::model::schema::{self, Field};
 use crate::model::*;
-use crate::scheme::SchemeSet;
 use crate::store::tree::Table;
 
 impl Reader<'_> {
@@ -15,7 +14,7 @@ impl Reader<'_> {
         }
     }
 
-    pub(super) fn report(&mut self, root: Table<'_>, schemes: &SchemeSet) -> Report {
+    pub(super) fn report(&mut self, root: Table<'_>) -> Report {
         let top = FieldPath::root();
         self.known_keys(root, &top, schema::ROOT);
         let mut report = Report {
@@ -23,7 +22,7 @@ impl Reader<'_> {
             scheme: self.text(root, "scheme", &top),
             ..Report::default()
         };
-        self.required_top(root, &report, schemes);
+        self.required_top(root, &report);
 
         if let Some(t) = self.table(root, "report", &top, fields_of(&["report"])) {
             let p = top.key("report");

@@ -4,21 +4,17 @@ use super::limits::{self, Shape, clearly_within_limits};
 use super::*;
 use rust_decimal::Decimal;
 
-fn schemes() -> SchemeSet {
-    SchemeSet::builtin()
-}
-
 const HEAD: &str = "schema = \"jixiao/1\"\nscheme = \"hunan-department\"\n[report]\nunit = \"某局\"\nyear = 2023\n";
 
 fn ok(body: &str) -> Loaded {
-    match load_str(&format!("{HEAD}{body}"), &schemes()) {
+    match load_str(&format!("{HEAD}{body}")) {
         Ok(l) => l,
         Err(f) => panic!("did not load: {:?}", f.findings),
     }
 }
 
 fn fails(text: &str) -> Vec<Finding> {
-    match load_str(text, &schemes()) {
+    match load_str(text) {
         Ok(_) => panic!("loaded"),
         Err(f) => f.findings,
     }
@@ -102,8 +98,8 @@ fn a_file_shaped_like_no_report_is_refused_before_it_is_parsed() {
         (&items, "键和值"),
     ] {
         for failure in [
-            load_str(text, &schemes()).unwrap_err(),
-            inspect(text.clone().into_bytes(), &schemes()).unwrap_err(),
+            load_str(text).unwrap_err(),
+            inspect(text.clone().into_bytes()).unwrap_err(),
         ] {
             assert_eq!(failure.findings.len(), 1);
             let f = &failure.findings[0];
@@ -175,29 +171,12 @@ fn a_value_of_the_wrong_kind_is_quoted_as_written() {
 }
 
 #[test]
-fn missing_required_keys_and_unknown_schemes() {
-    let findings = fails("scheme = \"nope\"\n[report]\ntitle = \"x\"\n");
-    let ids: Vec<_> = findings
-        .iter()
-        .map(|f| (f.rule, f.path.to_string()))
-        .collect();
-    assert!(ids.contains(&("X05", "schema".to_owned())));
-    assert!(ids.contains(&("X06", "scheme".to_owned())));
-    assert!(ids.contains(&("X05", "report.unit".to_owned())));
-    assert!(ids.contains(&("X05", "report.year".to_owned())));
-    let findings = fails(
-        "schema = \"jixiao/2\"\nscheme = \"hunan-department\"\n[report]\nunit = \"x\"\nyear = 2023\n",
-    );
-    assert_eq!(findings[0].rule, "X05");
-}
-
-#[test]
 fn not_toml_is_x01_with_a_place() {
     let findings = fails("schema = \"jixiao/1\"\n[budget\n");
     assert_eq!(findings.len(), 1);
     assert_eq!(findings[0].rule, "X01");
     assert!(findings[0].span.is_some());
-    let failure = load(b"schema = \"\xff\xfe\"\n", &schemes()).unwrap_err();
+    let failure = load(b"schema = \"\xff\xfe\"\n").unwrap_err();
     assert_eq!(failure.findings[0].rule, "X01");
 }
 
