@@ -514,4 +514,25 @@ mod tests {
             [("X05", "schema".to_owned()), ("X05", "scheme".to_owned())]
         );
     }
+
+    #[test]
+    fn an_edit_naming_an_unknown_scheme_is_refused_and_the_model_kept() {
+        let schemes = SchemeSet::builtin();
+        let text = "schema = \"jixiao/1\"\nscheme = \"hunan-department\"\n[report]\nunit = \"某局\"\nyear = 2023\n";
+        let mut loaded = load_str(text, &schemes).unwrap();
+        let mut doc = store::Document::from_loaded(&mut loaded).unwrap();
+        let (mut report, mut notes) = (loaded.report, loaded.notes);
+        let path = FieldPath::root().key("scheme");
+        doc.set(&path, "nope").unwrap();
+        let errors = reread(doc.root(), &mut report, &mut notes, &path, &schemes).unwrap_err();
+        assert_eq!(errors[0].rule, "X06");
+        assert_eq!(
+            errors[0].message,
+            "没有名为“nope”的评分方案（可用：hunan-department、mof-project-2020；用 jixiao schemes 查看）"
+        );
+        assert_eq!(report.scheme.as_deref(), Some("hunan-department"));
+        doc.set(&path, "mof-project-2020").unwrap();
+        reread(doc.root(), &mut report, &mut notes, &path, &schemes).unwrap();
+        assert_eq!(report.scheme.as_deref(), Some("mof-project-2020"));
+    }
 }
