@@ -1,0 +1,170 @@
+//! The field editor (opening it, its keys, pastes) and committing an edit into the document.
+
+use super::undo::Change;
+use super::{App, scheme_of};
+use super::{Editor, Mode};
+use crate::model::FieldPath;
+use crate::model::schema::Kind;
+use crate::rules;
+use crate::scheme;
+use crate::store::{self, Document};
+use crate::tui::form::RowKind;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use tui_textarea::{TextArea, WrapMode};
+
+impl App {
+    pub(super) fn start_edit(&mut self) {
+        let t = self.tab.index();
+        let (_, col) = self.cursor[t];
+        let Some(row) = self.current_row().cloned() else {
+            return;
+        };
+        if let RowKind::AddFirst { .. } = row.kind {
+            self.add_row();
+            return;
+        }
+        let Some(cell) = row.cells.get(col) else {
+            return;
+        };
+        let written = self.doc.written(&cell.path).unwrap_or_default();
+        let shown = crate::sanitize::to_editor(&written);
+        let multiline = cell.kind == Kind::LongText || shown.contains('\n');
+        let lines: Vec<String> = shown.split('\n').map(str::to_owned).collect();
+        let mut area = TextArea::new(lines);
+        area.move_cursor(tui_textarea::CursorMove::Bottom);
+        area.move_cursor(tui_textarea::CursorMove::End);
+        if multiline {
+            area.set_wrap_mode(WrapMode::WordOrGlyph);
+        }
+        let label = if cell.label.is_empty() {
+            row.label.clone()
+        } else {
+            cell.label.to_owned()
+        };
+        self.mode = Mode::Editing(Box::new(Editor {
+            path: cell.path.clone(),
+            label,
+            multiline,
+            area,
+            original: shown,
+            error: None,
+        }));
+    }
+
+    pub(super) fn editor_key(&mut self, mut editor: Box<Editor>, key: KeyEvent) {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        let alt = key.modifiers.contains(KeyModifiers::ALT);
+        let commit = match key.code {
+            KeyCode::Esc => {
+                self.say("已取消编辑");
+                return;
+            }
+            KeyCode::Enter if !editor.multiline || alt => true,
+            KeyCode::Char('s') if ctrl => true,
+            KeyCode::Char('c' | 'j' | 'k') if ctrl => false,
+            _ => {
+                editor.area.input(key);
+                editor.error = None;
+                false
+            }
+        };
+        if commit {
+            let shown = editor.area.lines().join("\n");
+            if shown == editor.original {
+                return;
+            }
+            let text = crate::sanitize::from_editor(&shown);
+            let path = editor.path.clone();
+            let before = self.doc.take_part(&self.doc.part_for(&path));
+            let what = format!("修改 {}", editor.label);
+            match self.commit(before, what, |doc| {
+                doc.set(&path, &text).map_err(|e| e.to_string())
+            }) {
+                Ok(()) => {
+                    self.say(format!("已修改 {}", editor.label));
+                    return;
+                }
+                Err(why) => editor.error = Some(why),
+            }
+        }
+        self.mode = Mode::Editing(editor);
+    }
+
+    pub(super) fn paste(&mut self, text: &str) {
+        let clean = crate::sanitize::clean_paste(text);
+        match &mut self.mode {
+            Mode::Editing(editor) => {
+                let text = if editor.multiline {
+                    clean
+                } else {
+                    clean.replace('\n', " ")
+                };
+                editor.area.insert_str(text);
+                editor.error = None;
+            }
+            Mode::CommandLine(line)
+            | Mode::SaveAs { input: line, .. }
+            | Mode::Export { input: line } => {
+                line.push_str(&clean.replace(['\r', '\n'], " "));
+            }
+            _ => self.say("先按 Enter 进入编辑，再粘贴"),
+        }
+    }
+
+    /// Applies a change to the document in place and brings the model, the findings and the
+    /// rows up to date. `before` is what undoing the change puts back (the part of the
+    /// document the change can touch, or for rows how to reverse it): it is kept for undo, and
+    /// put back at once when the changed document does not load (its error returned).
+    pub(super) fn commit(
+        &mut self,
+        before: store::Part,
+        what: String,
+        change: impl FnOnce(&mut Document) -> Result<(), String>,
+    ) -> Result<(), String> {
+        let part = before.path().clone();
+        change(&mut self.doc)?;
+        if let Err(why) = self.reread(&part) {
+            if let Err(e) = self.doc.put_part(before) {
+                // Cannot happen: the part was just taken from this place. Start afresh.
+                self.warn(e.to_string());
+            }
+            return Err(why);
+        }
+        self.history.record(Change::Part(before), what);
+        self.fall_behind();
+        Ok(())
+    }
+
+    /// Re-reads what changed at `path` into the model and re-derives findings and rows.
+    pub(super) fn reread(&mut self, path: &FieldPath) -> Result<(), String> {
+        let changed = scheme::reread(
+            self.doc.root(),
+            &mut self.report,
+            &mut self.notes,
+            path,
+            &self.schemes,
+        )
+        .map_err(|errors| {
+            errors
+                .first()
+                .map(|e| e.message.clone())
+                .unwrap_or_else(|| "修改后文件无法载入".to_owned())
+        })?;
+        self.analyze(match &changed {
+            store::Changed::Values(p) => Some(p),
+            store::Changed::Structure => None,
+        });
+        Ok(())
+    }
+
+    /// Findings, totals and rows from the model as it is.
+    fn analyze(&mut self, changed: Option<&FieldPath>) {
+        let scheme = scheme_of(&self.schemes, &self.report);
+        let (findings, totals) = rules::analyze_report(&self.report, &self.notes, scheme, |p| {
+            self.locations.nearest(p)
+        });
+        self.totals = totals;
+        self.set_findings(findings);
+        self.refresh_rows(changed);
+    }
+}

@@ -1,0 +1,403 @@
+//! The workbench's state and its one `update` (The Elm Architecture), dispatching by mode.
+//!
+//! Every key becomes an action on the state; findings and totals are derived after each
+//! committed edit. The state and the dispatch are here; what each kind of key does lives
+//! beside them: `edit`, `undo`, `rows`, `findings`, `command_line` (and the save-as and
+//! export inputs), `confirm` (the answers to prompts), `save`, `session`.
+
+mod command_line;
+mod confirm;
+mod edit;
+mod findings;
+mod rows;
+mod save;
+mod session;
+mod undo;
+
+use super::form::{Row, Tab};
+use super::history::{History, digest};
+use super::keymap::{Command, Keymap};
+use crate::finding::{Finding, Severity};
+use crate::model::{FieldPath, Report};
+use crate::rules::{self, Totals};
+use crate::scheme::{self, Scheme, SchemeSet};
+use crate::store::{self, Document, Source};
+use crossterm::event::{KeyCode, KeyEvent};
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::time::Instant;
+use tui_textarea::TextArea;
+use undo::Change;
+
+/// What can happen to the workbench.
+#[derive(Debug, Clone)]
+pub enum Action {
+    Key(KeyEvent),
+    Paste(String),
+}
+
+/// An open field editor.
+pub struct Editor {
+    pub path: FieldPath,
+    pub label: String,
+    pub multiline: bool,
+    pub area: TextArea<'static>,
+    pub original: String,
+    pub error: Option<String>,
+}
+
+/// What the user is being asked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Confirm {
+    /// Unsaved changes on quit: s save, d discard, c cancel.
+    Quit,
+    /// The file changed on disk since it was loaded: o overwrite (keeping theirs as
+    /// `.theirs`), r reload, a save as, c cancel.
+    Conflict { then_quit: bool },
+    /// Saving would change the file's owner or group: y save anyway, c cancel.
+    OwnerChange {
+        why: String,
+        path: PathBuf,
+        then_quit: bool,
+        overwrite: bool,
+    },
+    /// Another live session holds the file: v read-only, q quit.
+    Locked { holder: String },
+    /// A recovery file holds edits that were never saved: r recover, d discard (kept as the
+    /// discarded copy), v or Esc read-only (the recovery file stays). `disk_changed`: the
+    /// file on disk was changed after the session that wrote it ended.
+    Recover {
+        lines: Vec<String>,
+        disk_changed: bool,
+    },
+}
+
+/// The interaction mode.
+pub enum Mode {
+    Normal,
+    Editing(Box<Editor>),
+    CommandLine(String),
+    SaveAs {
+        input: String,
+        then_quit: bool,
+    },
+    /// Asking where to export (the extension chooses md, xlsx or docx).
+    Export {
+        input: String,
+    },
+    Confirm(Confirm),
+    Help {
+        scroll: u16,
+    },
+    Findings,
+}
+
+/// A message in the footer until the next key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Status {
+    pub text: String,
+    pub error: bool,
+}
+
+/// The bundled example, opened by a bare `jixiao` as an untitled copy.
+pub const BUNDLED_EXAMPLE: &str = include_str!("../../../examples/lusong-emergency-2023.toml");
+
+pub struct App {
+    pub doc: Document,
+    pub report: Report,
+    pub findings: Vec<Finding>,
+    pub totals: Totals,
+    pub schemes: SchemeSet,
+    /// None for the untitled copy of the bundled example.
+    pub file: Option<PathBuf>,
+    pub read_only: bool,
+    /// Warnings made while reading the report (unknown keys, amounts with too many decimals).
+    notes: Vec<Finding>,
+    /// Where the tables and rows were in the file as opened: findings are listed in file order.
+    locations: store::Locations,
+    /// The worst finding on each path: the marks beside the cells.
+    pub marks: HashMap<FieldPath, Severity>,
+    /// Undo, redo, and whether the document differs from the file last loaded or saved.
+    history: History<Change>,
+    /// Since when the recovery file is behind the document (it is written when the user
+    /// pauses, and at the latest a second later).
+    behind_since: Option<Instant>,
+    /// The user undid a reload: the file on disk holds someone else's change, and saving
+    /// over it is asked first.
+    ask_before_overwrite: bool,
+    /// The bytes on disk as last loaded or saved (to notice someone else's change).
+    disk_bytes: Option<Vec<u8>>,
+    pub tab: Tab,
+    pub cursor: [(usize, usize); 4],
+    pub scroll: [usize; 4],
+    pub rows: Vec<Row>,
+    pub mode: Mode,
+    pub status: Option<Status>,
+    pub keymap: Keymap,
+    pub selected_finding: usize,
+    /// Whether n/N has visited a finding yet (the first n goes to the first finding).
+    walked_findings: bool,
+    pub finding_scroll: usize,
+    pub quit: bool,
+    /// Rows visible in the form (set by the view), for paging.
+    pub page: usize,
+    /// The furthest the help can scroll with its last line still on screen (set by the view).
+    pub help_bottom: u16,
+    backed_up: bool,
+    /// Recovery and lock files of the file being edited (none for untitled or read-only).
+    session: Option<store::SessionFiles>,
+    /// Text found in a recovery file, waiting for the user's choice. While it waits, the
+    /// recovery file is not this session's: nothing here writes or removes it.
+    pending_recovery: Option<String>,
+    /// The user chose to quit without saving: the recovery file goes too.
+    discarded: bool,
+    /// The session recovered another session's edits and has not saved them yet: should they
+    /// be undone away, the recovery becomes the discarded copy instead of being deleted.
+    holds_recovered: bool,
+    /// Writes and removes the recovery file, in order, off the keyboard's path.
+    recorder: super::recorder::Recorder,
+}
+
+/// Why a file could not be opened in the workbench.
+pub struct OpenFailure {
+    pub source: Source,
+    pub findings: Vec<Finding>,
+}
+
+impl App {
+    /// Opens a report's text. `file` is where it saves (None: untitled).
+    pub fn open(
+        text: &str,
+        file: Option<PathBuf>,
+        read_only: bool,
+        schemes: SchemeSet,
+        keymap: Keymap,
+    ) -> Result<App, OpenFailure> {
+        let mut loaded = scheme::load(text.as_bytes(), &schemes).map_err(|f| OpenFailure {
+            source: f.source,
+            findings: f.findings,
+        })?;
+        // Findings first: their places come from the parsed tree, which the editor then takes.
+        let scheme = scheme_of(&schemes, &loaded.report);
+        let (findings, totals) = rules::analyze(&loaded, scheme);
+        let doc = Document::from_loaded(&mut loaded).map_err(|e| OpenFailure {
+            source: loaded.source.clone(),
+            findings: vec![Finding::new(
+                "X01",
+                Severity::Error,
+                FieldPath::root(),
+                e.to_string(),
+            )],
+        })?;
+        let disk_bytes = file.as_ref().map(|_| text.as_bytes().to_vec());
+        let mut app = App {
+            doc,
+            report: loaded.report,
+            findings: Vec::new(),
+            totals,
+            schemes,
+            file,
+            read_only,
+            notes: loaded.notes,
+            locations: loaded.locations,
+            marks: HashMap::new(),
+            history: History::saved(digest(text)),
+            behind_since: None,
+            ask_before_overwrite: false,
+            disk_bytes,
+            tab: Tab::Basic,
+            cursor: [(0, 0); 4],
+            scroll: [0; 4],
+            rows: Vec::new(),
+            mode: Mode::Normal,
+            status: None,
+            keymap,
+            selected_finding: 0,
+            walked_findings: false,
+            finding_scroll: 0,
+            quit: false,
+            page: 10,
+            help_bottom: u16::MAX,
+            backed_up: false,
+            session: None,
+            pending_recovery: None,
+            discarded: false,
+            holds_recovered: false,
+            recorder: Default::default(),
+        };
+        app.set_findings(findings);
+        app.rebuild_rows();
+        Ok(app)
+    }
+
+    /// Opens the document a recovery file holds for `file`, whose own bytes on disk
+    /// (`disk_bytes`) no longer load: the edits are unsaved, and saving asks first and keeps
+    /// the disk's version as `.theirs`.
+    pub fn open_recovered(
+        recovered: &str,
+        file: PathBuf,
+        disk_bytes: Vec<u8>,
+        schemes: SchemeSet,
+        keymap: Keymap,
+    ) -> Result<App, OpenFailure> {
+        let mut app = App::open(recovered, Some(file), false, schemes, keymap)?;
+        app.history = History::unsaved(digest(&String::from_utf8_lossy(&disk_bytes)));
+        app.disk_bytes = Some(disk_bytes);
+        app.ask_before_overwrite = true;
+        app.holds_recovered = true;
+        app.say("已从恢复文件打开（尚未保存；保存时会先询问）");
+        Ok(app)
+    }
+
+    pub fn dirty(&self) -> bool {
+        self.history.is_dirty()
+    }
+
+    /// The whole file as it would be saved now.
+    pub fn text(&self) -> String {
+        self.doc.to_text()
+    }
+
+    pub fn scheme(&self) -> &Scheme {
+        scheme_of(&self.schemes, &self.report)
+    }
+
+    fn say(&mut self, text: impl Into<String>) {
+        self.status = Some(Status {
+            text: text.into(),
+            error: false,
+        });
+    }
+
+    /// A problem found before the first screen (e.g. in keys.toml), shown on it.
+    pub fn warn_startup(&mut self, text: String) {
+        self.warn(text);
+    }
+
+    fn warn(&mut self, text: impl Into<String>) {
+        self.status = Some(Status {
+            text: text.into(),
+            error: true,
+        });
+    }
+
+    pub fn update(&mut self, action: Action) {
+        match action {
+            Action::Paste(text) => self.paste(&text),
+            Action::Key(key) => {
+                if key.kind == crossterm::event::KeyEventKind::Release {
+                    return;
+                }
+                self.status = None;
+                match std::mem::replace(&mut self.mode, Mode::Normal) {
+                    Mode::Normal => self.normal_key(key),
+                    Mode::Editing(editor) => self.editor_key(editor, key),
+                    Mode::CommandLine(line) => self.command_line_key(line, key),
+                    Mode::SaveAs { input, then_quit } => self.save_as_key(input, then_quit, key),
+                    Mode::Export { input } => self.export_key(input, key),
+                    Mode::Confirm(c) => self.confirm_key(c, key),
+                    Mode::Help { scroll } => self.help_key(scroll, key),
+                    Mode::Findings => self.findings_key(key),
+                }
+            }
+        }
+    }
+
+    fn normal_key(&mut self, key: KeyEvent) {
+        let Some(command) = self.keymap.command(&key) else {
+            if key.code == KeyCode::Esc {
+                return;
+            }
+            let help = self.keymap.label(Command::Help);
+            self.say(format!("此键无作用；按 {help} 查看全部按键"));
+            return;
+        };
+        if self.read_only && command.edits() {
+            self.warn("只读模式：不能修改或保存（用 jixiao edit 打开以编辑）");
+            return;
+        }
+        self.run(command);
+    }
+
+    pub fn run(&mut self, command: Command) {
+        let t = self.tab.index();
+        match command {
+            Command::TabBasic => self.switch(Tab::Basic),
+            Command::TabBudget => self.switch(Tab::Budget),
+            Command::TabFunds => self.switch(Tab::Funds),
+            Command::TabScores => self.switch(Tab::Scores),
+            Command::NextTab => self.switch(Tab::ALL[(t + 1) % 4]),
+            Command::PrevTab => self.switch(Tab::ALL[(t + 3) % 4]),
+            Command::Up => self.move_rows(-1),
+            Command::Down => self.move_rows(1),
+            Command::PageUp => self.move_rows(-(self.page.max(1) as isize)),
+            Command::PageDown => self.move_rows(self.page.max(1) as isize),
+            Command::First => self.move_rows(-(self.rows.len() as isize)),
+            Command::Last => self.move_rows(self.rows.len() as isize),
+            Command::Left => {
+                let (row, col) = self.cursor[t];
+                self.cursor[t] = (row, col.saturating_sub(1));
+            }
+            Command::Right => {
+                let (row, col) = self.cursor[t];
+                let cells = self.current_row().map_or(0, |r| r.cells.len());
+                self.cursor[t] = (row, (col + 1).min(cells.saturating_sub(1)));
+            }
+            Command::Edit => self.start_edit(),
+            Command::AddRow => self.add_row(),
+            Command::DeleteRow => self.delete_row(),
+            Command::MoveRowUp => self.move_row(false),
+            Command::MoveRowDown => self.move_row(true),
+            Command::Undo => self.undo(),
+            Command::Redo => self.redo(),
+            Command::Save => self.save(false),
+            Command::CommandLine => self.mode = Mode::CommandLine(String::new()),
+            Command::NextFinding => self.walk_findings(true),
+            Command::PrevFinding => self.walk_findings(false),
+            Command::Findings => {
+                if self.findings.is_empty() {
+                    self.say("没有发现问题");
+                } else {
+                    self.mode = Mode::Findings;
+                }
+            }
+            Command::Help => self.mode = Mode::Help { scroll: 0 },
+            Command::Export => {
+                self.mode = Mode::Export {
+                    input: self.export_suggestion(),
+                }
+            }
+            Command::Quit => self.request_quit(),
+        }
+    }
+
+    fn switch(&mut self, tab: Tab) {
+        self.tab = tab;
+        self.rebuild_rows();
+    }
+
+    fn help_key(&mut self, scroll: u16, key: KeyEvent) {
+        match key.code {
+            KeyCode::Down | KeyCode::Char('j') => {
+                self.mode = Mode::Help {
+                    scroll: scroll.saturating_add(1).min(self.help_bottom),
+                }
+            }
+            KeyCode::Up | KeyCode::Char('k') => {
+                self.mode = Mode::Help {
+                    scroll: scroll.saturating_sub(1),
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+pub(super) fn scheme_of<'a>(schemes: &'a SchemeSet, report: &Report) -> &'a Scheme {
+    report
+        .scheme
+        .as_deref()
+        .and_then(|id| schemes.get(id))
+        .or_else(|| schemes.schemes.first())
+        .expect("at least one scheme is shipped")
+}

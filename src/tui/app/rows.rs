@@ -1,0 +1,175 @@
+//! The rows of the current tab: re-deriving them, the cursor, and adding/deleting/moving rows.
+
+use super::{App, scheme_of};
+use crate::model::FieldPath;
+use crate::store::RowEdit;
+use crate::tui::form::{FormBuilder, Row, RowKind};
+
+impl App {
+    /// Re-derives the rows of the current tab and keeps the cursor on a selectable row.
+    pub fn rebuild_rows(&mut self) {
+        self.refresh_rows(None);
+    }
+
+    /// Re-derives the rows of the current tab; after a change of values only, the rows of
+    /// tables that the change did not touch are kept as they are.
+    pub(super) fn refresh_rows(&mut self, changed: Option<&FieldPath>) {
+        let previous = std::mem::take(&mut self.rows);
+        let scheme = scheme_of(&self.schemes, &self.report);
+        let builder = FormBuilder::new(&self.report, scheme, &self.findings);
+        self.rows = match changed {
+            Some(path) => builder.rows_reusing(self.tab, previous, path),
+            None => {
+                // Gone before the new rows are built: on large the indicator sheet's rows
+                // take about 10 MB, and two sets of them would make the peak.
+                drop(previous);
+                builder.rows(self.tab)
+            }
+        };
+        let t = self.tab.index();
+        let (mut row, col) = self.cursor[t];
+        row = row.min(self.rows.len().saturating_sub(1));
+        if !self.rows.get(row).is_some_and(Row::selectable) {
+            row = self
+                .next_selectable(row, true)
+                .or_else(|| self.next_selectable(row, false))
+                .unwrap_or(0);
+        }
+        let cells = self.rows.get(row).map_or(0, |r| r.cells.len());
+        self.cursor[t] = (row, col.min(cells.saturating_sub(1)));
+    }
+
+    fn next_selectable(&self, from: usize, down: bool) -> Option<usize> {
+        if down {
+            (from..self.rows.len()).find(|i| self.rows[*i].selectable())
+        } else {
+            (0..=from.min(self.rows.len().saturating_sub(1)))
+                .rev()
+                .find(|i| self.rows[*i].selectable())
+        }
+    }
+
+    pub fn current_row(&self) -> Option<&Row> {
+        self.rows.get(self.cursor[self.tab.index()].0)
+    }
+
+    pub(super) fn move_rows(&mut self, delta: isize) {
+        let t = self.tab.index();
+        let (row, col) = self.cursor[t];
+        let target =
+            (row as isize + delta).clamp(0, self.rows.len().saturating_sub(1) as isize) as usize;
+        let found = if delta >= 0 {
+            self.next_selectable(target, true)
+                .or_else(|| self.next_selectable(target, false))
+        } else {
+            self.next_selectable(target, false)
+                .or_else(|| self.next_selectable(target, true))
+        };
+        if let Some(r) = found {
+            let cells = self.rows[r].cells.len();
+            self.cursor[t] = (r, col.min(cells.saturating_sub(1)));
+        }
+    }
+
+    fn row_target(&self) -> Option<(FieldPath, usize, bool)> {
+        let row = self.current_row()?;
+        match &row.kind {
+            RowKind::AddFirst { rows_path, .. } => Some((rows_path.clone(), 0, true)),
+            _ => row.row_ref.clone().map(|(p, i)| (p, i, false)),
+        }
+    }
+
+    pub(super) fn add_row(&mut self) {
+        let Some((rows_path, index, empty)) = self.row_target() else {
+            self.warn("这一行不是表格行或列表项，不能新增");
+            return;
+        };
+        let at = if empty { 0 } else { index + 1 };
+        let before = self.doc.undo_for_rows(&rows_path, RowEdit::Insert(at));
+        let result = self.commit(before, "新增一行".to_owned(), |doc| {
+            doc.insert_row(&rows_path, at)
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        });
+        match result {
+            Ok(()) => {
+                self.focus_row(&rows_path, at);
+                let is_list = self
+                    .current_row()
+                    .is_some_and(|r| r.cells.len() == 1 && r.cells[0].path == rows_path.index(at));
+                self.say("已新增一行（u 撤销）");
+                if is_list {
+                    self.start_edit();
+                }
+            }
+            Err(why) => self.warn(why),
+        }
+    }
+
+    pub(super) fn delete_row(&mut self) {
+        let Some((rows_path, index, empty)) = self.row_target() else {
+            self.warn("这一行不是表格行或列表项，不能删除");
+            return;
+        };
+        if empty {
+            return;
+        }
+        let row_path = rows_path.index(index);
+        let before = self.doc.undo_for_rows(&rows_path, RowEdit::Remove(index));
+        match self.commit(before, "删除一行".to_owned(), |doc| {
+            doc.remove_row(&row_path).map_err(|e| e.to_string())
+        }) {
+            Ok(()) => {
+                let left = self.doc.row_count(&rows_path);
+                if left > 0 {
+                    self.focus_row(&rows_path, index.min(left - 1));
+                }
+                self.say("已删除一行（u 撤销）");
+            }
+            Err(why) => self.warn(why),
+        }
+    }
+
+    pub(super) fn move_row(&mut self, down: bool) {
+        let Some((rows_path, index, false)) = self.row_target() else {
+            self.warn("这一行不能移动");
+            return;
+        };
+        let row_path = rows_path.index(index);
+        let target = if down {
+            index + 1
+        } else {
+            index.wrapping_sub(1)
+        };
+        if target >= self.doc.row_count(&rows_path) {
+            return;
+        }
+        let before = self
+            .doc
+            .undo_for_rows(&rows_path, RowEdit::Move { row: index, down });
+        let what = if down { "下移" } else { "上移" };
+        match self.commit(before, what.to_owned(), |doc| {
+            doc.move_row(&row_path, down)
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        }) {
+            Ok(()) => {
+                self.focus_row(&rows_path, target);
+                self.say(if down { "已下移" } else { "已上移" });
+            }
+            Err(why) => self.warn(why),
+        }
+    }
+
+    /// Puts the cursor on the first line of a table row.
+    fn focus_row(&mut self, rows_path: &FieldPath, index: usize) {
+        let t = self.tab.index();
+        if let Some(r) = self.rows.iter().position(|row| {
+            row.row_ref
+                .as_ref()
+                .is_some_and(|(p, i)| p == rows_path && *i == index)
+        }) {
+            self.cursor[t] = (r, 0);
+        }
+    }
+}
