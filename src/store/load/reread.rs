@@ -18,6 +18,7 @@ pub enum Changed {
 }
 
 /// The part of the model an edit at a path can change.
+#[derive(Debug, PartialEq)]
 enum Unit {
     /// A row of a table (for a first-level indicator: its name and weight, not its indicators).
     Row(FieldPath),
@@ -31,14 +32,29 @@ enum Unit {
     Whole,
 }
 
-const SECTIONS: [&str; 6] = [
-    "basic",
-    "budget",
-    "performance",
-    "closing",
-    "basic_data",
-    "score_sheet",
-];
+/// The top-level table `key` names, when the re-read can read it alone: every section of
+/// the schema but the cover (read with the whole report).
+fn section_named(key: &str) -> Option<&'static str> {
+    schema::ROOT
+        .iter()
+        .find(|f| f.key == key && f.key != "report" && matches!(f.kind, schema::Kind::Table(_)))
+        .map(|f| f.key)
+}
+
+/// The first table of rows along a path, walking the schema: the length of its path, and
+/// the fields of its rows.
+fn first_rows(segs: &[Seg]) -> Option<(usize, &'static [schema::Field])> {
+    let mut fields = schema::ROOT;
+    for (i, seg) in segs.iter().enumerate() {
+        let Seg::Key(key) = seg else { return None };
+        let field = fields.iter().find(|f| f.key == key)?;
+        match field.kind {
+            schema::Kind::Rows(row) => return Some((i + 1, row)),
+            kind => fields = kind.children()?,
+        }
+    }
+    None
+}
 
 fn unit_of(path: &FieldPath) -> Unit {
     let segs = path.segs();
@@ -48,35 +64,26 @@ fn unit_of(path: &FieldPath) -> Unit {
     };
     let index = |i: usize| matches!(segs.get(i), Some(Seg::Index(_)));
     let upto = |n: usize| FieldPath(segs[..n].to_vec());
-    // Where the rows of each table start in a path: (its keys, and the length of its path).
-    let tables: [(&[&str], usize); 5] = [
-        (&["budget", "projects"], 2),
-        (&["performance", "special_funds"], 2),
-        (&["basic_data", "costs", "project_lines"], 3),
-        (&["basic_data", "buildings"], 2),
-        (&["score_sheet", "groups"], 2),
-    ];
-    for (keys, n) in tables {
-        if segs.len() < n || !(0..n).all(|i| key(i) == Some(keys[i])) {
-            continue;
-        }
+    if let Some((n, row)) = first_rows(segs) {
         if segs.len() == n {
             return Unit::Rows(path.clone());
         }
-        if !index(n) {
-            break;
+        if index(n) {
+            // Into a table of rows inside the row (a first-level indicator's indicators)…
+            let nested = key(n + 1).and_then(|k| row.iter().find(|f| f.key == k));
+            if nested.is_some_and(|f| matches!(f.kind, schema::Kind::Rows(_))) {
+                return match segs.len() {
+                    len if len == n + 2 => Unit::Rows(path.clone()),
+                    _ if index(n + 2) => Unit::Row(upto(n + 3)),
+                    _ => Unit::Whole,
+                };
+            }
+            // …or the row itself.
+            return Unit::Row(upto(n + 1));
         }
-        if keys[0] == "score_sheet" && key(n + 1) == Some("indicators") {
-            return match segs.len() {
-                4 => Unit::Rows(path.clone()),
-                _ if index(4) => Unit::Row(upto(5)),
-                _ => Unit::Whole,
-            };
-        }
-        return Unit::Row(upto(n + 1));
     }
     let is_table = schema::lookup(&path.shape()).is_some_and(|f| f.kind.children().is_some());
-    match key(0).and_then(|section| SECTIONS.iter().find(|s| **s == section)) {
+    match key(0).and_then(section_named) {
         Some(section) if is_table => Unit::WholeSection(section),
         Some(section) => Unit::Section(section),
         None => Unit::Whole,
@@ -99,10 +106,7 @@ pub fn reread(
         // A table left without rows may leave its tables and section with nothing to show:
         // the section is read again as the file would show it.
         Unit::Rows(rows) if no_rows(root, &rows) => match rows.segs().first() {
-            Some(Seg::Key(k)) => SECTIONS
-                .iter()
-                .find(|s| *s == k)
-                .map_or(Unit::Whole, |s| Unit::WholeSection(s)),
+            Some(Seg::Key(k)) => section_named(k).map_or(Unit::Whole, Unit::WholeSection),
             _ => Unit::Whole,
         },
         unit => unit,
@@ -395,5 +399,57 @@ fn no_rows(root: &toml_edit::Table, rows: &FieldPath) -> bool {
             _ => false,
         },
         None => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unit(path: &str) -> Unit {
+        unit_of(&FieldPath::parse(path).unwrap())
+    }
+
+    fn path(p: &str) -> FieldPath {
+        FieldPath::parse(p).unwrap()
+    }
+
+    #[test]
+    fn an_edit_rereads_no_more_than_its_row_table_or_section() {
+        assert_eq!(unit("budget.projects"), Unit::Rows(path("budget.projects")));
+        assert_eq!(
+            unit("budget.projects[2].amount"),
+            Unit::Row(path("budget.projects[2]"))
+        );
+        assert_eq!(
+            unit("basic_data.costs.project_lines[0].final"),
+            Unit::Row(path("basic_data.costs.project_lines[0]"))
+        );
+        assert_eq!(
+            unit("basic_data.buildings[1].name"),
+            Unit::Row(path("basic_data.buildings[1]"))
+        );
+        assert_eq!(
+            unit("score_sheet.groups[1].weight"),
+            Unit::Row(path("score_sheet.groups[1]"))
+        );
+        assert_eq!(
+            unit("score_sheet.groups[1].indicators"),
+            Unit::Rows(path("score_sheet.groups[1].indicators"))
+        );
+        assert_eq!(
+            unit("score_sheet.groups[1].indicators[3].score"),
+            Unit::Row(path("score_sheet.groups[1].indicators[3]"))
+        );
+        assert_eq!(unit("score_sheet.groups[1].indicators.x"), Unit::Whole);
+        assert_eq!(unit("budget.spent"), Unit::Section("budget"));
+        assert_eq!(unit("basic_data.signoff"), Unit::WholeSection("basic_data"));
+        assert_eq!(
+            unit("basic_data.signoff.phone"),
+            Unit::Section("basic_data")
+        );
+        assert_eq!(unit("report.title"), Unit::Whole);
+        assert_eq!(unit("scheme"), Unit::Whole);
+        assert_eq!(unit("nonsense.key"), Unit::Whole);
     }
 }
