@@ -294,3 +294,63 @@ pub(crate) fn load_failure(path: &Path, failure: &store::LoadFailure) -> Failure
         .collect();
     Failure::usage(lines.join("\n"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::schema::{self, Field, Kind};
+
+    /// Keys the template leaves out on purpose: the form keeps 楼堂馆所 as one empty row to
+    /// be added, and the printed project lines have no 所属分组 until one is needed.
+    const LEFT_OUT: &[&str] = &[
+        "basic_data.buildings",
+        "basic_data.costs.project_lines.group",
+    ];
+
+    /// Every key the schema declares under `table` (rows: their first row) is in the template.
+    fn missing_keys(table: &toml::Table, fields: &[Field], at: &str, missing: &mut Vec<String>) {
+        for field in fields {
+            let path = if at.is_empty() {
+                field.key.to_owned()
+            } else {
+                format!("{at}.{}", field.key)
+            };
+            if LEFT_OUT.contains(&path.as_str()) {
+                continue;
+            }
+            let Some(value) = table.get(field.key) else {
+                missing.push(path);
+                continue;
+            };
+            match (field.kind, value) {
+                (Kind::Table(children) | Kind::InlineTable(children), toml::Value::Table(t)) => {
+                    // Inline cost rows write only the columns the printed form has.
+                    if !matches!(field.kind, Kind::InlineTable(_)) {
+                        missing_keys(t, children, &path, missing);
+                    }
+                }
+                (Kind::Rows(children), toml::Value::Array(rows)) => {
+                    if let Some(toml::Value::Table(first)) = rows.first() {
+                        missing_keys(first, children, &path, missing);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    #[test]
+    fn the_template_of_new_writes_every_key_the_schema_declares() {
+        let set = SchemeSet::builtin();
+        for id in set.ids() {
+            let text = template(set.get(id).unwrap(), "某单位", 2024);
+            let table: toml::Table = toml::from_str(&text).unwrap();
+            let mut missing = Vec::new();
+            missing_keys(&table, schema::ROOT, "", &mut missing);
+            assert!(
+                missing.is_empty(),
+                "config/template.toml lacks {missing:?} (scheme {id})"
+            );
+        }
+    }
+}
