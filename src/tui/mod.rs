@@ -5,6 +5,7 @@ pub mod app;
 pub mod form;
 pub mod history;
 pub mod keymap;
+pub mod prompts;
 mod recorder;
 pub mod text;
 pub mod theme;

@@ -555,31 +555,18 @@ fn draw_editor(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
 }
 
 fn draw_confirm(frame: &mut Frame, confirm: &Confirm, theme: Theme, area: Rect) {
-    let (title, body): (&str, Vec<String>) = match confirm {
-        Confirm::Quit => (
-            "有未保存的修改",
-            vec!["s 保存并退出 · d 不保存退出 · c 取消".into()],
-        ),
-        Confirm::Conflict { .. } => (
-            "文件在磁盘上已被别人修改",
-            vec!["o 覆盖磁盘上的版本 · r 重新载入 · a 另存为 · c 取消".into()],
-        ),
-        Confirm::Locked { holder } => (
-            "另一个会话正在编辑此文件",
-            vec![
-                format!("另一个 jixiao（{}）正在编辑。", visible_inline(holder)),
-                "两处同时编辑会互相覆盖。".into(),
-                "v 只读打开 · q 退出 · o 对方已不在，仍然编辑".into(),
-            ],
-        ),
-        Confirm::OwnerChange { why, .. } => (
-            "保存会改变文件的属主",
-            vec![
-                visible_inline(why).into_owned(),
-                "别人可能因此无法再读写这个文件。".into(),
-                "y 仍然保存 · c 取消（可用 :w 另存为自己的副本）".into(),
-            ],
-        ),
+    let prompt = confirm.prompt();
+    // The prompt's text; its last line, the keys, comes from the prompt's table.
+    let mut body: Vec<String> = match confirm {
+        Confirm::Quit | Confirm::Conflict { .. } => vec![],
+        Confirm::Locked { holder } => vec![
+            format!("另一个 jixiao（{}）正在编辑。", visible_inline(holder)),
+            "两处同时编辑会互相覆盖。".into(),
+        ],
+        Confirm::OwnerChange { why, .. } => vec![
+            visible_inline(why).into_owned(),
+            "别人可能因此无法再读写这个文件。".into(),
+        ],
         Confirm::Recover {
             lines,
             disk_changed,
@@ -596,10 +583,11 @@ fn draw_confirm(frame: &mut Frame, confirm: &Confirm, theme: Theme, area: Rect) 
             if *disk_changed {
                 body.push("恢复后保存时会先询问，覆盖前磁盘版本另存为 .theirs。".into());
             }
-            body.push("r 恢复这些修改 · d 丢弃（留副本） · v/Esc 只读打开".into());
-            ("发现未保存的修改", body)
+            body
         }
     };
+    body.push(prompt.hint());
+    let title = prompt.title;
     let w = body.iter().map(|l| width(l)).max().unwrap_or(20) as u16 + 4;
     let popup = centered(area, w.max(34), body.len() as u16 + 2);
     clear_popup(frame, popup);

@@ -1,45 +1,57 @@
-//! The answers to the prompts (quit, conflict, owner change, lock, recovery).
+//! The answers to the prompts (quit, conflict, owner change, lock, recovery), keyed by `prompts`.
 
 use super::save::SaveFlags;
 use super::{App, Confirm, Mode};
-use crossterm::event::{KeyCode, KeyEvent};
+use crate::tui::prompts::{self, Answer, Prompt};
+use crossterm::event::KeyEvent;
+
+impl Confirm {
+    /// The table of this prompt's keys.
+    pub fn prompt(&self) -> &'static Prompt {
+        match self {
+            Confirm::Quit => &prompts::QUIT,
+            Confirm::Conflict { .. } => &prompts::CONFLICT,
+            Confirm::OwnerChange { .. } => &prompts::OWNER_CHANGE,
+            Confirm::Locked { .. } => &prompts::LOCKED,
+            Confirm::Recover { .. } => &prompts::RECOVER,
+        }
+    }
+}
 
 impl App {
+    /// A key on a prompt: the answer its table gives, or the prompt stays.
     pub(super) fn confirm_key(&mut self, confirm: Confirm, key: KeyEvent) {
-        let KeyCode::Char(c) = key.code else {
-            if key.code == KeyCode::Esc && matches!(confirm, Confirm::Recover { .. }) {
-                // Esc never means "discard": the recovery file stays for the next time.
-                self.open_read_only_keeping_recovery(None);
-            } else if key.code == KeyCode::Esc {
-                self.say("已取消");
-            } else {
-                self.mode = Mode::Confirm(confirm);
-            }
-            return;
-        };
-        match (&confirm, c) {
-            (Confirm::Quit, 's' | 'y') => self.save(true),
-            (Confirm::Quit, 'd' | 'n') => {
+        match confirm.prompt().answer(key.code) {
+            Some(answer) => self.answer(confirm, answer),
+            None => self.mode = Mode::Confirm(confirm),
+        }
+    }
+
+    fn answer(&mut self, confirm: Confirm, answer: Answer) {
+        match (answer, &confirm) {
+            (Answer::SaveAndQuit, _) => self.save(true),
+            (Answer::QuitWithoutSaving, _) => {
                 self.discarded = true;
                 self.quit = true;
             }
-            (Confirm::Conflict { then_quit }, 'a') => {
+            (Answer::Cancel, _) => self.say("已取消"),
+            (Answer::SaveAs, Confirm::Conflict { then_quit }) => {
                 let then_quit = *then_quit;
                 self.mode = Mode::SaveAs {
                     input: String::new(),
                     then_quit,
                 };
             }
-            (Confirm::Locked { .. }, 'v') => {
+            (Answer::ReadOnly, _) => {
                 self.read_only = true;
                 self.say("已以只读方式打开");
             }
-            (Confirm::Locked { .. }, 'q') => self.quit = true,
-            (Confirm::Locked { .. }, 'o') => {
+            (Answer::Quit, _) => self.quit = true,
+            (Answer::TakeOver, _) => {
                 // The user says the other session is gone (e.g. a process that reused its pid).
                 self.take_over_session();
             }
-            (Confirm::Recover { disk_changed, .. }, 'r') => {
+            (Answer::Recover, Confirm::Recover { disk_changed, .. }) => {
                 let disk_changed = *disk_changed;
                 if let Some(text) = self.pending_recovery.take() {
                     let recovered = self.replace_as_step(text, "恢复", false);
@@ -57,7 +69,7 @@ impl App {
                     }
                 }
             }
-            (Confirm::Recover { .. }, 'd') => {
+            (Answer::Discard, _) => {
                 self.pending_recovery = None;
                 if let Some(files) = self.session.clone() {
                     match files.discard_recovery() {
@@ -69,15 +81,16 @@ impl App {
                     }
                 }
             }
-            (Confirm::Recover { .. }, 'v') => self.open_read_only_keeping_recovery(None),
+            // Esc never means "discard": the recovery file stays for the next time.
+            (Answer::KeepRecovery, _) => self.open_read_only_keeping_recovery(None),
             (
+                Answer::SaveAnyway,
                 Confirm::OwnerChange {
                     path,
                     then_quit,
                     overwrite,
                     ..
                 },
-                'y',
             ) => {
                 let options = SaveFlags {
                     overwrite: *overwrite,
@@ -85,8 +98,8 @@ impl App {
                 };
                 self.save_with(path.clone(), *then_quit, options);
             }
-            (Confirm::OwnerChange { .. }, 'c' | 'n') => self.say("已取消，未保存"),
-            (Confirm::Conflict { then_quit }, 'o') => {
+            (Answer::DontSave, _) => self.say("已取消，未保存"),
+            (Answer::Overwrite, Confirm::Conflict { then_quit }) => {
                 let options = SaveFlags {
                     overwrite: true,
                     allow_owner_change: false,
@@ -95,9 +108,142 @@ impl App {
                     self.save_with(path, *then_quit, options);
                 }
             }
-            (Confirm::Conflict { .. }, 'r') => self.reload(),
-            (Confirm::Quit | Confirm::Conflict { .. }, 'c') => self.say("已取消"),
-            _ => self.mode = Mode::Confirm(confirm),
+            (Answer::Reload, _) => self.reload(),
+            // An answer from another prompt's table: cannot happen; the prompt stays.
+            (Answer::SaveAs | Answer::Recover | Answer::SaveAnyway | Answer::Overwrite, _) => {
+                self.mode = Mode::Confirm(confirm)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scheme::SchemeSet;
+    use crate::tui::app::{Action, BUNDLED_EXAMPLE};
+    use crate::tui::keymap::Keymap;
+    use crossterm::event::{KeyCode, KeyModifiers};
+    use std::collections::BTreeSet;
+    use std::path::PathBuf;
+
+    fn every_prompt() -> Vec<Confirm> {
+        vec![
+            Confirm::Quit,
+            Confirm::Conflict { then_quit: false },
+            Confirm::OwnerChange {
+                why: "属主会从 a 变为 b".to_owned(),
+                // Nothing can be saved there: answering y tries, and fails.
+                path: PathBuf::from("/proc/jixiao-no-such-folder/report.toml"),
+                then_quit: false,
+                overwrite: false,
+            },
+            Confirm::Locked {
+                holder: "进程 1，主机 h".to_owned(),
+            },
+            Confirm::Recover {
+                lines: vec!["+ unit = \"别的单位\"".to_owned()],
+                disk_changed: false,
+            },
+        ]
+    }
+
+    /// Every key a terminal might send to a prompt.
+    fn keys() -> Vec<KeyCode> {
+        let mut keys: Vec<KeyCode> = (' '..='~').map(KeyCode::Char).collect();
+        keys.extend([
+            KeyCode::Esc,
+            KeyCode::Enter,
+            KeyCode::Tab,
+            KeyCode::BackTab,
+            KeyCode::Backspace,
+            KeyCode::Delete,
+            KeyCode::Up,
+            KeyCode::Down,
+            KeyCode::Left,
+            KeyCode::Right,
+            KeyCode::Home,
+            KeyCode::End,
+            KeyCode::PageUp,
+            KeyCode::PageDown,
+        ]);
+        keys.extend((1..=12).map(KeyCode::F));
+        keys
+    }
+
+    fn parse(name: &str) -> KeyCode {
+        match name {
+            "Esc" => KeyCode::Esc,
+            _ => {
+                let mut chars = name.chars();
+                let (Some(c), None) = (chars.next(), chars.next()) else {
+                    panic!("a key the hint line shows is not a key: {name}");
+                };
+                KeyCode::Char(c)
+            }
+        }
+    }
+
+    #[test]
+    fn every_key_a_prompt_shows_is_handled_and_every_key_handled_is_in_its_table() {
+        let (keymap, _) = Keymap::from_texts(None);
+        let opened = App::open(BUNDLED_EXAMPLE, None, false, SchemeSet::builtin(), keymap);
+        let Ok(mut app) = opened else {
+            panic!("the bundled example opens");
+        };
+        for confirm in every_prompt() {
+            let prompt = confirm.prompt();
+            // What the screen shows.
+            app.mode = Mode::Confirm(confirm.clone());
+            let mut terminal =
+                ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).unwrap();
+            terminal
+                .draw(|f| {
+                    crate::tui::view::draw(f, &mut app, crate::tui::theme::Theme { mono: true })
+                })
+                .unwrap();
+            let screen = terminal.backend().to_string();
+            assert!(screen.contains(prompt.title), "{screen}");
+            let hint = prompt.hint();
+            assert!(
+                screen.contains(&hint),
+                "{hint} is not on the screen:\n{screen}"
+            );
+            let shown: BTreeSet<String> = hint
+                .split(" · ")
+                .flat_map(|choice| {
+                    let (keys, _label) = choice.split_once(' ').expect("keys, then a label");
+                    keys.split('/').map(|k| format!("{:?}", parse(k)))
+                })
+                .collect();
+            // What the handler does.
+            let mut handled = BTreeSet::new();
+            for key in keys() {
+                app.mode = Mode::Confirm(confirm.clone());
+                app.quit = false;
+                app.update(Action::Key(KeyEvent::new(key, KeyModifiers::NONE)));
+                if !matches!(&app.mode, Mode::Confirm(c) if *c == confirm) {
+                    handled.insert(format!("{key:?}"));
+                }
+            }
+            let also: BTreeSet<String> = prompt
+                .choices
+                .iter()
+                .flat_map(|c| c.also.iter().map(|k| format!("{k:?}")))
+                .collect();
+            assert!(
+                shown.is_subset(&handled),
+                "{}: shown but not handled: {:?}",
+                prompt.title,
+                shown.difference(&handled).collect::<Vec<_>>()
+            );
+            let unlisted: Vec<_> = handled.difference(&shown).collect();
+            assert_eq!(
+                unlisted,
+                also.iter().collect::<Vec<_>>(),
+                "{}: handled keys neither shown nor in the table's `also`",
+                prompt.title
+            );
         }
     }
 }
