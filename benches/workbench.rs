@@ -70,9 +70,11 @@ fn tab_command(tab: Tab) -> Command {
 }
 
 fn frame(terminal: &mut Terminal<TestBackend>, app: &mut App) {
+    let mut drawn = None;
     terminal
-        .draw(|f| view::draw(f, app, THEME))
+        .draw(|f| drawn = Some(view::draw(f, app, THEME)))
         .expect("TestBackend draws");
+    app.apply_layout(drawn.expect("a frame was drawn"));
 }
 
 /// Puts the cursor on the score of an indicator in the middle of the sheet (the largest

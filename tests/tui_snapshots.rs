@@ -13,7 +13,11 @@ use ratatui::style::Color;
 
 fn draw(app: &mut App, w: u16, h: u16, theme: Theme) -> Terminal<TestBackend> {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    terminal.draw(|f| view::draw(f, app, theme)).unwrap();
+    let mut drawn = None;
+    terminal
+        .draw(|f| drawn = Some(view::draw(f, app, theme)))
+        .unwrap();
+    app.apply_layout(drawn.expect("a frame was drawn"));
     terminal
 }
 

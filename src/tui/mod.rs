@@ -103,7 +103,11 @@ pub fn run(app: &mut App) -> io::Result<()> {
     let mut redraw = true;
     loop {
         if redraw {
-            terminal.draw(|frame| view::draw(frame, app, theme))?;
+            let mut drawn = None;
+            terminal.draw(|frame| drawn = Some(view::draw(frame, app, theme)))?;
+            if let Some(drawn) = drawn {
+                app.apply_layout(drawn);
+            }
         }
         if app.quit || stop.load(Ordering::Relaxed) {
             break;

@@ -1,5 +1,6 @@
 //! Drawing: the title, the tabs, the active form, the side panel (or its one-line summary on
-//! a narrow terminal), the key bar, and the popups. Draws only from the state.
+//! a narrow terminal), the key bar, and the popups. Draws only from the state, and returns
+//! what the drawing found out about the screen (`Drawn`) for the run loop to keep in it.
 
 use super::app::{App, Confirm, Mode};
 use super::form::{Row, RowKind, Tab};
@@ -21,7 +22,23 @@ use std::collections::HashMap;
 pub const WIDE: u16 = 100;
 const PANEL: u16 = 38;
 
-pub fn draw(frame: &mut Frame, app: &mut App, theme: Theme) {
+/// What a frame found out about the screen, kept in the state by `App::apply_layout`: how
+/// far a page goes, and where the form, the findings and the help are scrolled to so that
+/// the cursor and the selected finding stay in view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Drawn {
+    /// The tab drawn, and the first of its rows shown.
+    pub tab: Tab,
+    pub scroll: usize,
+    /// Rows visible in the form, for paging.
+    pub page: usize,
+    /// The first finding shown in the side panel, when it was drawn.
+    pub finding_scroll: Option<usize>,
+    /// How far the help can scroll with its last line still on screen, when it was drawn.
+    pub help_bottom: Option<u16>,
+}
+
+pub fn draw(frame: &mut Frame, app: &App, theme: Theme) -> Drawn {
     let area = frame.area();
     let wide = area.width >= WIDE;
     let [title, tabs, body, summary, footer] = Layout::vertical([
@@ -34,13 +51,20 @@ pub fn draw(frame: &mut Frame, app: &mut App, theme: Theme) {
     .areas(area);
     draw_title(frame, app, theme, title);
     draw_tabs(frame, app, theme, tabs);
+    let mut drawn = Drawn {
+        tab: app.tab,
+        scroll: 0,
+        page: 0,
+        finding_scroll: None,
+        help_bottom: None,
+    };
     if wide {
         let [form, panel] =
             Layout::horizontal([Constraint::Min(40), Constraint::Length(PANEL)]).areas(body);
-        draw_form(frame, app, theme, form);
-        draw_panel(frame, app, theme, panel);
+        (drawn.page, drawn.scroll) = draw_form(frame, app, theme, form);
+        drawn.finding_scroll = Some(draw_panel(frame, app, theme, panel));
     } else {
-        draw_form(frame, app, theme, body);
+        (drawn.page, drawn.scroll) = draw_form(frame, app, theme, body);
         draw_summary(frame, app, theme, summary);
     }
     draw_footer(frame, app, theme, footer);
@@ -48,8 +72,7 @@ pub fn draw(frame: &mut Frame, app: &mut App, theme: Theme) {
         Mode::Editing(_) => draw_editor(frame, app, theme, area),
         Mode::Confirm(c) => draw_confirm(frame, c, theme, area),
         Mode::Help { scroll } => {
-            let scroll = *scroll;
-            app.help_bottom = draw_help(frame, app, theme, area, scroll);
+            drawn.help_bottom = Some(draw_help(frame, app, theme, area, *scroll));
         }
         Mode::Findings if !wide => {
             let popup = centered(
@@ -58,10 +81,11 @@ pub fn draw(frame: &mut Frame, app: &mut App, theme: Theme) {
                 area.height.saturating_sub(4),
             );
             clear_popup(frame, popup);
-            draw_panel(frame, app, theme, popup);
+            drawn.finding_scroll = Some(draw_panel(frame, app, theme, popup));
         }
         _ => {}
     }
+    drawn
 }
 
 fn draw_title(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
@@ -108,18 +132,19 @@ fn draw_tabs(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-fn draw_form(frame: &mut Frame, app: &mut App, theme: Theme, area: Rect) {
+/// Draws the form scrolled so the cursor is in view; returns the rows a page moves and the
+/// first row shown.
+fn draw_form(frame: &mut Frame, app: &App, theme: Theme, area: Rect) -> (usize, usize) {
     let height = area.height as usize;
-    app.page = height.saturating_sub(1).max(1);
+    let page = height.saturating_sub(1).max(1);
     let t = app.tab.index();
     let (cursor_row, cursor_col) = app.cursor[t];
-    let scroll = &mut app.scroll[t];
-    if cursor_row < *scroll {
-        *scroll = cursor_row.saturating_sub(1);
-    } else if cursor_row >= *scroll + height {
-        *scroll = cursor_row + 1 - height;
+    let mut start = app.scroll[t];
+    if cursor_row < start {
+        start = cursor_row.saturating_sub(1);
+    } else if cursor_row >= start + height {
+        start = cursor_row + 1 - height;
     }
-    let start = *scroll;
     let w = area.width as usize;
     let lines: Vec<Line> = app
         .rows
@@ -138,6 +163,7 @@ fn draw_form(frame: &mut Frame, app: &mut App, theme: Theme, area: Rect) {
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), area);
+    (page, start)
 }
 
 /// One row as one terminal line of exactly `w` columns.
@@ -291,7 +317,9 @@ fn draw_summary(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-fn draw_panel(frame: &mut Frame, app: &mut App, theme: Theme, area: Rect) {
+/// Draws the totals and the findings, scrolled so the selected one is in view; returns the
+/// first finding shown.
+fn draw_panel(frame: &mut Frame, app: &App, theme: Theme, area: Rect) -> usize {
     let focused = matches!(app.mode, Mode::Findings);
     let block = Block::default()
         .borders(Borders::LEFT | Borders::TOP | Borders::BOTTOM | Borders::RIGHT)
@@ -333,18 +361,13 @@ fn draw_panel(frame: &mut Frame, app: &mut App, theme: Theme, area: Rect) {
     if app.findings.is_empty() {
         lines.push(Line::from(Span::styled("没有发现问题 ✓", theme.ok())));
     }
-    if app.selected_finding < app.finding_scroll {
-        app.finding_scroll = app.selected_finding;
-    } else if list_h > 0 && app.selected_finding >= app.finding_scroll + list_h {
-        app.finding_scroll = app.selected_finding + 1 - list_h;
+    let mut first = app.finding_scroll;
+    if app.selected_finding < first {
+        first = app.selected_finding;
+    } else if list_h > 0 && app.selected_finding >= first + list_h {
+        first = app.selected_finding + 1 - list_h;
     }
-    for (i, f) in app
-        .findings
-        .iter()
-        .enumerate()
-        .skip(app.finding_scroll)
-        .take(list_h)
-    {
+    for (i, f) in app.findings.iter().enumerate().skip(first).take(list_h) {
         let text = fit(
             &format!(
                 "{} {} {}",
@@ -384,6 +407,7 @@ fn draw_panel(frame: &mut Frame, app: &mut App, theme: Theme, area: Rect) {
         frame.render_widget(Clear, area);
         frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), area);
     }
+    first
 }
 
 fn draw_footer(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {

@@ -197,9 +197,10 @@ mod tests {
             app.mode = Mode::Confirm(confirm.clone());
             let mut terminal =
                 ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).unwrap();
+            let theme = crate::tui::theme::Theme { mono: true };
             terminal
                 .draw(|f| {
-                    crate::tui::view::draw(f, &mut app, crate::tui::theme::Theme { mono: true })
+                    crate::tui::view::draw(f, &app, theme);
                 })
                 .unwrap();
             let screen = terminal.backend().to_string();

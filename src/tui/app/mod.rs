@@ -17,6 +17,7 @@ mod undo;
 use super::form::{Row, Tab};
 use super::history::{History, digest};
 use super::keymap::{Command, Keymap};
+use super::view::Drawn;
 use crate::finding::{Finding, Severity};
 use crate::model::{FieldPath, Report};
 use crate::rules::{self, Totals};
@@ -129,6 +130,7 @@ pub struct App {
     disk_bytes: Option<Vec<u8>>,
     pub tab: Tab,
     pub cursor: [(usize, usize); 4],
+    /// The first row shown of each tab (from the last frame drawn, see `apply_layout`).
     pub scroll: [usize; 4],
     pub rows: Vec<Row>,
     pub mode: Mode,
@@ -137,11 +139,13 @@ pub struct App {
     pub selected_finding: usize,
     /// Whether n/N has visited a finding yet (the first n goes to the first finding).
     walked_findings: bool,
+    /// The first finding shown in the list (from the last frame drawn).
     pub finding_scroll: usize,
     pub quit: bool,
-    /// Rows visible in the form (set by the view), for paging.
+    /// Rows visible in the form, for paging (from the last frame drawn).
     pub page: usize,
-    /// The furthest the help can scroll with its last line still on screen (set by the view).
+    /// The furthest the help can scroll with its last line still on screen (from the last
+    /// frame drawn).
     pub help_bottom: u16,
     backed_up: bool,
     /// Recovery and lock files of the file being edited (none for untitled or read-only).
@@ -247,6 +251,19 @@ impl App {
         app.holds_recovered = true;
         app.say("已从恢复文件打开（尚未保存；保存时会先询问）");
         Ok(app)
+    }
+
+    /// Keeps what the last frame found out about the screen: the view draws from `&App`
+    /// only, and the run loop (or a test's harness) hands its findings back here.
+    pub fn apply_layout(&mut self, drawn: Drawn) {
+        self.page = drawn.page;
+        self.scroll[drawn.tab.index()] = drawn.scroll;
+        if let Some(first) = drawn.finding_scroll {
+            self.finding_scroll = first;
+        }
+        if let Some(bottom) = drawn.help_bottom {
+            self.help_bottom = bottom;
+        }
     }
 
     pub fn dirty(&self) -> bool {
