@@ -222,7 +222,12 @@ pub fn set(
         failure.message.push_str("\n修改后文件将无法载入，未保存");
         failure
     })?;
-    store::save_report(path, text.as_bytes(), store::SaveOptions::default())
+    // Never over a change someone saved while this command ran.
+    let options = store::SaveOptions {
+        expected: Some(&bytes),
+        ..store::SaveOptions::default()
+    };
+    store::save_report(path, text.as_bytes(), options)
         .map_err(|e| Failure::usage(e.to_string()))?;
     let scheme = set
         .get(after.report.scheme.as_deref().unwrap_or_default())

@@ -135,6 +135,29 @@ fn a_second_session_is_offered_read_only() {
 }
 
 #[test]
+fn esc_on_the_locked_prompt_opens_read_only_and_leaves_the_lock_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = copy_seed(dir.path());
+    let lock = file.with_file_name(".report.toml.jixiao-lock");
+    let mut first = Session::start(&["edit", file.to_str().unwrap()], 100, 30);
+    first.wait_for("94 / 97");
+    let held = std::fs::read(&lock).unwrap();
+    let mut second = Session::start(&["edit", file.to_str().unwrap()], 100, 30);
+    second.wait_for("另一个会话正在编辑此文件");
+    second.send("\x1b");
+    second.wait_for("已以只读方式打开");
+    second.send("q");
+    assert_eq!(second.wait_exit(), 0);
+    assert_eq!(
+        std::fs::read(&lock).unwrap(),
+        held,
+        "the first session keeps the file"
+    );
+    first.send("q");
+    assert_eq!(first.wait_exit(), 0);
+}
+
+#[test]
 fn discarding_on_quit_removes_the_recovery() {
     let dir = tempfile::tempdir().unwrap();
     let file = copy_seed(dir.path());

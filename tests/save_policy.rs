@@ -872,6 +872,8 @@ fn check_save(case: &SaveCase) -> Result<(), TestCaseError> {
     let temps_before = [snap(&temp), snap(&bak_temp)];
 
     let options = SaveOptions {
+        // What the saver read is the workbench's concern; the unit tests of save.rs cover it.
+        expected: None,
         backup: case.backup.as_deref(),
         keep_theirs: case.keep_theirs,
         allow_owner_change: case.allow_owner_change,

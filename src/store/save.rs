@@ -1,7 +1,8 @@
 //! Saving a report, one policy for `set`, `export` and the workbench: atomic (a temporary
-//! file in the same folder, fsync, rename over the original, fsync the folder), the file's
-//! mode, owner and group kept, never a file the user may not write, hard links kept, and the
-//! `.bak` / `.theirs` copies made first (see `sidecar` for how they are made safely).
+//! file in the same folder, fsync, rename over the original, fsync the folder), never over
+//! someone else's change, the file's mode, owner and group kept, never a file the user may
+//! not write, hard links kept, and the `.bak` / `.theirs` copies made first (see `sidecar`
+//! for how they are made safely).
 
 use super::sidecar::{self, Ownership};
 use std::io::Write;
@@ -36,6 +37,9 @@ pub enum SaveError {
     /// The user may not write the report itself, though the folder may let them replace it.
     #[error("{0}：你没有修改这个文件的权限（文件只读，或属于别人），未保存；可以另存为自己的副本")]
     NotWritable(String),
+    /// The file changed on disk since the saver read it: someone else saved meanwhile.
+    #[error("{0}：文件在读入之后被别人改过，未保存（不会覆盖别人的修改）")]
+    Changed(String),
     /// Replacing the file would give it another owner or group (and so other readers).
     #[error("{path}：保存后文件的{what}会从 {from} 变成 {to}，未保存")]
     OwnerWouldChange {
@@ -74,6 +78,9 @@ pub fn resolve_target(path: &Path) -> PathBuf {
 /// What a save does besides writing the new text.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct SaveOptions<'a> {
+    /// The bytes the saver read from the file: should it hold anything else now, the save is
+    /// refused with `Changed` (unless `keep_theirs`, the user's choice to overwrite).
+    pub expected: Option<&'a [u8]>,
     /// Keep these bytes (the version the session loaded) as `FILE.bak` first.
     pub backup: Option<&'a [u8]>,
     /// Keep what is on disk now as `FILE.theirs` first: overwriting after a conflict loses
@@ -120,6 +127,12 @@ pub fn save_report(path: &Path, bytes: &[u8], options: SaveOptions) -> Result<Sa
         if !may_write(&target) {
             return Err(SaveError::NotWritable(path.display().to_string()));
         }
+    }
+    if let Some(expected) = options.expected
+        && !options.keep_theirs
+        && std::fs::read(&target).ok().as_deref() != Some(expected)
+    {
+        return Err(SaveError::Changed(path.display().to_string()));
     }
     let mode = existing
         .as_ref()
@@ -447,6 +460,27 @@ mod tests {
         assert_eq!(std::fs::read(beside(&path, ".bak")).unwrap(), b"loaded");
         assert_eq!(std::fs::read(beside(&path, ".theirs")).unwrap(), b"theirs");
         assert_eq!(std::fs::read(&path).unwrap(), b"mine");
+    }
+
+    #[test]
+    fn a_file_changed_since_it_was_read_is_not_saved_over() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.toml");
+        std::fs::write(&path, "theirs").unwrap();
+        let options = SaveOptions {
+            expected: Some(b"what I read"),
+            ..SaveOptions::default()
+        };
+        let err = save_report(&path, b"mine", options).unwrap_err();
+        assert!(matches!(err, SaveError::Changed(_)), "{err}");
+        assert_eq!(std::fs::read(&path).unwrap(), b"theirs");
+        let overwrite = SaveOptions {
+            keep_theirs: true,
+            ..options
+        };
+        save_report(&path, b"mine", overwrite).unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"mine");
+        assert_eq!(std::fs::read(beside(&path, ".theirs")).unwrap(), b"theirs");
     }
 
     #[test]

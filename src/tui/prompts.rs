@@ -137,10 +137,14 @@ pub const OWNER_CHANGE: Prompt = Prompt {
 pub const LOCKED: Prompt = Prompt {
     title: "另一个会话正在编辑此文件",
     choices: &[
-        choice(&[key('v')], "只读打开", Answer::ReadOnly),
+        // Esc backs out into read-only: editing beside a live session would let the two
+        // overwrite each other.
+        Choice {
+            also: &[ESC],
+            ..choice(&[key('v')], "只读打开", Answer::ReadOnly)
+        },
         choice(&[key('q')], "退出", Answer::Quit),
         choice(&[key('o')], "对方已不在，仍然编辑", Answer::TakeOver),
-        ESC_CANCELS,
     ],
 };
 

@@ -68,21 +68,19 @@ impl App {
     /// save cannot keep is asked about (unless `allow_owner_change`).
     pub(super) fn save_with(&mut self, path: PathBuf, then_quit: bool, flags: SaveFlags) {
         let same_file = self.file.as_ref() == Some(&path);
-        if same_file
-            && !flags.overwrite
-            && let Some(expected) = &self.disk_bytes
-        {
-            let on_disk = std::fs::read(&path).ok();
-            if on_disk.as_ref() != Some(expected) || self.ask_before_overwrite {
-                self.mode = Mode::Confirm(Confirm::Conflict { then_quit });
-                return;
-            }
+        // The disk holds a version the user chose not to keep (an undone reload, a recovery
+        // over a changed file): asked first, whatever the bytes say.
+        if same_file && !flags.overwrite && self.ask_before_overwrite {
+            self.mode = Mode::Confirm(Confirm::Conflict { then_quit });
+            return;
         }
         let text = self.text();
         let backup = (same_file && !self.backed_up)
             .then(|| self.disk_bytes.clone())
             .flatten();
+        let expected = same_file.then(|| self.disk_bytes.clone()).flatten();
         let options = store::SaveOptions {
+            expected: expected.as_deref(),
             backup: backup.as_deref(),
             keep_theirs: same_file && flags.overwrite,
             allow_owner_change: flags.allow_owner_change,
@@ -109,13 +107,16 @@ impl App {
                 if saved == store::Saved::InPlace {
                     message.push_str("（文件有多个硬链接，已原地写入，链接都保留）");
                 }
-                if options.keep_theirs {
+                if same_file && flags.overwrite {
                     message.push_str(&format!("；磁盘上原来的版本留在 {shown}.theirs"));
                 }
                 self.say(message);
                 if then_quit {
                     self.quit = true;
                 }
+            }
+            Err(store::SaveError::Changed(_)) => {
+                self.mode = Mode::Confirm(Confirm::Conflict { then_quit });
             }
             Err(e @ store::SaveError::OwnerWouldChange { .. }) => {
                 self.mode = Mode::Confirm(Confirm::OwnerChange {
