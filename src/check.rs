@@ -188,11 +188,22 @@ impl Palette {
     }
 }
 
-/// `总分 94 / 权重 97 · 优 · 5 errors, 8 warnings, 8 infos`.
+/// `总分 94 / 权重 97 · 优 · 5 个错误，8 个警告，8 条提示`.
 pub fn summary_line(totals: &Totals, counts: Counts) -> String {
     format!(
-        "总分 {} / 权重 {} · {} · {} errors, {} warnings, {} infos",
-        totals.score, totals.weight, totals.grade, counts.errors, counts.warnings, counts.infos
+        "总分 {} / 权重 {} · {} · {}",
+        totals.score,
+        totals.weight,
+        totals.grade,
+        counts_zh(counts)
+    )
+}
+
+/// `5 个错误，8 个警告，8 条提示`: the findings counted by severity, in Chinese.
+pub fn counts_zh(counts: Counts) -> String {
+    format!(
+        "{} 个错误，{} 个警告，{} 条提示",
+        counts.errors, counts.warnings, counts.infos
     )
 }
 

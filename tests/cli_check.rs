@@ -41,7 +41,7 @@ const SEED_FINDINGS: &[(&str, &str, &str)] = &[
     ),
 ];
 
-const SEED_SUMMARY: &str = "总分 94 / 权重 97 · 优 · 5 errors, 8 warnings, 8 infos";
+const SEED_SUMMARY: &str = "总分 94 / 权重 97 · 优 · 5 个错误，8 个警告，8 条提示";
 
 fn seed_ids() -> Vec<(String, String)> {
     let mut ids: Vec<_> = SEED_FINDINGS
@@ -236,7 +236,7 @@ fn the_corrected_example_passes() {
     assert_eq!(run.code, 0, "{}", run.stdout);
     assert_eq!(
         run.stdout.lines().last(),
-        Some("总分 93 / 权重 100 · 优 · 0 errors, 0 warnings, 2 infos")
+        Some("总分 93 / 权重 100 · 优 · 0 个错误，0 个警告，2 条提示")
     );
     let (code, value) = json(&["check", "--format", "json", CORRECTED]);
     assert_eq!(code, 0);
@@ -289,7 +289,7 @@ fn a_folder_means_every_toml_in_it_and_a_broken_file_does_not_stop_the_others() 
     );
     assert!(
         run.stdout.contains(&format!(
-            "{}: 总分 93 / 权重 100 · 优 · 0 errors, 0 warnings, 2 infos",
+            "{}: 总分 93 / 权重 100 · 优 · 0 个错误，0 个警告，2 条提示",
             name("c-corrected.toml")
         )),
         "{}",

@@ -72,7 +72,7 @@ fn set_changes_exactly_one_line_and_f02_vanishes() {
     );
     assert_eq!(
         run.stdout.lines().last(),
-        Some("总分 94 / 权重 97 · 优 · 4 errors, 9 warnings, 8 infos")
+        Some("总分 94 / 权重 97 · 优 · 4 个错误，9 个警告，8 条提示")
     );
     // And the next check agrees.
     let rules = rules_of(&path);
@@ -398,7 +398,7 @@ fn new_writes_a_commented_template_that_loads_without_errors() {
     assert!(!check.stdout.contains("error["), "{}", check.stdout);
     assert_eq!(
         check.stdout.lines().last(),
-        Some("总分 0 / 权重 10 · — · 0 errors, 2 warnings, 5 infos")
+        Some("总分 0 / 权重 10 · — · 0 个错误，2 个警告，5 条提示")
     );
 }
 
