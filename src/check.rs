@@ -427,7 +427,11 @@ impl serde::Serialize for JsonFindings<'_> {
 struct JsonTotals {
     score: String,
     weight: String,
-    grade: String,
+    /// The scheme's grade; `null` while there is none: nothing scored, or the sheet not
+    /// complete (`complete: false`; the text report shows `—（未完）`).
+    grade: Option<String>,
+    /// Whether the sheet's groups and weights are all there (`rules::totals::is_complete`).
+    complete: bool,
     errors: usize,
     warnings: usize,
     infos: usize,
@@ -472,7 +476,8 @@ pub fn write_json(reports: &[FileReport], out: &mut dyn std::io::Write) -> std::
                     totals: Some(JsonTotals {
                         score: totals.score.to_string(),
                         weight: totals.weight.to_string(),
-                        grade: totals.grade.clone(),
+                        grade: totals.complete.then(|| totals.grade.clone()),
+                        complete: totals.complete,
                         errors: counts.errors,
                         warnings: counts.warnings,
                         infos: counts.infos,

@@ -170,7 +170,7 @@ fn json_has_the_shape_of_cli_md() {
     assert_eq!(file["scheme"], "hunan-department");
     assert_eq!(
         file["totals"],
-        serde_json::json!({"score": "94", "weight": "97", "grade": "优",
+        serde_json::json!({"score": "94", "weight": "97", "grade": "优", "complete": true,
                            "errors": 5, "warnings": 8, "infos": 8})
     );
     let findings = file["findings"].as_array().unwrap();
@@ -499,4 +499,27 @@ fn a_closed_pipe_ends_the_output_quietly() {
         assert_eq!(run.code, code, "{args:?}: {}", run.stderr);
         assert!(run.stderr.is_empty(), "{args:?}: {}", run.stderr);
     }
+}
+
+/// WORKBENCH.md "Honest totals": a sheet whose groups and weights are not all there is not
+/// graded: the text says `—（未完）`, the JSON gives `"grade": null, "complete": false`.
+#[test]
+fn an_incomplete_sheet_is_not_graded() {
+    // The seed without its last group (成本指标): 76 of 77 points would read 中 if graded.
+    let seed = seed_text();
+    let cut = seed.find("# 绩效指标 — 成本指标").unwrap();
+    let (_dir, path) = scratch("incomplete.toml", &seed[..cut]);
+    let text = run_cmd(jixiao().arg("check").arg(&path));
+    assert_eq!(
+        text.stdout.lines().last(),
+        Some("总分 76 / 权重 77 · —（未完） · 6 个错误，7 个警告，8 条提示"),
+        "{}",
+        text.stdout
+    );
+    let json = run_cmd(jixiao().args(["check", "--format", "json"]).arg(&path));
+    let value: Value = serde_json::from_str(&json.stdout).unwrap();
+    let totals = &value[0]["totals"];
+    assert_eq!(totals["grade"], Value::Null);
+    assert_eq!(totals["complete"], false);
+    assert_eq!(totals["score"], "76");
 }

@@ -148,10 +148,11 @@ fn only_attachment_2_raises_only_its_own_blank_rows() {
             "basic_data.costs.three_public".to_owned()
         )]
     );
-    // Nothing is scored: no grade is claimed.
+    // Nothing is scored: no grade is claimed (JSON's grade is null while there is none).
     assert_eq!(totals["score"], "0");
     assert_eq!(totals["weight"], "0");
-    assert_eq!(totals["grade"], "—");
+    assert_eq!(totals["grade"], serde_json::Value::Null);
+    assert_eq!(totals["complete"], false);
 }
 
 #[test]
@@ -164,7 +165,8 @@ fn only_section_2_raises_nothing() {
     // B01 320.25 = 223.84 + 96.41; B02 223.84 = 203.18 + 20.66; B03 96.41 = 16.1 + 3.98 +
     // 39.83 + 36.5; B04 spent = income. No other section is present to compare with.
     assert_eq!(findings, Vec::<(String, String, String)>::new());
-    assert_eq!(totals["grade"], "—");
+    assert_eq!(totals["grade"], serde_json::Value::Null);
+    assert_eq!(totals["complete"], false);
     let run = run(["check".as_ref(), path.as_os_str()]);
     assert_eq!(
         run.stdout,
