@@ -75,6 +75,11 @@ impl App {
                 return;
             }
             Some(Command::Quit | Command::Findings) => return,
+            // Not a normal-mode command: i reads the current finding's explanation.
+            None if key.code == KeyCode::Char('i') => {
+                self.explain_current();
+                return;
+            }
             _ if key.code == KeyCode::Esc => return,
             _ => {}
         }

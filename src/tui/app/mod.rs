@@ -9,6 +9,7 @@ mod command_line;
 mod confirm;
 mod edit;
 mod findings;
+mod reading;
 mod rows;
 mod save;
 mod session;
@@ -91,6 +92,19 @@ pub enum Mode {
         scroll: u16,
     },
     Findings,
+    /// A rule's explanation, full screen (保护什么 / 公式 / 怎样改 / an example).
+    Explain {
+        rule: &'static str,
+        /// The finding it was opened from, as this report's example.
+        example: Option<String>,
+        scroll: u16,
+    },
+    /// A cell's whole text, read-only (Enter in `view`).
+    FullText {
+        title: String,
+        text: String,
+        scroll: u16,
+    },
 }
 
 /// A message in the footer until the next key.
@@ -315,6 +329,16 @@ impl App {
                     Mode::Confirm(c) => self.confirm_key(c, key),
                     Mode::Help { scroll } => self.help_key(scroll, key),
                     Mode::Findings => self.findings_key(key),
+                    Mode::Explain {
+                        rule,
+                        example,
+                        scroll,
+                    } => self.explain_key(rule, example, scroll, key),
+                    Mode::FullText {
+                        title,
+                        text,
+                        scroll,
+                    } => self.full_text_key(title, text, scroll, key),
                 }
             }
         }
@@ -329,6 +353,10 @@ impl App {
             self.say(format!("此键无作用；按 {help} 查看全部按键"));
             return;
         };
+        if self.read_only && command == Command::Edit {
+            self.open_full_text();
+            return;
+        }
         if self.read_only && command.edits() {
             self.warn("只读模式：不能修改或保存（用 jixiao edit 打开以编辑）");
             return;
