@@ -761,3 +761,31 @@ fn set_saves_through_a_symlink_and_keeps_the_permissions() {
         BTreeSet::from(["link.toml".to_owned(), "report.toml".to_owned()])
     );
 }
+
+/// WORKBENCH.md "Fix what the program can compute": the core's computed figure for the
+/// seed's 年度资金总额 得分 is 10.00 (the seed states 9); typed in with `set`, C04 vanishes.
+#[test]
+fn the_computed_funds_score_typed_in_clears_c04() {
+    use jixiao::model::FieldPath;
+    use jixiao::scheme::{self, SchemeSet};
+    let schemes = SchemeSet::builtin();
+    let scheme = schemes.get("hunan-department").unwrap();
+    let report = |text: &str| scheme::load_str(text, &schemes).unwrap().report;
+    let path = FieldPath::parse("score_sheet.funds.score").unwrap();
+    let fix = jixiao::rules::expected_at(&report(&seed_text()), scheme, &path).unwrap();
+    assert_eq!(fix.value, "10.00");
+    assert_eq!(fix.why, "按方案 10.00");
+    assert_eq!(fix.rule, "C04");
+    assert!(!fix.agrees);
+
+    let (_dir, file) = seed_copy();
+    assert!(rules_of(&file).contains(&"C04".to_owned()));
+    let run = set(&file, &[&format!("{path}={}", fix.value)]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("- 消失 warning[C04]"), "{}", run.stdout);
+    let rules = rules_of(&file);
+    assert!(!rules.contains(&"C04".to_owned()), "{rules:?}");
+    let after = std::fs::read_to_string(&file).unwrap();
+    let again = jixiao::rules::expected_at(&report(&after), scheme, &path).unwrap();
+    assert!(again.agrees);
+}

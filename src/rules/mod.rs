@@ -5,6 +5,7 @@ mod basic_data;
 mod budget;
 pub mod catalog;
 mod closing;
+pub mod computed;
 mod funds;
 mod score_sheet;
 mod staff;
@@ -15,6 +16,7 @@ use crate::model::{FieldPath, Report};
 use crate::scheme::Scheme;
 use rust_decimal::Decimal;
 
+pub use computed::{Expected, expected_at, expected_values};
 pub use totals::{GroupTotal, Totals};
 
 /// What every rule sees.

@@ -1,0 +1,352 @@
+//! The figures the program can compute: for each stated figure that is a rate, a score
+//! under the scheme, a balance or a sum of other figures, the value it should have. The
+//! workbench shows it beside the stated one (✓ / ✗) and can put it in place of a wrong one;
+//! `set` takes the same `value` as typed.
+//!
+//! Each value is the one whose rule (named in `rule`) then holds: a rate rounded half-up as
+//! it is shown, the funds score by `Scheme::funds_score`, sums exact.
+
+use crate::model::{Cell, FieldPath, Rate, Report, sum_filled};
+use crate::scheme::Scheme;
+use rust_decimal::{Decimal, RoundingStrategy};
+
+/// A figure the program can compute, for the field at `path`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Expected {
+    /// The field the figure belongs in.
+    pub path: FieldPath,
+    /// The figure as it would be typed (`10.00`, `99.99%`, `223.84`).
+    pub value: String,
+    /// How it is computed, short enough to stand beside the field (`执行÷全年 = 99.99%`,
+    /// `按方案 10.00`, `人员+公用 = 223.84`).
+    pub why: String,
+    /// Whether the stated figure agrees with it (true when nothing is stated).
+    pub agrees: bool,
+    /// The rule that compares the two (putting `value` in silences it).
+    pub rule: &'static str,
+}
+
+/// Every figure of the report the program can compute, in the order of the form.
+pub fn expected_values(report: &Report, scheme: &Scheme) -> Vec<Expected> {
+    let mut out = Vec::new();
+    staff(report, &mut out);
+    budget(report, scheme, &mut out);
+    score_sheet(report, scheme, &mut out);
+    out
+}
+
+/// The computed figure for the field at `path`, if the program can compute one.
+pub fn expected_at(report: &Report, scheme: &Scheme, path: &FieldPath) -> Option<Expected> {
+    expected_values(report, scheme)
+        .into_iter()
+        .find(|e| &e.path == path)
+}
+
+fn at(text: &str) -> FieldPath {
+    FieldPath::parse(text).expect("computed paths are written correctly")
+}
+
+/// An amount as typed: `16.10` stays `16.1`, as the form shows it.
+fn amount(d: Decimal) -> String {
+    d.normalize().to_string()
+}
+
+/// A sum stated in `stated`: agrees within the scheme's tolerance, or nothing is stated.
+fn sum(
+    out: &mut Vec<Expected>,
+    scheme: &Scheme,
+    rule: &'static str,
+    path: &str,
+    stated: Cell<Decimal>,
+    computed: Decimal,
+    how: &str,
+) {
+    let agrees = stated.value().is_none_or(|s| scheme.agree(s, computed));
+    out.push(Expected {
+        path: at(path),
+        value: amount(computed),
+        why: format!("{how} {}", amount(computed)),
+        agrees,
+        rule,
+    });
+}
+
+/// A rate computed as a percent, shown (and typed) with `shown_decimals`; the stated rate
+/// agrees when the computed one, rounded half-up to the stated decimals, equals it.
+fn rate(percent: Decimal, stated: Cell<Rate>, shown_decimals: u32) -> (String, bool) {
+    let shown =
+        percent.round_dp_with_strategy(shown_decimals, RoundingStrategy::MidpointAwayFromZero);
+    let agrees = stated.value().is_none_or(|r| {
+        percent.round_dp_with_strategy(r.decimals, RoundingStrategy::MidpointAwayFromZero)
+            == r.percent
+    });
+    (format!("{shown}%"), agrees)
+}
+
+fn staff(report: &Report, out: &mut Vec<Expected>) {
+    let staff = report.basic.as_ref().and_then(|b| b.staff.as_ref());
+    if let Some(staff) = staff {
+        let parts = [
+            staff.in_service,
+            staff.open_ended,
+            staff.government_employees,
+            staff.retired,
+            staff.other,
+        ];
+        if parts.iter().any(|c| c.is_filled()) {
+            let total: u64 = parts.iter().filter_map(|c| c.value()).sum();
+            out.push(Expected {
+                path: at("basic.staff.actual_total"),
+                value: total.to_string(),
+                why: format!("各类合计 {total}"),
+                agrees: staff.actual_total.value().is_none_or(|t| t == total),
+                rule: "S01",
+            });
+        }
+    }
+    // 控制率 = 在职 ÷ 编制数, shown with the stated decimals (at least one).
+    if let Some(d) = report.basic_data.as_ref()
+        && let (Some(n), Some(of)) = (d.in_service.value(), d.authorized.value())
+        && of > 0
+    {
+        let percent = Decimal::from(n) * Decimal::ONE_HUNDRED / Decimal::from(of);
+        let decimals = d.control_rate.value().map_or(1, |r| r.decimals).max(1);
+        let (value, agrees) = rate(percent, d.control_rate, decimals);
+        out.push(Expected {
+            path: at("basic_data.control_rate"),
+            why: format!("{n}÷{of} = {value}"),
+            value,
+            agrees,
+            rule: "S03",
+        });
+    }
+}
+
+fn budget(report: &Report, scheme: &Scheme, out: &mut Vec<Expected>) {
+    let Some(b) = report.budget.as_ref() else {
+        return;
+    };
+    // 支出 = 基本 + 项目, where 基本 blank is stood in for by 人员 + 公用 (B01).
+    let basic = b
+        .basic
+        .value()
+        .or_else(|| Some(b.personnel.value()? + b.public.value()?));
+    if let (Some(basic), Some(project)) = (basic, b.project.value()) {
+        let total = basic + project;
+        sum(
+            out,
+            scheme,
+            "B01",
+            "budget.spent",
+            b.spent,
+            total,
+            "基本+项目 =",
+        );
+    }
+    if let (Some(p), Some(q)) = (b.personnel.value(), b.public.value()) {
+        sum(
+            out,
+            scheme,
+            "B02",
+            "budget.basic",
+            b.basic,
+            p + q,
+            "人员+公用 =",
+        );
+    }
+    if let Some(total) = sum_filled(b.projects.iter().map(|p| p.amount)) {
+        sum(
+            out,
+            scheme,
+            "B03",
+            "budget.project",
+            b.project,
+            total,
+            "各项目合计",
+        );
+    }
+}
+
+fn score_sheet(report: &Report, scheme: &Scheme, out: &mut Vec<Expected>) {
+    let Some(sheet) = report.score_sheet.as_ref() else {
+        return;
+    };
+    if let Some(f) = sheet.funds.as_ref()
+        && let (Some(executed), Some(full_year)) = (f.executed.value(), f.full_year.value())
+        && !full_year.is_zero()
+    {
+        // 执行率, shown with two decimals; a quotient beyond an exact decimal has none.
+        if let Some(percent) = executed
+            .checked_mul(Decimal::ONE_HUNDRED)
+            .and_then(|e| e.checked_div(full_year))
+        {
+            let (value, agrees) = rate(percent, f.rate, 2);
+            out.push(Expected {
+                path: at("score_sheet.funds.rate"),
+                why: format!("执行÷全年 = {value}"),
+                value,
+                agrees,
+                rule: "C03",
+            });
+        }
+        // 得分 by the scheme's rule, with the stated 分值 (or else the scheme's).
+        let weight = f.weight.value().unwrap_or(scheme.funds.weight);
+        if let Some(score) = scheme.funds_score(weight, full_year, executed) {
+            out.push(Expected {
+                path: at("score_sheet.funds.score"),
+                value: score.to_string(),
+                why: format!("按方案 {score}"),
+                agrees: f.score.value().is_none_or(|s| s == score),
+                rule: "C04",
+            });
+        }
+    }
+    if let Some(src) = sheet.by_source.as_ref()
+        && let Some(total) = sum_filled([
+            src.general_public,
+            src.government_fund,
+            src.nontax_special,
+            src.other,
+        ])
+    {
+        let path = "score_sheet.by_source.total";
+        sum(out, scheme, "C05", path, src.total, total, "各项合计");
+    }
+    if let Some(by_use) = sheet.by_use.as_ref()
+        && let Some(total) = sum_filled([by_use.basic, by_use.project])
+    {
+        let path = "score_sheet.by_use.total";
+        sum(out, scheme, "C05", path, by_use.total, total, "各项合计");
+    }
+    // 总分（得分） = 年度资金总额得分 + Σ 指标得分, once anything is scored.
+    let scores = sheet.funds.as_ref().map(|f| f.score).into_iter().chain(
+        sheet
+            .groups
+            .iter()
+            .flat_map(|g| g.indicators.iter().map(|i| i.score)),
+    );
+    if let Some(total) = sum_filled(scores) {
+        sum(
+            out,
+            scheme,
+            "C11",
+            "score_sheet.total_score",
+            sheet.total_score,
+            total,
+            "计算",
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scheme::{self, SchemeSet};
+
+    const SEED: &str = include_str!("../../examples/lusong-emergency-2023.toml");
+
+    fn expected(text: &str) -> Vec<Expected> {
+        let schemes = SchemeSet::builtin();
+        let loaded = scheme::load_str(text, &schemes).expect("loads");
+        expected_values(&loaded.report, schemes.get("hunan-department").unwrap())
+    }
+
+    fn find<'a>(all: &'a [Expected], path: &str) -> &'a Expected {
+        all.iter()
+            .find(|e| e.path.to_string() == path)
+            .unwrap_or_else(|| panic!("no computed figure for {path}"))
+    }
+
+    #[test]
+    fn the_seed_funds_score_is_10_00_and_disagrees() {
+        let all = expected(SEED);
+        let score = find(&all, "score_sheet.funds.score");
+        assert_eq!(score.value, "10.00");
+        assert_eq!(score.why, "按方案 10.00");
+        assert!(!score.agrees);
+        assert_eq!(score.rule, "C04");
+    }
+
+    #[test]
+    fn the_seed_figures_that_hold_agree() {
+        let all = expected(SEED);
+        let rate = find(&all, "score_sheet.funds.rate");
+        assert_eq!(
+            (rate.value.as_str(), rate.why.as_str()),
+            ("99.99%", "执行÷全年 = 99.99%")
+        );
+        assert!(rate.agrees);
+        let spent = find(&all, "budget.spent");
+        assert_eq!(
+            (spent.value.as_str(), spent.why.as_str()),
+            ("320.25", "基本+项目 = 320.25")
+        );
+        let basic = find(&all, "budget.basic");
+        assert_eq!(
+            (basic.value.as_str(), basic.why.as_str()),
+            ("223.84", "人员+公用 = 223.84")
+        );
+        let project = find(&all, "budget.project");
+        assert_eq!(project.value, "96.41");
+        assert_eq!(find(&all, "score_sheet.by_source.total").value, "320.28");
+        assert_eq!(find(&all, "score_sheet.by_use.total").value, "320.28");
+        assert_eq!(find(&all, "score_sheet.total_score").value, "94");
+        assert_eq!(find(&all, "basic_data.control_rate").rule, "S03");
+        // Only the funds score disagrees on the seed (C04 is its only finding among these).
+        let wrong: Vec<_> = all.iter().filter(|e| !e.agrees).map(|e| e.rule).collect();
+        assert_eq!(wrong, ["C04"]);
+    }
+
+    #[test]
+    fn a_wrong_rate_and_sums_get_the_figure_that_makes_their_rule_hold() {
+        let text = SEED
+            .replacen("rate = \"99.99％\"", "rate = \"98%\"", 1)
+            .replacen("spent = 320.25", "spent = 320.26", 1);
+        assert_ne!(text, SEED);
+        let all = expected(&text);
+        let rate = find(&all, "score_sheet.funds.rate");
+        assert!(!rate.agrees);
+        assert_eq!(rate.value, "99.99%");
+        let spent = find(&all, "budget.spent");
+        assert!(!spent.agrees);
+        assert_eq!(spent.value, "320.25");
+        // Typed back in, each rule holds again.
+        let fixed = text
+            .replacen("rate = \"98%\"", &format!("rate = \"{}\"", rate.value), 1)
+            .replacen("spent = 320.26", &format!("spent = {}", spent.value), 1);
+        assert!(
+            expected(&fixed)
+                .iter()
+                .all(|e| e.path.to_string() == "score_sheet.funds.score" || e.agrees)
+        );
+    }
+
+    #[test]
+    fn a_rate_keeps_the_stated_decimals_at_least_one() {
+        let head = "schema = \"jixiao/1\"\nscheme = \"hunan-department\"\n[report]\nunit = \"某局\"\nyear = 2023\n";
+        let all = expected(&format!(
+            "{head}[basic_data]\nauthorized = 14\nin_service = 10\ncontrol_rate = \"71%\"\n"
+        ));
+        let rate = find(&all, "basic_data.control_rate");
+        // 10 ÷ 14 = 71.428…%: the stated 71% agrees at its precision; shown with one decimal.
+        assert_eq!((rate.value.as_str(), rate.agrees), ("71.4%", true));
+        let all = expected(&format!(
+            "{head}[basic_data]\nauthorized = 14\nin_service = 10\ncontrol_rate = \"70.00%\"\n"
+        ));
+        let rate = find(&all, "basic_data.control_rate");
+        assert_eq!(
+            (rate.value.as_str(), rate.why.as_str(), rate.agrees),
+            ("71.43%", "10÷14 = 71.43%", false)
+        );
+    }
+
+    #[test]
+    fn nothing_is_computed_from_blanks() {
+        let head = "schema = \"jixiao/1\"\nscheme = \"hunan-department\"\n[report]\nunit = \"某局\"\nyear = 2023\n";
+        assert_eq!(expected(head), []);
+        let all = expected(&format!(
+            "{head}[score_sheet.funds]\nexecuted = 5\nfull_year = 0\n"
+        ));
+        assert_eq!(all, []);
+    }
+}
