@@ -392,3 +392,76 @@ fn problems_of(app: &jixiao::tui::app::App) -> String {
         .and_then(|c| c.problems.clone())
         .expect("the problems are written")
 }
+
+fn alt(app: &mut jixiao::tui::app::App, code: KeyCode) {
+    use crossterm::event::{KeyEvent, KeyModifiers};
+    app.update(jixiao::tui::app::Action::Key(KeyEvent::new(
+        code,
+        KeyModifiers::ALT,
+    )));
+}
+
+#[test]
+fn enter_commits_a_long_text_and_alt_enter_or_ctrl_j_breaks_its_line() {
+    let mut app = open(SEED, false);
+    goto(&mut app, "closing.problems");
+    press(&mut app, KeyCode::Enter);
+    clear_editor(&mut app);
+    keys(&mut app, "一是");
+    alt(&mut app, KeyCode::Enter);
+    keys(&mut app, "二是");
+    ctrl(&mut app, 'j');
+    keys(&mut app, "三是");
+    press(&mut app, KeyCode::Enter);
+    assert!(matches!(app.mode, Mode::Normal), "Enter committed");
+    assert_eq!(problems_of(&app), "一是\n二是\n三是");
+}
+
+#[test]
+fn a_short_value_takes_no_line_break() {
+    let mut app = open(SEED, false);
+    goto(&mut app, "report.unit");
+    press(&mut app, KeyCode::Enter);
+    keys(&mut app, "甲");
+    alt(&mut app, KeyCode::Enter);
+    ctrl(&mut app, 'j');
+    keys(&mut app, "乙");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(
+        app.report.report.unit.as_deref(),
+        Some("株洲市芦淞区应急管理局甲乙")
+    );
+}
+
+#[test]
+fn an_indicator_row_is_filled_by_enter_type_enter_and_arrows_in_every_cell() {
+    let mut app = open(SEED, false);
+    goto(&mut app, "score_sheet.groups[0].indicators[2].name");
+    keys(&mut app, "a");
+    let values = [
+        "产出指标",
+        "培训人次",
+        "≥100人次",
+        "120人次",
+        "5",
+        "4",
+        "无偏差",
+    ];
+    for value in values {
+        press(&mut app, KeyCode::Enter);
+        assert!(matches!(app.mode, Mode::Editing(_)));
+        keys(&mut app, value);
+        press(&mut app, KeyCode::Enter);
+        assert!(matches!(app.mode, Mode::Normal), "{value}: Enter committed");
+        press(&mut app, KeyCode::Right);
+    }
+    let sheet = app.report.score_sheet.as_ref().unwrap();
+    let new = &sheet.groups[0].indicators[3];
+    assert_eq!(new.category.as_deref(), Some("产出指标"));
+    assert_eq!(new.name.as_deref(), Some("培训人次"));
+    assert_eq!(new.target.as_deref(), Some("≥100人次"));
+    assert_eq!(new.actual.as_deref(), Some("120人次"));
+    assert_eq!(new.weight.to_string(), "5");
+    assert_eq!(new.score.to_string(), "4");
+    assert_eq!(new.deviation.as_deref(), Some("无偏差"));
+}

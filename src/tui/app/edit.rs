@@ -12,6 +12,21 @@ use crate::tui::form::RowKind;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tui_textarea::{TextArea, WrapMode};
 
+impl Editor {
+    /// A line break typed into the editor: in a long text only (a short value is one line).
+    fn line_break(&mut self) {
+        if self.multiline {
+            self.area.insert_newline();
+            self.error = None;
+        }
+    }
+
+    /// Whether the text differs from what the editor opened with.
+    pub fn changed(&self) -> bool {
+        self.area.lines().join("\n") != self.original
+    }
+}
+
 impl App {
     pub(super) fn start_edit(&mut self) {
         let t = self.tab.index();
@@ -59,9 +74,19 @@ impl App {
                 self.say("已取消编辑");
                 return;
             }
-            KeyCode::Enter if !editor.multiline || alt => true,
+            // One meaning for Enter, in every editor: commit. A line break in a long text is
+            // Alt-Enter, or Ctrl-J (which every terminal sends).
+            KeyCode::Enter if alt => {
+                editor.line_break();
+                false
+            }
+            KeyCode::Char('j') if ctrl => {
+                editor.line_break();
+                false
+            }
+            KeyCode::Enter => true,
             KeyCode::Char('s') if ctrl => true,
-            KeyCode::Char('c' | 'j' | 'k') if ctrl => false,
+            KeyCode::Char('c' | 'k') if ctrl => false,
             _ => {
                 editor.area.input(key);
                 editor.error = None;
