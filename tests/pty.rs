@@ -79,3 +79,43 @@ fn a_file_that_does_not_load_shows_the_error_screen_and_reloads() {
     s.send("q");
     assert_eq!(s.wait_exit(), 0);
 }
+
+#[test]
+fn a_paste_of_two_thousand_characters_as_plain_keystrokes_lands_whole_and_the_next_key_acts_at_once()
+ {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("report.toml");
+    std::fs::copy("examples/lusong-emergency-2023.toml", &file).unwrap();
+    let mut s = Session::start(&["edit", file.to_str().unwrap()], 80, 24);
+    s.wait_for("94 / 97");
+    // Tab 3, its last row: 六（一）整体支出绩效情况, a long text.
+    s.send("\t\t");
+    s.send("\x1b[F"); // End
+    s.send("\r");
+    s.wait_for("performance.overall");
+    // No bracketed-paste markers: the terminal sends the text as keys, in one write.
+    let pasted: String = "安全生产监管应急救援能力建设防灾减灾"
+        .chars()
+        .cycle()
+        .take(2000)
+        .collect();
+    s.clear_output();
+    let started = std::time::Instant::now();
+    s.send_quick(&format!("{pasted}\r"));
+    s.send_quick("\x13"); // Ctrl-S, in normal mode again: saves
+    wait_for_file(&file, |t| t.contains(&pasted));
+    let took = started.elapsed();
+    s.wait_for_screen("已保存");
+    eprintln!(
+        "paste of 2,000 characters ({} bytes) as keys, committed and saved in {took:?}; \
+         {} bytes drawn for the 2,002 keys",
+        pasted.len(),
+        s.output.lock().unwrap().len()
+    );
+    assert!(
+        took < std::time::Duration::from_secs(5),
+        "the paste and the save took {took:?}"
+    );
+    s.send("q");
+    assert_eq!(s.wait_exit(), 0);
+}

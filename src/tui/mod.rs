@@ -98,6 +98,13 @@ pub fn run(app: &mut App) -> io::Result<()> {
             if events.send(event).is_err() {
                 break;
             }
+            // crossterm reads the terminal 1 KiB at a time and waits for it on an
+            // edge-triggered poll: once its queue is empty, bytes of a long burst still in the
+            // terminal (a paste arriving as keystrokes) are read only when more arrive, so
+            // keys would act late. Should that be so, the terminal is woken up.
+            if !event::poll(Duration::ZERO).unwrap_or(true) && input_pending() {
+                wake_input();
+            }
         }
     });
     let mut redraw = true;
@@ -123,10 +130,22 @@ pub fn run(app: &mut App) -> io::Result<()> {
             Duration::from_millis(200)
         };
         match inbox.recv_timeout(wait) {
-            Ok(Event::Key(key)) => update_or_recover(app, Action::Key(key)),
-            Ok(Event::Paste(text)) => update_or_recover(app, Action::Paste(text)),
-            Ok(Event::Resize(..)) => terminal.autoresize()?,
-            Ok(_) => {}
+            Ok(event) => {
+                handle(app, &mut terminal, event)?;
+                // Every event already waiting is applied before the next frame: a paste that
+                // arrives as plain keystrokes is thousands of keys, and drawing after each
+                // would make later keys act late.
+                loop {
+                    match inbox.try_recv() {
+                        Ok(event) => handle(app, &mut terminal, event)?,
+                        Err(std::sync::mpsc::TryRecvError::Empty) => break,
+                        Err(std::sync::mpsc::TryRecvError::Disconnected) => break,
+                    }
+                    if app.quit || stop.load(Ordering::Relaxed) {
+                        break;
+                    }
+                }
+            }
             Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
                 // Redrawn only if that changed what is shown: a failure in the footer, or
                 // [+] gone when the edits led back to the saved text.
@@ -147,6 +166,21 @@ pub fn run(app: &mut App) -> io::Result<()> {
         // ratatui's Drop would try to show the cursor on a terminal that is gone, and report
         // the failure on a stderr that is gone too (which panics).
         std::mem::forget(terminal);
+    }
+    Ok(())
+}
+
+/// Applies one terminal event to the app.
+fn handle(
+    app: &mut App,
+    terminal: &mut Terminal<CrosstermBackend<io::Stdout>>,
+    event: Event,
+) -> io::Result<()> {
+    match event {
+        Event::Key(key) => update_or_recover(app, Action::Key(key)),
+        Event::Paste(text) => update_or_recover(app, Action::Paste(text)),
+        Event::Resize(..) => terminal.autoresize()?,
+        _ => {}
     }
     Ok(())
 }
@@ -175,6 +209,26 @@ impl Drop for UnlockOnDrop {
     fn drop(&mut self) {
         if let Some(files) = &self.0 {
             files.unlock();
+        }
+    }
+}
+
+/// Whether the terminal holds input not yet read.
+fn input_pending() -> bool {
+    let mut pending: libc::c_int = 0;
+    // SAFETY: FIONREAD writes one int into the one we own.
+    let ok = unsafe { libc::ioctl(libc::STDIN_FILENO, libc::FIONREAD, &mut pending) } == 0;
+    ok && pending > 0
+}
+
+/// Makes the terminal report its unread input again: setting its modes (to what they are)
+/// wakes whoever waits to read it, crossterm's poll included.
+fn wake_input() {
+    // SAFETY: tcgetattr writes into the termios we own; tcsetattr reads it.
+    unsafe {
+        let mut termios: libc::termios = std::mem::zeroed();
+        if libc::tcgetattr(libc::STDIN_FILENO, &mut termios) == 0 {
+            libc::tcsetattr(libc::STDIN_FILENO, libc::TCSANOW, &termios);
         }
     }
 }
