@@ -300,10 +300,150 @@ pub(crate) fn load_failure(path: &Path, failure: &store::LoadFailure) -> Failure
     Failure::usage(lines.join("\n"))
 }
 
+/// What the workbench knows of the terminal it is asked to open on.
+#[derive(Debug, Clone, Default)]
+pub struct Terminal {
+    /// `TERM`, when set.
+    pub term: Option<String>,
+    pub stdin_tty: bool,
+    pub stdout_tty: bool,
+    /// `LC_ALL`, `LC_CTYPE` and `LANG`, when set.
+    pub lc_all: Option<String>,
+    pub lc_ctype: Option<String>,
+    pub lang: Option<String>,
+}
+
+impl Terminal {
+    /// The process's own terminal and locale.
+    pub fn current() -> Terminal {
+        use std::io::IsTerminal;
+        let var = |name| std::env::var(name).ok();
+        Terminal {
+            term: var("TERM"),
+            stdin_tty: std::io::stdin().is_terminal(),
+            stdout_tty: std::io::stdout().is_terminal(),
+            lc_all: var("LC_ALL"),
+            lc_ctype: var("LC_CTYPE"),
+            lang: var("LANG"),
+        }
+    }
+
+    /// Why the workbench cannot open here, in one sentence pointing to `jixiao check`:
+    /// `TERM=dumb`, or standard input or output not a terminal.
+    pub fn refusal(&self, file: Option<&Path>) -> Option<String> {
+        let check = match file {
+            Some(f) => format!("jixiao check {}", visible_inline(&f.display().to_string())),
+            None => "jixiao check 文件".to_owned(),
+        };
+        if self.term.as_deref() == Some("dumb") {
+            return Some(format!(
+                "这个终端（TERM=dumb）显示不了全屏工作台，请换用完整的终端打开，或用 {check} 检查报告。"
+            ));
+        }
+        if !self.stdin_tty || !self.stdout_tty {
+            return Some(format!(
+                "工作台要在终端里打开（现在的输入或输出不是终端），不在终端时请用 {check} 检查报告。"
+            ));
+        }
+        None
+    }
+
+    /// The locale that decides the character set (the first of `LC_ALL`, `LC_CTYPE`, `LANG`
+    /// that is set and not empty), when it is not UTF-8: a one-line warning for stderr.
+    pub fn locale_warning(&self) -> Option<String> {
+        let (name, value) = [
+            ("LC_ALL", &self.lc_all),
+            ("LC_CTYPE", &self.lc_ctype),
+            ("LANG", &self.lang),
+        ]
+        .into_iter()
+        .find_map(|(name, v)| v.as_deref().filter(|v| !v.is_empty()).map(|v| (name, v)))?;
+        let lower = value.to_ascii_lowercase();
+        if lower.contains("utf-8") || lower.contains("utf8") {
+            return None;
+        }
+        Some(format!(
+            "警告：当前语言环境 {name}={} 不是 UTF-8，中文可能显示成乱码或错位；可先设置 LANG=zh_CN.UTF-8（或 C.UTF-8）再打开。",
+            visible_inline(value)
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::model::schema::{self, Field, Kind};
+
+    fn terminal() -> Terminal {
+        Terminal {
+            term: Some("xterm-256color".into()),
+            stdin_tty: true,
+            stdout_tty: true,
+            lang: Some("zh_CN.UTF-8".into()),
+            ..Terminal::default()
+        }
+    }
+
+    #[test]
+    fn a_dumb_terminal_or_none_is_refused_in_one_sentence() {
+        assert_eq!(terminal().refusal(None), None);
+        let dumb = Terminal {
+            term: Some("dumb".into()),
+            ..terminal()
+        };
+        let why = dumb.refusal(Some(Path::new("报告.toml"))).unwrap();
+        assert_eq!(
+            why,
+            "这个终端（TERM=dumb）显示不了全屏工作台，请换用完整的终端打开，或用 jixiao check 报告.toml 检查报告。"
+        );
+        let piped = Terminal {
+            stdout_tty: false,
+            ..terminal()
+        };
+        let why = piped.refusal(None).unwrap();
+        assert!(why.contains("jixiao check 文件"), "{why}");
+        assert_eq!(why.matches('。').count(), 1);
+        let no_input = Terminal {
+            stdin_tty: false,
+            ..terminal()
+        };
+        assert!(no_input.refusal(None).is_some());
+    }
+
+    #[test]
+    fn a_locale_that_is_not_utf8_is_warned_about() {
+        assert_eq!(terminal().locale_warning(), None);
+        // Nothing set: nothing known, nothing said.
+        assert_eq!(Terminal::default().locale_warning(), None);
+        let c = Terminal {
+            lang: Some("C".into()),
+            ..terminal()
+        };
+        let warning = c.locale_warning().unwrap();
+        assert!(
+            warning.starts_with("警告：当前语言环境 LANG=C 不是 UTF-8"),
+            "{warning}"
+        );
+        assert!(!warning.contains('\n'));
+        // LC_ALL decides over LANG, LC_CTYPE too; an empty one is passed over.
+        let over = Terminal {
+            lc_all: Some("POSIX".into()),
+            ..terminal()
+        };
+        assert!(over.locale_warning().unwrap().contains("LC_ALL=POSIX"));
+        let fine = Terminal {
+            lc_all: Some(String::new()),
+            lc_ctype: Some("en_US.utf8".into()),
+            lang: Some("C".into()),
+            ..terminal()
+        };
+        assert_eq!(fine.locale_warning(), None);
+        let gbk = Terminal {
+            lc_ctype: Some("zh_CN.GBK".into()),
+            ..terminal()
+        };
+        assert!(gbk.locale_warning().unwrap().contains("LC_CTYPE=zh_CN.GBK"));
+    }
 
     /// Keys the template leaves out on purpose: the form keeps 楼堂馆所 as one empty row to
     /// be added, and the printed project lines have no 所属分组 until one is needed.

@@ -2,7 +2,7 @@
 
 use clap::{Parser, Subcommand, ValueEnum};
 use jixiao::check::{self, Palette};
-use jixiao::commands::{self, Failure};
+use jixiao::commands::{self, Failure, Terminal};
 use jixiao::export::{self, ExportFormat};
 use jixiao::scheme::SchemeSet;
 use std::io::{IsTerminal, Write};
@@ -200,9 +200,9 @@ impl Write for Output {
 fn run(cli: Cli, stdout: &mut Output) -> Result<i32, Failure> {
     let schemes = SchemeSet::load();
     match cli.command {
-        None => Ok(jixiao::tui::open_and_run(cli.file, false)),
-        Some(Command::Edit { file }) => Ok(jixiao::tui::open_and_run(Some(file), false)),
-        Some(Command::View { file }) => Ok(jixiao::tui::open_and_run(Some(file), true)),
+        None => workbench(cli.file, false),
+        Some(Command::Edit { file }) => workbench(Some(file), false),
+        Some(Command::View { file }) => workbench(Some(file), true),
         Some(Command::Check {
             files,
             format,
@@ -273,6 +273,20 @@ fn run(cli: Cli, stdout: &mut Output) -> Result<i32, Failure> {
             Ok(0)
         }
     }
+}
+
+/// The workbench, if this is a terminal it can open on: `TERM=dumb` or no terminal is
+/// refused in one sentence pointing to `jixiao check`; a locale that is not UTF-8 is warned
+/// about on stderr before the screen opens.
+fn workbench(file: Option<PathBuf>, read_only: bool) -> Result<i32, Failure> {
+    let terminal = Terminal::current();
+    if let Some(why) = terminal.refusal(file.as_deref()) {
+        return Err(Failure::usage(why));
+    }
+    if let Some(warning) = terminal.locale_warning() {
+        let _ = writeln!(std::io::stderr(), "{warning}");
+    }
+    Ok(jixiao::tui::open_and_run(file, read_only))
 }
 
 /// Colour only on a terminal, and never with `NO_COLOR`.
