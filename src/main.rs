@@ -1,6 +1,6 @@
 //! The `jixiao` binary: parses the command line and dispatches.
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use jixiao::check::{self, Palette};
 use jixiao::commands::{self, Failure, Terminal};
 use jixiao::export::{self, ExportFormat};
@@ -33,6 +33,14 @@ enum Format {
 #[derive(Clone, Copy, ValueEnum)]
 enum Deny {
     Warnings,
+}
+
+/// The shells `completions` writes for.
+#[derive(Clone, Copy, ValueEnum)]
+enum CompletionShell {
+    Bash,
+    Zsh,
+    Fish,
 }
 
 #[derive(Subcommand)]
@@ -101,6 +109,12 @@ enum Command {
         /// 覆盖已存在的输出文件
         #[arg(long)]
         force: bool,
+    },
+    /// 输出外壳的命令补全脚本（bash、zsh、fish）
+    Completions {
+        /// 外壳程序
+        #[arg(value_enum)]
+        shell: CompletionShell,
     },
     /// 生成一份可复现的合成报告，供性能测量使用
     #[command(hide = true)]
@@ -247,6 +261,18 @@ fn run(cli: Cli, stdout: &mut Output) -> Result<i32, Failure> {
             output,
             force,
         }) => export::command(&file, to, output.as_deref(), force, &schemes, stdout).map(|_| 0),
+        Some(Command::Completions { shell }) => {
+            let shell = match shell {
+                CompletionShell::Bash => clap_complete::Shell::Bash,
+                CompletionShell::Zsh => clap_complete::Shell::Zsh,
+                CompletionShell::Fish => clap_complete::Shell::Fish,
+            };
+            // Made in memory first: the generator panics on a failed write, `stdout` reports it.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "jixiao", &mut script);
+            let _ = stdout.write_all(&script);
+            Ok(0)
+        }
         Some(Command::Synth {
             out,
             projects,
