@@ -1,4 +1,4 @@
-//! Snapshots of the workbench drawn into ratatui's TestBackend, at 80×24 and 120×40.
+//! Snapshots of the workbench drawn into ratatui's TestBackend, at 80×24, 120×40 and 200×60.
 
 mod common;
 
@@ -25,8 +25,8 @@ const COLOR: Theme = Theme { mono: false };
 const MONO: Theme = Theme { mono: true };
 
 #[test]
-fn every_tab_at_80x24_and_120x40() {
-    for (w, h) in [(80, 24), (120, 40)] {
+fn every_tab_at_80x24_120x40_and_200x60() {
+    for (w, h) in [(80, 24), (120, 40), (200, 60)] {
         for tab in 1..=4 {
             let mut app = open(SEED, false);
             keys(&mut app, &tab.to_string());
@@ -69,6 +69,54 @@ fn monochrome_uses_no_colour_and_keeps_the_symbols() {
         );
     }
     insta::assert_snapshot!("mono_tab3_120x40", terminal.backend());
+    for (tab, w, h) in [("4", 80, 24), ("2", 200, 60)] {
+        let mut app = open(SEED, false);
+        keys(&mut app, tab);
+        let terminal = draw(&mut app, w, h, MONO);
+        assert!(
+            terminal
+                .backend()
+                .buffer()
+                .content()
+                .iter()
+                .all(|c| c.fg == Color::Reset && c.bg == Color::Reset)
+        );
+        insta::assert_snapshot!(format!("mono_tab{tab}_{w}x{h}"), terminal.backend());
+    }
+}
+
+#[test]
+fn the_explanation_and_the_full_text_at_three_sizes() {
+    for (w, h) in [(80, 24), (120, 40), (200, 60)] {
+        let mut app = open(SEED, false);
+        assert!(app.explain("C03"));
+        insta::assert_snapshot!(
+            format!("explain_c03_{w}x{h}"),
+            draw(&mut app, w, h, COLOR).backend()
+        );
+        let mut app = open(SEED, false);
+        keys(&mut app, "fi");
+        insta::assert_snapshot!(
+            format!("explain_current_{w}x{h}"),
+            draw(&mut app, w, h, COLOR).backend()
+        );
+        let mut app = open(SEED, true);
+        goto(&mut app, "performance.special_funds[0].description");
+        press(&mut app, KeyCode::Enter);
+        insta::assert_snapshot!(
+            format!("view_full_text_{w}x{h}"),
+            draw(&mut app, w, h, COLOR).backend()
+        );
+    }
+    let mut app = open(SEED, false);
+    assert!(app.explain("C03"));
+    insta::assert_snapshot!(
+        "mono_explain_c03_80x24",
+        draw(&mut app, 80, 24, MONO).backend()
+    );
+    let mut app = open(SEED, true);
+    keys(&mut app, "?");
+    insta::assert_snapshot!("view_help_80x24", draw(&mut app, 80, 24, COLOR).backend());
 }
 
 #[test]
@@ -140,4 +188,99 @@ fn the_help_scrolls_to_its_last_line_and_no_further() {
     assert!(matches!(app.mode, Mode::Help { scroll } if scroll + 1 == app.help_bottom));
     let screen = draw(&mut app, 80, 24, COLOR).backend().to_string();
     assert!(!screen.contains("任意键关闭帮助"), "{screen}");
+}
+
+/// The display column of every cell of a buffer line, as the terminal shows it: each
+/// symbol's East Asian width (CJK two columns), blanks hidden under a wide one skipped.
+fn line_symbols(terminal: &Terminal<TestBackend>, y: u16) -> Vec<(usize, String)> {
+    let buffer = terminal.backend().buffer();
+    let mut out = Vec::new();
+    let mut col = 0;
+    let mut skip = 0;
+    for x in 0..buffer.area.width {
+        let symbol = buffer[(x, y)].symbol().to_owned();
+        if skip > 0 {
+            skip -= 1;
+            continue;
+        }
+        let w = unicode_width::UnicodeWidthStr::width(symbol.as_str()).max(1);
+        skip = w - 1;
+        out.push((col, symbol));
+        col += w;
+    }
+    out
+}
+
+/// For each table heading on screen, the display column where each title starts, and for
+/// each value row under it, whether the value starts at that column (a marker, if any,
+/// just left of it).
+fn assert_columns_line_up(app: &mut App, w: u16, h: u16) -> usize {
+    let terminal = draw(app, w, h, COLOR);
+    let t = app.tab.index();
+    let first = app.scroll[t];
+    let form_top = 2;
+    let mut titles: Vec<usize> = Vec::new();
+    let mut checked = 0;
+    for y in form_top..h - 2 {
+        let Some(row) = app.rows.get(first + (y - form_top) as usize) else {
+            break;
+        };
+        let form_w = (w - view::panel_width(w)) as usize;
+        let mut symbols = line_symbols(&terminal, y);
+        symbols.retain(|(c, _)| *c < form_w);
+        let at = |col: usize| {
+            symbols
+                .iter()
+                .find(|(c, _)| *c == col)
+                .map(|(_, s)| s.as_str())
+        };
+        match &row.kind {
+            jixiao::tui::form::RowKind::Heading { columns } if !columns.is_empty() => {
+                // Where each title starts: the first non-blank after a blank.
+                titles = symbols
+                    .windows(2)
+                    .filter(|p| p[0].1 == " " && p[1].1 != " ")
+                    .map(|p| p[1].0)
+                    .collect();
+                assert_eq!(titles.len(), columns.len(), "{columns:?} at {w}x{h}");
+            }
+            jixiao::tui::form::RowKind::Heading { .. } => titles.clear(),
+            _ if row.cells.len() == titles.len() && titles.len() > 1 => {
+                for &col in &titles {
+                    let value = at(col).unwrap_or_else(|| panic!("column {col} on line {y}"));
+                    assert_ne!(value, " ", "no value at the title's column {col}, line {y}");
+                    let before = at(col - 1).unwrap_or(" ");
+                    assert!(
+                        [" ", "▲", "✗", "·"].contains(&before),
+                        "line {y}: the value at {col} is not the cell's start ({before:?})"
+                    );
+                    checked += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    checked
+}
+
+#[test]
+fn column_titles_start_where_their_values_start() {
+    for (w, h) in [(80, 24), (120, 40), (200, 60)] {
+        for tab in ["2", "3", "4"] {
+            let mut app = open(SEED, false);
+            keys(&mut app, tab);
+            let checked = assert_columns_line_up(&mut app, w, h);
+            if tab != "2" {
+                assert!(
+                    checked > 10,
+                    "tab {tab} at {w}x{h}: {checked} cells checked"
+                );
+            }
+        }
+    }
+    // The indicator sheet at 80×24, scrolled to its marked rows (▲ on 实际完成值 and 偏差原因).
+    let mut app = open(SEED, false);
+    keys(&mut app, "4");
+    goto(&mut app, "score_sheet.groups[3].indicators[2].deviation");
+    assert!(assert_columns_line_up(&mut app, 80, 24) > 10);
 }

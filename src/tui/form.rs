@@ -116,6 +116,8 @@ impl Row {
     ) -> Row {
         let mut row = Row::heading(label);
         row.kind = RowKind::Heading { columns };
+        // The depth of the rows below it: a title lines up with its values.
+        row.depth = 1;
         row.widths = widths;
         row.label_cols = label_cols;
         row

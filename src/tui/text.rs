@@ -41,6 +41,45 @@ pub fn fit(text: &str, columns: usize) -> String {
     out
 }
 
+/// The text broken into lines of at most `columns` (by grapheme, never splitting a wide
+/// character); a line break in the text starts a new line. A line breaks after a space
+/// when there is one in its second half, so that a figure such as `56.58` stays whole;
+/// Chinese, which has no spaces, breaks anywhere.
+pub fn wrap(text: &str, columns: usize) -> Vec<String> {
+    let columns = columns.max(2);
+    let mut lines = Vec::new();
+    for part in text.split('\n') {
+        let mut line = String::new();
+        let mut used = 0;
+        // Where the line could break: the byte after its last space, and the columns before it.
+        let mut space: Option<(usize, usize)> = None;
+        for g in part.graphemes(true) {
+            let w = g.width();
+            if used + w > columns {
+                match space.filter(|(_, cols)| *cols * 2 >= columns) {
+                    Some((at, cols)) => {
+                        let rest = line.split_off(at);
+                        lines.push(std::mem::replace(&mut line, rest));
+                        used -= cols;
+                    }
+                    None => {
+                        lines.push(std::mem::take(&mut line));
+                        used = 0;
+                    }
+                }
+                space = None;
+            }
+            used += w;
+            line.push_str(g);
+            if g == " " {
+                space = Some((line.len(), used));
+            }
+        }
+        lines.push(line);
+    }
+    lines
+}
+
 /// Splits `total` columns in proportion to `parts` (each at least 1).
 pub fn split_widths(total: usize, parts: &[u16]) -> Vec<usize> {
     let sum: usize = parts.iter().map(|p| *p as usize).sum::<usize>().max(1);
@@ -66,6 +105,17 @@ mod tests {
         assert_eq!(truncate("公用经费", 5), "公用…");
         assert_eq!(width(&fit("公用经费", 7)), 7);
         assert_eq!(fit("ab", 4), "ab  ");
+    }
+
+    #[test]
+    fn wrapping_keeps_every_character_and_each_line_fits() {
+        let text = "安全监管：预算 29.50 + 调整 270.08 = 299.58";
+        let lines = wrap(text, 9);
+        assert!(lines.iter().all(|l| width(l) <= 9), "{lines:?}");
+        assert_eq!(lines.concat(), text);
+        assert_eq!(wrap("a\nb", 10), vec!["a", "b"]);
+        // A figure is not cut where a space allows a break before it.
+        assert_eq!(wrap("实际支出 56.58 元", 14), vec!["实际支出 ", "56.58 元"]);
     }
 
     #[test]

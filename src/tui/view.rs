@@ -4,23 +4,34 @@
 
 use super::app::{App, Confirm, Mode};
 use super::form::{Row, RowKind, Tab};
-use super::keymap::Command;
-use super::text::{fit, split_widths, truncate, width};
+use super::keymap::{COMMANDS, Command};
+use super::text::{fit, split_widths, truncate, width, wrap};
 use super::theme::Theme;
 use crate::finding::Severity;
 use crate::model::FieldPath;
-use crate::rules::catalog;
 use crate::sanitize::visible_inline;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use std::collections::HashMap;
 
 /// Terminals at least this wide show the side panel beside the form.
 pub const WIDE: u16 = 100;
-const PANEL: u16 = 38;
+
+#[path = "explain.rs"]
+pub mod explain;
+
+/// The side panel's width on a terminal `width` columns wide: about a third of it (never
+/// below 38 columns), and none on a narrow terminal, where a summary line stands instead.
+pub fn panel_width(width: u16) -> u16 {
+    if width >= WIDE {
+        (width / 3).max(38)
+    } else {
+        0
+    }
+}
 
 /// What a frame found out about the screen, kept in the state by `App::apply_layout`: how
 /// far a page goes, and where the form, the findings and the help are scrolled to so that
@@ -59,8 +70,11 @@ pub fn draw(frame: &mut Frame, app: &App, theme: Theme) -> Drawn {
         help_bottom: None,
     };
     if wide {
-        let [form, panel] =
-            Layout::horizontal([Constraint::Min(40), Constraint::Length(PANEL)]).areas(body);
+        let [form, panel] = Layout::horizontal([
+            Constraint::Min(40),
+            Constraint::Length(panel_width(area.width)),
+        ])
+        .areas(body);
         (drawn.page, drawn.scroll) = draw_form(frame, app, theme, form);
         drawn.finding_scroll = Some(draw_panel(frame, app, theme, panel));
     } else {
@@ -73,6 +87,30 @@ pub fn draw(frame: &mut Frame, app: &App, theme: Theme) -> Drawn {
         Mode::Confirm(c) => draw_confirm(frame, c, theme, area),
         Mode::Help { scroll } => {
             drawn.help_bottom = Some(draw_help(frame, app, theme, area, *scroll));
+        }
+        Mode::Explain {
+            rule,
+            example,
+            scroll,
+        } => {
+            if let Some(rule) = crate::rules::catalog::find(rule) {
+                let page = explain::rule_page(rule, example.as_deref());
+                drawn.help_bottom = Some(explain::draw(frame, area, theme, &page, *scroll));
+            }
+        }
+        Mode::FullText {
+            title,
+            text,
+            scroll,
+        } => {
+            // Between the title line (which says 只读) and the key bar.
+            let popup = Rect {
+                y: area.y + 1.min(area.height),
+                height: area.height.saturating_sub(2),
+                ..area
+            };
+            let page = explain::text_page(title, text);
+            drawn.help_bottom = Some(explain::draw(frame, popup, theme, &page, *scroll));
         }
         Mode::Findings if !wide => {
             let popup = centered(
@@ -166,6 +204,66 @@ fn draw_form(frame: &mut Frame, app: &App, theme: Theme, area: Rect) -> (usize, 
     (page, start)
 }
 
+/// Where the parts of a line go: the label's columns, each cell's slot (start column and
+/// width: a marker column, the value, a one-column gap) and the computed figure's columns.
+/// A table's heading and its value rows are laid out by this one computation, so each
+/// title starts at the column where its values start (`slot start + 1`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Columns {
+    pub label: usize,
+    pub cells: Vec<(usize, usize)>,
+    pub computed: usize,
+}
+
+impl Columns {
+    /// The column where the value (or title) of cell `c` starts; its marker is one left.
+    pub fn value_start(&self, c: usize) -> Option<usize> {
+        self.cells.get(c).map(|(x, _)| x + 1)
+    }
+}
+
+/// The layout of `row` in `w` columns (see `Columns`).
+pub fn columns(row: &Row, w: usize) -> Columns {
+    let n = match &row.kind {
+        RowKind::Heading { columns } => columns.len(),
+        _ => row.cells.len(),
+    };
+    let indent = 2 * row.depth as usize;
+    let label = if row.label_cols == 0 {
+        indent
+    } else {
+        (row.label_cols as usize + indent).min(w / 3)
+    };
+    // Tables with a label column keep a column for the computed figure, so that their
+    // heading lines up; the indicator sheet (no label column) uses the whole width.
+    let computed = if row.computed.is_some() || (n > 1 && row.label_cols != 0) {
+        computed_width(w)
+    } else {
+        0
+    };
+    let cells_w = w.saturating_sub(label + computed);
+    let widths = if n > 1 {
+        split_widths(cells_w, &row.widths)
+    } else {
+        vec![cells_w]
+    };
+    let mut x = label;
+    let cells = widths
+        .into_iter()
+        .take(n.max(1))
+        .map(|cw| {
+            let slot = (x, cw);
+            x += cw;
+            slot
+        })
+        .collect();
+    Columns {
+        label,
+        cells,
+        computed,
+    }
+}
+
 /// One row as one terminal line of exactly `w` columns.
 pub fn row_line(
     row: &Row,
@@ -180,23 +278,18 @@ pub fn row_line(
         Style::default()
     };
     match &row.kind {
-        RowKind::Heading { columns } if columns.is_empty() => Line::from(Span::styled(
+        RowKind::Heading { columns: titles } if titles.is_empty() => Line::from(Span::styled(
             fit(&format!("■ {}", row.label), w),
             theme.heading(),
         )),
-        RowKind::Heading { columns } => {
-            let label_w = (row.label_cols as usize).min(w / 3);
+        RowKind::Heading { columns: titles } => {
+            let layout = columns(row, w);
             let mut spans = vec![Span::styled(
-                fit(&format!(" {}", row.label), label_w),
+                fit(&format!(" {}", row.label), layout.label),
                 theme.dim(),
             )];
-            let comp_w = if row.label_cols == 0 {
-                0
-            } else {
-                computed_width(w)
-            };
-            let cells_w = w.saturating_sub(label_w + comp_w);
-            for (title, cw) in columns.iter().zip(split_widths(cells_w, &row.widths)) {
+            for (title, (_, cw)) in titles.iter().zip(layout.cells) {
+                // The marker column stays blank: the title starts where the values start.
                 spans.push(Span::styled(fit(&format!(" {title}"), cw), theme.dim()));
             }
             pad(&mut spans, w, Style::default());
@@ -211,30 +304,13 @@ pub fn row_line(
             },
         )),
         RowKind::Cells => {
+            let layout = columns(row, w);
             let indent = "  ".repeat(row.depth as usize);
-            let label_w = if row.label_cols == 0 {
-                width(&indent)
-            } else {
-                (row.label_cols as usize + indent.len()).min(w / 3)
-            };
-            // Tables with a label column keep a column for the computed figure, so that their
-            // heading lines up; the indicator sheet (no label column) uses the whole width.
-            let comp_w = if row.computed.is_some() || (row.cells.len() > 1 && row.label_cols != 0) {
-                computed_width(w)
-            } else {
-                0
-            };
             let mut spans = vec![Span::styled(
-                fit(&format!("{indent}{}", row.label), label_w),
+                fit(&format!("{indent}{}", row.label), layout.label),
                 row_style,
             )];
-            let cells_w = w.saturating_sub(label_w + comp_w);
-            let widths = if row.cells.len() > 1 {
-                split_widths(cells_w, &row.widths)
-            } else {
-                vec![cells_w]
-            };
-            for (c, (cell, cw)) in row.cells.iter().zip(widths).enumerate() {
+            for (c, (cell, (_, cw))) in row.cells.iter().zip(layout.cells).enumerate() {
                 let worst = marks.get(&cell.path).copied();
                 let mark = worst.map(|s| s.symbol()).unwrap_or(" ");
                 let shown = if cell.text.is_empty() {
@@ -251,13 +327,18 @@ pub fn row_line(
                     style = style.patch(theme.dim());
                 }
                 let mark_style = worst.map(|s| theme.severity(s)).unwrap_or(row_style);
-                spans.push(Span::styled(mark.to_owned(), mark_style));
+                // The marker has its own column (one wide, as every marker is): the value
+                // starts at the same column with or without it.
+                spans.push(Span::styled(fit(mark, 1.min(cw)), mark_style));
                 spans.push(Span::styled(fit(&shown, cw.saturating_sub(2)), style));
-                spans.push(Span::styled(" ", row_style));
+                spans.push(Span::styled(
+                    fit(" ", cw.saturating_sub(1).min(1)),
+                    row_style,
+                ));
             }
             if let Some((text, ok)) = &row.computed {
                 let style = if *ok { theme.ok() } else { theme.bad() };
-                spans.push(Span::styled(fit(text, comp_w), style));
+                spans.push(Span::styled(fit(text, layout.computed), style));
             }
             pad(&mut spans, w, row_style);
             Line::from(spans)
@@ -304,31 +385,98 @@ fn counts_spans(app: &App, theme: Theme) -> Vec<Span<'static>> {
     ]
 }
 
+/// The current finding as `3/21 ✗ F02 message` (none when there are no findings).
+fn current_finding(app: &App) -> Option<(String, Severity)> {
+    let f = app.findings.get(app.selected_finding)?;
+    Some((
+        format!(
+            "{}/{} {} {} {}",
+            app.selected_finding + 1,
+            app.findings.len(),
+            f.severity.symbol(),
+            f.rule,
+            visible_inline(&f.message)
+        ),
+        f.severity,
+    ))
+}
+
+/// The narrow terminal's one line in place of the side panel: the totals, the counts, and
+/// the current finding by its id and message.
 fn draw_summary(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
     let mut spans = vec![
         Span::styled(totals_line(app), theme.title()),
-        Span::raw("  "),
+        Span::raw(" "),
     ];
     spans.extend(counts_spans(app, theme));
-    spans.push(Span::styled(
-        format!("  {} 问题列表", app.keymap.label(Command::Findings)),
-        theme.dim(),
-    ));
+    let used: usize = spans.iter().map(|s| width(&s.content)).sum();
+    let room = (area.width as usize).saturating_sub(used + 3);
+    match current_finding(app) {
+        Some((text, severity)) => {
+            spans.push(Span::styled(" │ ", theme.dim()));
+            spans.push(Span::styled(
+                truncate(&text, room),
+                theme.severity(severity),
+            ));
+        }
+        None => spans.push(Span::styled(" │ 没有发现问题 ✓", theme.ok())),
+    }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-/// Draws the totals and the findings, scrolled so the selected one is in view; returns the
-/// first finding shown.
+/// The lines of one finding in the panel: `✗ F02 ` then the message, wrapped under itself
+/// when `whole`, else cut to one line.
+fn finding_lines(
+    f: &crate::finding::Finding,
+    w: usize,
+    whole: bool,
+    style: Style,
+) -> Vec<Line<'static>> {
+    let head = format!("{} {} ", f.severity.symbol(), f.rule);
+    let message = visible_inline(&f.message);
+    if !whole || w <= width(&head) + 8 {
+        return vec![Line::from(Span::styled(
+            fit(&format!("{head}{message}"), w),
+            style,
+        ))];
+    }
+    let indent = width(&head);
+    wrap(&message, w - indent)
+        .into_iter()
+        .enumerate()
+        .map(|(i, part)| {
+            let lead = if i == 0 {
+                head.clone()
+            } else {
+                " ".repeat(indent)
+            };
+            Line::from(Span::styled(fit(&format!("{lead}{part}"), w), style))
+        })
+        .collect()
+}
+
+/// Draws the totals and the findings, scrolled so the current one is in view; returns the
+/// first finding shown. The current finding is highlighted and shown whole; on a panel of
+/// 60 columns or more every finding is.
 fn draw_panel(frame: &mut Frame, app: &App, theme: Theme, area: Rect) -> usize {
     let focused = matches!(app.mode, Mode::Findings);
+    let n = app.findings.len();
+    let counter = if n == 0 {
+        String::new()
+    } else {
+        format!("· 问题 {}/{n} ", app.selected_finding + 1)
+    };
     let block = Block::default()
-        .borders(Borders::LEFT | Borders::TOP | Borders::BOTTOM | Borders::RIGHT)
+        .borders(Borders::ALL)
         .border_style(if focused {
             theme.title()
         } else {
             theme.border()
         })
-        .title(Span::styled(" 总分与问题 ", theme.title()));
+        .title(Span::styled(
+            format!(" 总分与问题 {counter}"),
+            theme.title(),
+        ));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let w = inner.width as usize;
@@ -356,56 +504,55 @@ fn draw_panel(frame: &mut Frame, app: &App, theme: Theme, area: Rect) -> usize {
         )));
     }
     lines.push(Line::from(counts_spans(app, theme)));
-    let explain_h = if focused { 7 } else { 0 };
-    let list_h = (inner.height as usize).saturating_sub(lines.len() + explain_h);
+    let hint_h = usize::from(focused);
+    let list_h = (inner.height as usize).saturating_sub(lines.len() + hint_h);
     if app.findings.is_empty() {
         lines.push(Line::from(Span::styled("没有发现问题 ✓", theme.ok())));
     }
-    let mut first = app.finding_scroll;
-    if app.selected_finding < first {
-        first = app.selected_finding;
-    } else if list_h > 0 && app.selected_finding >= first + list_h {
-        first = app.selected_finding + 1 - list_h;
+    let whole_all = w >= 60;
+    let items: Vec<Vec<Line>> = app
+        .findings
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let current = i == app.selected_finding;
+            let style = if current {
+                theme.selected_cell()
+            } else {
+                theme.severity(f.severity)
+            };
+            finding_lines(f, w, whole_all || current, style)
+        })
+        .collect();
+    // Scrolled (by whole findings) so that the current one is in view.
+    let selected = app.selected_finding.min(n.saturating_sub(1));
+    let mut first = app.finding_scroll.min(selected);
+    while first < selected && items[first..=selected].iter().map(Vec::len).sum::<usize>() > list_h {
+        first += 1;
     }
-    for (i, f) in app.findings.iter().enumerate().skip(first).take(list_h) {
-        let text = fit(
-            &format!(
-                "{} {} {}",
-                f.severity.symbol(),
-                f.rule,
-                visible_inline(&f.message)
-            ),
-            w,
-        );
-        let style = if focused && i == app.selected_finding {
-            theme.selected_cell()
-        } else {
-            theme.severity(f.severity)
-        };
-        lines.push(Line::from(Span::styled(text, style)));
+    let mut room = list_h;
+    for item in items.into_iter().skip(first) {
+        if room == 0 {
+            break;
+        }
+        let take = item.len().min(room);
+        room -= take;
+        lines.extend(item.into_iter().take(take));
     }
     frame.render_widget(Paragraph::new(lines), inner);
-    if focused && let Some(f) = app.findings.get(app.selected_finding) {
-        let rule = catalog::find(f.rule);
-        let mut text = vec![Line::from(Span::styled(
-            format!("{} {}", f.rule, rule.map(|r| r.title).unwrap_or("")),
-            theme.title(),
-        ))];
-        text.push(Line::from(visible_inline(&f.message).into_owned()));
-        if let Some(r) = rule {
-            text.push(Line::from(format!("怎样改：{}", r.fix)));
-        }
-        text.push(Line::from(Span::styled(
-            "Enter 跳到该字段 · Esc 返回",
-            theme.dim(),
-        )));
-        let area = Rect {
-            y: inner.y + inner.height.saturating_sub(explain_h as u16),
-            height: (explain_h as u16).min(inner.height),
+    if focused {
+        let hint = Rect {
+            y: inner.y + inner.height.saturating_sub(1),
+            height: inner.height.min(1),
             ..inner
         };
-        frame.render_widget(Clear, area);
-        frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), area);
+        frame.render_widget(
+            Paragraph::new(Span::styled(
+                truncate("Enter 跳到该字段 · i 全屏说明 · Esc 返回", w),
+                theme.dim(),
+            )),
+            hint,
+        );
     }
     first
 }
@@ -444,6 +591,7 @@ fn draw_footer(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
                 (Command::Quit, "退出"),
             ];
             let reviewing = [
+                (Command::Edit, "全文"),
                 (Command::NextFinding, "下一个问题"),
                 (Command::Findings, "问题列表"),
                 (Command::Export, "导出"),
@@ -547,7 +695,7 @@ fn draw_editor(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
     let popup = centered(area, area.width.saturating_sub(4).min(76), height);
     clear_popup(frame, popup);
     let hint = if editor.multiline {
-        " Enter 换行 · Ctrl-S 确定 · Esc 取消 "
+        " Enter 确定 · Alt-Enter 或 Ctrl-J 换行 · Esc 取消 "
     } else {
         " Enter 确定 · Esc 取消 "
     };
@@ -634,11 +782,23 @@ fn draw_help(frame: &mut Frame, app: &App, theme: Theme, area: Rect, scroll: u16
         area.height.saturating_sub(2),
     );
     clear_popup(frame, popup);
+    // In `view`, only what works there: no editing keys, and Enter reads a cell whole.
+    let editing: Vec<&str> = COMMANDS
+        .iter()
+        .filter(|(c, ..)| c.edits() && *c != Command::Edit)
+        .map(|(.., d)| *d)
+        .collect();
     let mut lines: Vec<Line> = app
         .keymap
         .help_lines()
         .into_iter()
+        .filter(|(_, d)| !(app.read_only && editing.contains(d)))
         .map(|(keys, description)| {
+            let description = if app.read_only && description == Command::Edit.description() {
+                "查看当前格的全文（只读，可滚动）"
+            } else {
+                description
+            };
             Line::from(vec![
                 Span::styled(fit(&keys, 18), theme.title()),
                 Span::raw(description),
@@ -647,13 +807,24 @@ fn draw_help(frame: &mut Frame, app: &App, theme: Theme, area: Rect, scroll: u16
         .collect();
     lines.push(Line::from(""));
     // Short lines: the box is at most 72 columns wide, and narrower on a small terminal.
-    for note in [
-        "编辑框内：Enter 确定（多行文字用 Ctrl-S 确定），",
-        "Esc 只取消当前编辑；可直接粘贴。",
-        "按键可在 ~/.config/jixiao/keys.toml 中修改。",
-        "任意键关闭帮助。",
-    ] {
-        lines.push(Line::from(Span::styled(note, theme.dim())));
+    let notes: &[&str] = if app.read_only {
+        &[
+            "只读模式：不能修改或保存（用 jixiao edit 打开以编辑）。",
+            "问题列表中按 i 看全屏说明。",
+            "按键可在 ~/.config/jixiao/keys.toml 中修改。",
+            "任意键关闭帮助。",
+        ]
+    } else {
+        &[
+            "编辑框内：Enter 确定；多行文字用 Alt-Enter 或 Ctrl-J 换行；",
+            "Esc 只取消当前编辑；可直接粘贴。",
+            "问题列表中按 i 看全屏说明。",
+            "按键可在 ~/.config/jixiao/keys.toml 中修改。",
+            "任意键关闭帮助。",
+        ]
+    };
+    for note in notes {
+        lines.push(Line::from(Span::styled(*note, theme.dim())));
     }
     let block = Block::default()
         .borders(Borders::ALL)

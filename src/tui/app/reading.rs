@@ -97,9 +97,17 @@ impl App {
                 example,
                 scroll,
             };
-        } else if example.is_some() {
-            // Opened from the findings list: back to it.
-            self.mode = Mode::Findings;
+        } else if closes(&self.keymap.command(&key), &key) {
+            if example.is_some() {
+                // Opened from the findings list: back to it.
+                self.mode = Mode::Findings;
+            }
+        } else {
+            self.mode = Mode::Explain {
+                rule,
+                example,
+                scroll,
+            };
         }
     }
 
@@ -110,12 +118,28 @@ impl App {
         scroll: u16,
         key: KeyEvent,
     ) {
-        if let Some(scroll) = self.page_scroll(scroll, &key) {
-            self.mode = Mode::FullText {
-                title,
-                text,
-                scroll,
-            };
+        // Scroll keys scroll; Esc and Enter close; any other key closes the page and does
+        // what it does on the form (n goes to the next finding, q quits, Ctrl-S says 只读).
+        match self.page_scroll(scroll, &key) {
+            Some(scroll) => {
+                self.mode = Mode::FullText {
+                    title,
+                    text,
+                    scroll,
+                }
+            }
+            None if matches!(key.code, KeyCode::Esc | KeyCode::Enter) => {}
+            None => self.normal_key(key),
         }
     }
+}
+
+/// Whether a key closes a page: Esc, Enter, q (or what quit and the findings list are bound
+/// to). Any other key leaves it open, so a stray key does nothing behind it.
+fn closes(command: &Option<Command>, key: &KeyEvent) -> bool {
+    matches!(key.code, KeyCode::Esc | KeyCode::Enter)
+        || matches!(
+            command,
+            Some(Command::Quit | Command::Findings | Command::Edit)
+        )
 }

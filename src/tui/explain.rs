@@ -1,0 +1,105 @@
+//! Pages to read, drawn over the whole screen: a rule's explanation (保护什么 / 公式 / 怎样改
+//! / an example) large enough to project to a room, and a cell's whole text in `view`.
+
+use crate::rules::catalog::RuleInfo;
+use crate::sanitize::visible_inline;
+use crate::tui::text::{truncate, wrap};
+use crate::tui::theme::Theme;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+
+/// A page: its title, its sections (a heading, may be empty, and its text), and the keys at
+/// its foot.
+pub struct Page {
+    pub title: String,
+    pub sections: Vec<(&'static str, String)>,
+    pub hint: &'static str,
+}
+
+/// The explanation of `rule`, with `example` (a finding of this report) when there is one.
+/// Every field the catalogue holds for the rule is shown.
+pub fn rule_page(rule: &RuleInfo, example: Option<&str>) -> Page {
+    let mut sections = vec![
+        ("保护什么", rule.protects.to_owned()),
+        ("公式", rule.formula.to_owned()),
+        ("怎样改", rule.fix.to_owned()),
+    ];
+    if let Some(example) = example {
+        sections.push(("例（本报告）", example.to_owned()));
+    }
+    Page {
+        title: format!("{} {}（{}）", rule.id, rule.title, rule.severity.label_zh()),
+        sections,
+        hint: "↑↓ PageUp/PageDown 滚动 · Esc 返回",
+    }
+}
+
+/// A cell's whole text.
+pub fn text_page(title: &str, text: &str) -> Page {
+    Page {
+        title: format!("{title}（只读）"),
+        sections: vec![("", text.to_owned())],
+        hint: "↑↓ PageUp/PageDown 滚动 · Esc 关闭",
+    }
+}
+
+/// The page's lines at `columns` wide: each heading, then its text wrapped and indented by
+/// four columns, a blank line between sections.
+pub fn lines(page: &Page, columns: usize, theme: Theme) -> Vec<Line<'static>> {
+    let mut out = Vec::new();
+    for (i, (heading, text)) in page.sections.iter().enumerate() {
+        if i > 0 {
+            out.push(Line::from(""));
+        }
+        let indent = if heading.is_empty() {
+            0
+        } else {
+            out.push(Line::from(Span::styled(
+                format!("【{heading}】"),
+                theme.heading(),
+            )));
+            4
+        };
+        for paragraph in text.split('\n') {
+            for part in wrap(&visible_inline(paragraph), columns.saturating_sub(indent)) {
+                out.push(Line::from(format!("{}{part}", " ".repeat(indent))));
+            }
+        }
+    }
+    out
+}
+
+/// Draws `page` over `area` scrolled by `scroll`; returns how far it can scroll with its
+/// last line still on screen.
+pub fn draw(frame: &mut Frame, area: Rect, theme: Theme, page: &Page, scroll: u16) -> u16 {
+    frame.render_widget(Clear, area);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.title())
+        .title(Span::styled(
+            truncate(
+                &format!(" {} ", visible_inline(&page.title)),
+                area.width.saturating_sub(2) as usize,
+            ),
+            theme.title(),
+        ))
+        .title_bottom(Span::styled(format!(" {} ", page.hint), theme.dim()));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    // A margin of two columns each side (one on a narrow screen) and a blank line on top.
+    let margin = if inner.width >= 60 { 2 } else { 1 };
+    let text = Rect {
+        x: inner.x + margin.min(inner.width),
+        y: inner.y + 1.min(inner.height),
+        width: inner.width.saturating_sub(2 * margin),
+        height: inner.height.saturating_sub(1),
+    };
+    let lines = lines(page, text.width as usize, theme);
+    let bottom = u16::try_from(lines.len())
+        .unwrap_or(u16::MAX)
+        .saturating_sub(text.height);
+    frame.render_widget(Paragraph::new(lines).scroll((scroll.min(bottom), 0)), text);
+    bottom
+}

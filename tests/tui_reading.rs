@@ -1,0 +1,230 @@
+//! The workbench as a reviewer reads it: the side panel, the current finding and its
+//! counter, the full-screen explanation, a cell's whole text in `view`, and the help there.
+
+mod common;
+
+use common::*;
+use crossterm::event::KeyCode;
+use jixiao::tui::app::{App, Mode};
+use jixiao::tui::theme::Theme;
+use jixiao::tui::view;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+fn screen(app: &mut App, w: u16, h: u16) -> String {
+    screen_from(app, w, h, 0)
+}
+
+/// The screen's text from column `left` rightwards.
+fn screen_from(app: &mut App, w: u16, h: u16, left: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
+    let mut drawn = None;
+    terminal
+        .draw(|f| drawn = Some(view::draw(f, app, Theme { mono: false })))
+        .unwrap();
+    app.apply_layout(drawn.expect("a frame was drawn"));
+    // The text as read, wide characters once (the buffer holds a blank after each).
+    let buffer = terminal.backend().buffer();
+    let mut out = String::new();
+    for y in 0..h {
+        let mut skip = 0;
+        for x in left..w {
+            let s = buffer[(x, y)].symbol();
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            skip = unicode_width::UnicodeWidthStr::width(s).saturating_sub(1);
+            out.push_str(s);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// The screen's text without blanks, borders and line ends: a wrapped text reads whole.
+fn flat(screen: &str) -> String {
+    screen
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '│')
+        .collect()
+}
+
+fn squeeze(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+#[test]
+fn the_side_panel_is_a_third_of_a_wide_terminal_and_shows_f02_whole() {
+    assert!(view::panel_width(200) >= 60);
+    assert_eq!(view::panel_width(80), 0);
+    assert!(view::panel_width(120) >= 38);
+    let mut app = open(SEED, false);
+    let f02 = app
+        .findings
+        .iter()
+        .find(|f| f.rule == "F02")
+        .expect("the seed has F02")
+        .message
+        .clone();
+    // The panel is the right third: F02's message reads whole there, its lines wrapped.
+    let panel = screen_from(&mut app, 200, 60, 200 - view::panel_width(200));
+    assert!(panel.lines().nth(2).unwrap().starts_with('┌'), "{panel}");
+    assert!(flat(&panel).contains(&squeeze(&f02)), "{panel}");
+}
+
+#[test]
+fn the_current_finding_is_counted_and_named_at_80x24() {
+    let mut app = open(SEED, false);
+    let n = app.findings.len();
+    let first = app.findings[0].clone();
+    let shown = screen(&mut app, 80, 24);
+    let summary = shown.lines().nth(22).unwrap();
+    assert!(summary.contains(&format!("1/{n}")), "{summary}");
+    assert!(summary.contains(first.rule), "{summary}");
+    assert!(summary.contains(&first.message[..6]), "{summary}");
+    // n walks to the first finding, n again to the second: the counter follows.
+    keys(&mut app, "nn");
+    let shown = screen(&mut app, 80, 24);
+    let second = &app.findings[1];
+    assert!(
+        shown.lines().nth(22).unwrap().contains(&format!(
+            "2/{n} {} {}",
+            second.severity.symbol(),
+            second.rule
+        )),
+        "{shown}"
+    );
+    let shown = screen(&mut app, 120, 40);
+    assert!(shown.contains(&format!("问题 2/{n}")), "{shown}");
+}
+
+#[test]
+fn i_in_the_findings_list_opens_the_explanation_and_esc_returns_to_the_list() {
+    let mut app = open(SEED, false);
+    keys(&mut app, "f");
+    assert!(matches!(app.mode, Mode::Findings));
+    press(&mut app, KeyCode::Down);
+    let rule = app.findings[1].rule;
+    keys(&mut app, "i");
+    match &app.mode {
+        Mode::Explain {
+            rule: r, example, ..
+        } => {
+            assert_eq!(*r, rule);
+            assert!(
+                example
+                    .as_deref()
+                    .unwrap()
+                    .contains(&app.findings[1].message)
+            );
+        }
+        _ => panic!("no explanation"),
+    }
+    let shown = screen(&mut app, 120, 40);
+    for heading in ["【保护什么】", "【公式】", "【怎样改】", "【例（本报告）】"]
+    {
+        assert!(shown.contains(heading), "{heading}: {shown}");
+    }
+    press(&mut app, KeyCode::Esc);
+    assert!(matches!(app.mode, Mode::Findings));
+    assert_eq!(app.selected_finding, 1);
+}
+
+#[test]
+fn c03s_explanation_shows_its_formula_whole_at_every_size() {
+    let formula = jixiao::rules::catalog::find("C03").unwrap().formula;
+    for (w, h) in [(80, 24), (120, 40), (200, 60)] {
+        let mut app = open(SEED, false);
+        assert!(app.explain("C03"));
+        let shown = screen(&mut app, w, h);
+        assert!(flat(&shown).contains(&squeeze(formula)), "{w}x{h}: {shown}");
+        assert!(shown.contains("C03 执行率计算错误"));
+    }
+}
+
+#[test]
+fn a_long_explanation_scrolls_to_its_end_and_no_further() {
+    let mut app = open(SEED, false);
+    assert!(app.explain("F02"));
+    screen(&mut app, 40, 12);
+    for _ in 0..100 {
+        press(&mut app, KeyCode::Down);
+    }
+    let Mode::Explain { scroll, .. } = app.mode else {
+        panic!("closed by scrolling");
+    };
+    assert_eq!(scroll, app.help_bottom);
+    assert!(scroll > 0);
+    let fix = jixiao::rules::catalog::find("F02").unwrap().fix;
+    let shown = screen(&mut app, 40, 12);
+    let tail: String = squeeze(fix)
+        .chars()
+        .rev()
+        .take(4)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    assert!(flat(&shown).contains(&tail), "{shown}");
+}
+
+#[test]
+fn enter_in_view_shows_a_cells_whole_text_read_only() {
+    let mut app = open(SEED, true);
+    goto(&mut app, "performance.special_funds[0].description");
+    let before = app.text();
+    press(&mut app, KeyCode::Enter);
+    let Mode::FullText { text, .. } = &app.mode else {
+        panic!("Enter in view did not open the text");
+    };
+    let whole = text.clone();
+    assert!(whole.chars().count() > 60, "{whole}");
+    // Scrolled to the end, the text's last characters are on screen; nothing was changed.
+    screen(&mut app, 80, 24);
+    press(&mut app, KeyCode::End);
+    let shown = screen(&mut app, 80, 24);
+    let tail: String = squeeze(&whole)
+        .chars()
+        .rev()
+        .take(6)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    assert!(flat(&shown).contains(&tail), "{shown}");
+    press(&mut app, KeyCode::Esc);
+    assert!(matches!(app.mode, Mode::Normal));
+    // Another key closes the page and acts on the form: n goes to the first finding.
+    press(&mut app, KeyCode::Enter);
+    keys(&mut app, "n");
+    assert!(matches!(app.mode, Mode::Normal));
+    assert!(said(&app).contains(app.findings[0].rule), "{}", said(&app));
+    assert_eq!(app.text(), before);
+    assert!(!app.dirty());
+}
+
+#[test]
+fn help_in_view_lists_only_what_works_there() {
+    let mut app = open(SEED, true);
+    keys(&mut app, "?");
+    let shown = screen(&mut app, 80, 60);
+    for absent in [
+        "新增一行",
+        "删除当前行",
+        "撤销",
+        "Ctrl-S",
+        "上移",
+        "编辑框内",
+    ] {
+        assert!(!shown.contains(absent), "{absent} in view's help: {shown}");
+    }
+    for present in ["查看当前格的全文", "问题列表", "导出", "退出"] {
+        assert!(shown.contains(present), "{present}: {shown}");
+    }
+    // The editing help still lists them.
+    let mut app = open(SEED, false);
+    keys(&mut app, "?");
+    let shown = screen(&mut app, 80, 60);
+    assert!(shown.contains("删除当前行") && shown.contains("编辑框内"));
+}
