@@ -166,7 +166,11 @@ fn view_refuses_every_edit() {
     let mut app = open(SEED, true);
     let before = app.text();
     goto(&mut app, "budget.spent");
-    for k in ["e", "a", "d", "K", "J", "u"] {
+    // e (Enter) shows the cell's whole text, read-only: nothing to type into.
+    keys(&mut app, "e");
+    assert!(matches!(app.mode, Mode::FullText { .. }));
+    press(&mut app, KeyCode::Esc);
+    for k in ["a", "d", "K", "J", "u"] {
         keys(&mut app, k);
         let status = app.status.clone().expect("a message");
         assert!(status.text.contains("只读"), "{k}: {}", status.text);
@@ -464,4 +468,95 @@ fn an_indicator_row_is_filled_by_enter_type_enter_and_arrows_in_every_cell() {
     assert_eq!(new.weight.to_string(), "5");
     assert_eq!(new.score.to_string(), "4");
     assert_eq!(new.deviation.as_deref(), Some("无偏差"));
+}
+
+#[test]
+fn typing_241_70_then_enter_on_the_initial_budget_changes_it_and_the_tab_stays() {
+    let mut app = open(SEED, false);
+    goto(&mut app, "budget.initial");
+    let tab = app.tab;
+    keys(&mut app, "241.70");
+    assert_eq!(app.tab, tab, "digits on a number edit it");
+    press(&mut app, KeyCode::Enter);
+    assert!(matches!(app.mode, Mode::Normal));
+    assert_eq!(app.tab, tab);
+    assert!(
+        app.text().contains("initial = 241.70"),
+        "the value replaced"
+    );
+}
+
+#[test]
+fn a_minus_or_a_point_on_a_number_starts_its_edit_too() {
+    for typed in ["-3", ".5"] {
+        let mut app = open(SEED, false);
+        goto(&mut app, "budget.spent");
+        keys(&mut app, typed);
+        let Mode::Editing(editor) = &app.mode else {
+            panic!("{typed}: no editor")
+        };
+        assert_eq!(editor.area.lines().join(""), typed, "the value replaced");
+    }
+}
+
+#[test]
+fn a_chinese_character_on_a_text_cell_opens_its_editor_appending_it() {
+    let mut app = open(SEED, false);
+    goto(&mut app, "report.unit");
+    keys(&mut app, "（本级）");
+    assert!(matches!(app.mode, Mode::Editing(_)));
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(
+        app.report.report.unit.as_deref(),
+        Some("株洲市芦淞区应急管理局（本级）")
+    );
+}
+
+#[test]
+fn ascii_letters_stay_commands_on_every_cell() {
+    let mut app = open(SEED, false);
+    goto(&mut app, "report.unit");
+    let (row, _) = app.cursor[app.tab.index()];
+    keys(&mut app, "j");
+    assert!(matches!(app.mode, Mode::Normal));
+    assert_eq!(app.cursor[app.tab.index()].0, row + 1, "j moved down");
+    goto(&mut app, "budget.initial");
+    keys(&mut app, "z");
+    assert!(
+        matches!(app.mode, Mode::Normal),
+        "an unbound letter opens nothing"
+    );
+    assert!(!app.dirty());
+}
+
+#[test]
+fn tabs_switch_on_digits_off_numbers_and_on_alt_digits_and_f_keys_everywhere() {
+    use crossterm::event::{KeyEvent, KeyModifiers};
+    use jixiao::tui::app::Action;
+    use jixiao::tui::form::Tab;
+    let mut app = open(SEED, false);
+    goto(&mut app, "report.unit");
+    keys(&mut app, "2");
+    assert_eq!(app.tab, Tab::Budget, "a digit on a text switches tabs");
+    goto(&mut app, "budget.initial");
+    alt(&mut app, KeyCode::Char('3'));
+    assert_eq!(app.tab, Tab::Funds);
+    goto(&mut app, "performance.special_funds[0].spent");
+    app.update(Action::Key(KeyEvent::new(
+        KeyCode::F(4),
+        KeyModifiers::NONE,
+    )));
+    assert_eq!(app.tab, Tab::Scores);
+    assert!(matches!(app.mode, Mode::Normal));
+    assert!(!app.dirty());
+}
+
+#[test]
+fn in_view_a_digit_on_a_number_edits_nothing() {
+    let mut app = open(SEED, true);
+    goto(&mut app, "budget.initial");
+    keys(&mut app, "5");
+    assert!(matches!(app.mode, Mode::Normal));
+    assert!(said(&app).contains("只读"), "{}", said(&app));
+    assert!(!app.dirty());
 }

@@ -365,6 +365,20 @@ mod tests {
     }
 
     #[test]
+    fn tabs_are_on_alt_digits_and_f_keys_too() {
+        let (map, _) = Keymap::from_texts(None);
+        let key = |code, mods| map.command(&KeyEvent::new(code, mods));
+        assert_eq!(
+            key(KeyCode::Char('2'), KeyModifiers::ALT),
+            Some(Command::TabBudget)
+        );
+        assert_eq!(
+            key(KeyCode::F(4), KeyModifiers::NONE),
+            Some(Command::TabScores)
+        );
+    }
+
+    #[test]
     fn a_user_file_overrides_and_bad_entries_are_reported() {
         let (map, problems) = Keymap::from_texts(Some(
             "[keys]\nquit = [\"Ctrl-q\"]\nfly = [\"x\"]\nsave = [\"Hyper-x\"]\n",

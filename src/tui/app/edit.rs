@@ -27,8 +27,71 @@ impl Editor {
     }
 }
 
+/// How an editor opens on a key typed in normal mode.
+#[derive(Clone, Copy)]
+enum Typed {
+    /// A digit, `-` or `.` on a number: the value is replaced, as a spreadsheet does.
+    Replace(char),
+    /// A character outside ASCII on a text (Chinese from an input method): appended.
+    Append(char),
+}
+
+/// Whether a cell of this kind holds a number.
+fn is_number(kind: &Kind) -> bool {
+    matches!(
+        kind,
+        Kind::Amount | Kind::SignedAmount | Kind::Rate | Kind::Count
+    )
+}
+
+/// Whether a character starts a number (full-width ones from an input method too).
+fn starts_number(c: char) -> bool {
+    c.is_ascii_digit() || matches!(c, '-' | '.' | '０'..='９' | '－' | '．')
+}
+
 impl App {
+    /// Type to edit: a key typed on a cell that opens its editor with the key in it (a
+    /// digit, `-` or `.` on a number; a character outside ASCII on a text). ASCII letters
+    /// stay commands. Returns whether the key was taken.
+    pub(super) fn type_to_edit(&mut self, key: &KeyEvent) -> bool {
+        let KeyCode::Char(c) = key.code else {
+            return false;
+        };
+        if key
+            .modifiers
+            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+        {
+            return false;
+        }
+        let (_, col) = self.cursor[self.tab.index()];
+        let Some(kind) = self
+            .current_row()
+            .filter(|row| row.kind == RowKind::Cells)
+            .and_then(|row| row.cells.get(col))
+            .map(|cell| cell.kind)
+        else {
+            return false;
+        };
+        let typed = if is_number(&kind) && starts_number(c) {
+            Typed::Replace(c)
+        } else if matches!(kind, Kind::Text | Kind::LongText) && !c.is_ascii() {
+            Typed::Append(c)
+        } else {
+            return false;
+        };
+        if self.read_only {
+            self.warn("只读模式：不能修改或保存（用 jixiao edit 打开以编辑）");
+            return true;
+        }
+        self.open_editor(Some(typed));
+        true
+    }
+
     pub(super) fn start_edit(&mut self) {
+        self.open_editor(None);
+    }
+
+    fn open_editor(&mut self, typed: Option<Typed>) {
         let t = self.tab.index();
         let (_, col) = self.cursor[t];
         let Some(row) = self.current_row().cloned() else {
@@ -45,9 +108,15 @@ impl App {
         let shown = crate::sanitize::to_editor(&written);
         let multiline = cell.kind == Kind::LongText || shown.contains('\n');
         let lines: Vec<String> = shown.split('\n').map(str::to_owned).collect();
-        let mut area = TextArea::new(lines);
+        let mut area = match typed {
+            Some(Typed::Replace(c)) => TextArea::new(vec![c.to_string()]),
+            _ => TextArea::new(lines),
+        };
         area.move_cursor(tui_textarea::CursorMove::Bottom);
         area.move_cursor(tui_textarea::CursorMove::End);
+        if let Some(Typed::Append(c)) = typed {
+            area.insert_char(c);
+        }
         if multiline {
             area.set_wrap_mode(WrapMode::WordOrGlyph);
         }

@@ -345,6 +345,10 @@ impl App {
     }
 
     fn normal_key(&mut self, key: KeyEvent) {
+        // Type to edit comes first: on a number a digit edits it, not a tab switch.
+        if self.type_to_edit(&key) {
+            return;
+        }
         let Some(command) = self.keymap.command(&key) else {
             if key.code == KeyCode::Esc {
                 return;
