@@ -6,7 +6,7 @@ use crate::model::{Amount, CostColumn, CostRow, Costs, FieldPath, ProjectLine};
 use rust_decimal::Decimal;
 
 /// Rows that are the sum of their parts.
-const SUMS: &[(CostRow, &[CostRow])] = &[
+pub(crate) const SUMS: &[(CostRow, &[CostRow])] = &[
     (
         CostRow::ThreePublic,
         &[CostRow::Vehicles, CostRow::Overseas, CostRow::Reception],
@@ -27,7 +27,7 @@ const SUBSETS: &[(CostRow, &[CostRow])] = &[(
     ],
 )];
 
-fn row_path(row: CostRow) -> FieldPath {
+pub(crate) fn row_path(row: CostRow) -> FieldPath {
     path("basic_data.costs").key(row.key())
 }
 
@@ -193,7 +193,10 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
 
 /// The parts that add up to 项目支出 in one column: rows outside any group, and for each group
 /// either its heading row (when the heading carries the figure) or the sum of its member rows.
-fn project_line_parts(costs: &Costs, column: CostColumn) -> Vec<(String, FieldPath, Amount)> {
+pub(crate) fn project_line_parts(
+    costs: &Costs,
+    column: CostColumn,
+) -> Vec<(String, FieldPath, Amount)> {
     let lines = &costs.project_lines;
     let lines_path = path("basic_data.costs.project_lines");
     let heading_of = |group: &str| {

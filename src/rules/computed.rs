@@ -6,7 +6,7 @@
 //! Each value is the one whose rule (named in `rule`) then holds: a rate rounded half-up as
 //! it is shown, the funds score by `Scheme::funds_score`, sums exact.
 
-use crate::model::{Cell, FieldPath, Rate, Report, sum_filled};
+use crate::model::{Amount, Cell, CostColumn, CostRow, FieldPath, Rate, Report, sum_filled};
 use crate::scheme::Scheme;
 use rust_decimal::{Decimal, RoundingStrategy};
 
@@ -31,6 +31,7 @@ pub fn expected_values(report: &Report, scheme: &Scheme) -> Vec<Expected> {
     let mut out = Vec::new();
     staff(report, &mut out);
     budget(report, scheme, &mut out);
+    costs(report, scheme, &mut out);
     score_sheet(report, scheme, &mut out);
     out
 }
@@ -164,6 +165,39 @@ fn budget(report: &Report, scheme: &Scheme, out: &mut Vec<Expected>) {
             total,
             "各项目合计",
         );
+    }
+}
+
+/// 附件2 经费控制情况: each row that is the sum of its parts (三公经费, 公务用车, 项目支出 =
+/// Σ 明细行), in each column where a part is filled (D04; blank parts count as 0).
+fn costs(report: &Report, scheme: &Scheme, out: &mut Vec<Expected>) {
+    use super::basic_data::{SUMS, project_line_parts, row_path};
+    let Some(costs) = report.basic_data.as_ref().and_then(|d| d.costs.as_ref()) else {
+        return;
+    };
+    let mut add = |parent: CostRow, parts: Vec<Amount>, column: CostColumn| {
+        if let Some(total) = sum_filled(parts) {
+            let stated = costs.cell(parent, column);
+            out.push(Expected {
+                path: row_path(parent).key(column.key()),
+                value: amount(total),
+                why: format!("其中各项合计 {}", amount(total)),
+                agrees: stated.value().is_none_or(|s| scheme.agree(s, total)),
+                rule: "D04",
+            });
+        }
+    };
+    for (parent, parts) in SUMS {
+        for column in CostColumn::ALL {
+            let cells = parts.iter().map(|p| costs.cell(*p, column)).collect();
+            add(*parent, cells, column);
+        }
+    }
+    for column in CostColumn::ALL {
+        let lines = project_line_parts(costs, column)
+            .into_iter()
+            .map(|(_, _, a)| a);
+        add(CostRow::Project, lines.collect(), column);
     }
 }
 
@@ -338,6 +372,39 @@ mod tests {
             (rate.value.as_str(), rate.why.as_str(), rate.agrees),
             ("71.43%", "10÷14 = 71.43%", false)
         );
+    }
+
+    #[test]
+    fn the_cost_table_sums_follow_d04() {
+        let head = "schema = \"jixiao/1\"\nscheme = \"hunan-department\"\n[report]\nunit = \"某局\"\nyear = 2023\n";
+        let table = "[basic_data.costs]\nthree_public = { final = 2 }\nvehicles = { final = 1 }\nvehicle_operation = { final = 1 }\nreception = { final = 0.5 }\nproject = { budget = 40 }\n[[basic_data.costs.project_lines]]\nname = \"1、业务工作经费\"\nbudget = 38.69\n[[basic_data.costs.project_lines]]\nname = \"2、运行维护经费\"\nbudget = 1.3\n";
+        let all = expected(&format!("{head}{table}"));
+        let three = find(&all, "basic_data.costs.three_public.final");
+        // 车辆 1 + 接待 0.5 = 1.5 against the stated 2: D04, and 1.5 makes it hold.
+        assert_eq!(
+            (three.value.as_str(), three.agrees, three.rule),
+            ("1.5", false, "D04")
+        );
+        assert!(find(&all, "basic_data.costs.vehicles.final").agrees);
+        let project = find(&all, "basic_data.costs.project.budget");
+        assert_eq!((project.value.as_str(), project.agrees), ("39.99", false));
+        // No part filled in a column: nothing to compute there.
+        assert!(
+            all.iter()
+                .all(|e| e.path.to_string() != "basic_data.costs.three_public.budget")
+        );
+        let fixed = format!(
+            "{head}{}",
+            table
+                .replace(
+                    "three_public = { final = 2 }",
+                    "three_public = { final = 1.5 }"
+                )
+                .replace("project = { budget = 40 }", "project = { budget = 39.99 }")
+        );
+        let rules = crate::rules::testing::rules(&fixed[head.len()..]);
+        assert!(!rules.contains(&"D04".to_owned()), "{rules:?}");
+        assert!(expected(&fixed).iter().all(|e| e.agrees));
     }
 
     #[test]
