@@ -6,6 +6,7 @@ mod common;
 use common::*;
 use crossterm::event::KeyCode;
 use jixiao::tui::app::{App, Mode};
+use jixiao::tui::form::RowKind;
 use jixiao::tui::theme::Theme;
 use jixiao::tui::view;
 use ratatui::Terminal;
@@ -227,4 +228,55 @@ fn help_in_view_lists_only_what_works_there() {
     keys(&mut app, "?");
     let shown = screen(&mut app, 80, 60);
     assert!(shown.contains("删除当前行") && shown.contains("编辑框内"));
+}
+
+fn total_after(app: &App, heading: &str) -> Vec<String> {
+    let start = app
+        .rows
+        .iter()
+        .position(|r| r.label == heading)
+        .unwrap_or_else(|| panic!("no {heading}"));
+    app.rows[start..]
+        .iter()
+        .find_map(|r| match &r.kind {
+            RowKind::Total { values } => Some(values.clone()),
+            _ => None,
+        })
+        .expect("a 合计 row")
+}
+
+#[test]
+fn the_project_and_fund_tables_end_in_a_total_that_follows_edits() {
+    let mut app = open(SEED, false);
+    keys(&mut app, "3");
+    // 16.1 + 3.98 + 39.83 + 36.5
+    assert_eq!(
+        total_after(&app, "二（二）项目支出情况（万元）")[1],
+        "96.41"
+    );
+    let funds = total_after(&app, "六（二）专项资金（万元）");
+    assert_eq!(funds[1..], ["38.69", "300.72", "96.41", "0"]);
+    let total = app
+        .rows
+        .iter()
+        .find(|r| matches!(r.kind, RowKind::Total { .. }))
+        .unwrap();
+    assert_eq!(total.computed, Some(("= 项目支出 96.41 ✓".into(), true)));
+    // The cursor never rests on a 合计 line.
+    for _ in 0..40 {
+        press(&mut app, KeyCode::Down);
+        let row = &app.rows[app.cursor[2].0];
+        assert!(!matches!(row.kind, RowKind::Total { .. }));
+    }
+    set(&mut app, "budget.projects[0].amount", "20");
+    assert_eq!(
+        total_after(&app, "二（二）项目支出情况（万元）")[1],
+        "100.31"
+    );
+    let total = app
+        .rows
+        .iter()
+        .find(|r| matches!(r.kind, RowKind::Total { .. }))
+        .unwrap();
+    assert_eq!(total.computed, Some(("≠ 项目支出 96.41 ✗".into(), false)));
 }

@@ -245,6 +245,14 @@ fn assert_columns_line_up(app: &mut App, w: u16, h: u16) -> usize {
                 assert_eq!(titles.len(), columns.len(), "{columns:?} at {w}x{h}");
             }
             jixiao::tui::form::RowKind::Heading { .. } => titles.clear(),
+            jixiao::tui::form::RowKind::Total { values } if values.len() == titles.len() => {
+                for (value, &col) in values.iter().zip(&titles) {
+                    if !value.is_empty() {
+                        assert_eq!(at(col), value.get(..1), "合计 on line {y}, column {col}");
+                        checked += 1;
+                    }
+                }
+            }
             _ if row.cells.len() == titles.len() && titles.len() > 1 => {
                 for &col in &titles {
                     let value = at(col).unwrap_or_else(|| panic!("column {col} on line {y}"));

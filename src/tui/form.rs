@@ -68,6 +68,9 @@ pub enum RowKind {
     Heading { columns: Vec<&'static str> },
     /// Label and cells.
     Cells,
+    /// A table's 合计 line: the sum of each column (empty where there is nothing to sum),
+    /// computed, not editable.
+    Total { values: Vec<String> },
     /// An empty list's invitation to add its first row.
     AddFirst {
         rows_path: FieldPath,
@@ -129,7 +132,21 @@ impl Row {
 
     /// Whether the cursor can rest here.
     pub fn selectable(&self) -> bool {
-        !self.is_heading()
+        !self.is_heading() && !matches!(self.kind, RowKind::Total { .. })
+    }
+
+    /// A table's 合计 line, laid out as the table's rows are.
+    fn total(values: Vec<String>, widths: Vec<u16>, label_cols: u16) -> Row {
+        Row {
+            kind: RowKind::Total { values },
+            label: "合计".into(),
+            depth: 1,
+            cells: Vec::new(),
+            computed: None,
+            row_ref: None,
+            widths,
+            label_cols,
+        }
     }
 }
 
@@ -687,6 +704,22 @@ impl<'a> FormBuilder<'a> {
             });
         }
 
+        if !b.projects.is_empty() {
+            let sum = sum_filled(b.projects.iter().map(|p| p.amount));
+            let mut total = Row::total(
+                vec![String::new(), sum.map(fmt).unwrap_or_default()],
+                vec![3, 1],
+                4,
+            );
+            if let (Some(sum), Some(stated)) = (sum, b.project.value()) {
+                let ok = sum == stated;
+                let sign = if ok { "=" } else { "≠" };
+                total.computed =
+                    Some((format!("{sign} 项目支出 {} {}", fmt(stated), tick(ok)), ok));
+            }
+            rows.push(total);
+        }
+
         let no_perf = Performance::default();
         let perf = r.performance.as_ref().unwrap_or(&no_perf);
         rows.push(Row::heading("六、资金使用及绩效情况"));
@@ -752,6 +785,23 @@ impl<'a> FormBuilder<'a> {
                     rows.push(row);
                 }
             });
+        }
+        if !perf.special_funds.is_empty() {
+            let funds = &perf.special_funds;
+            let sums = [
+                sum_filled(funds.iter().map(|f| f.budget)),
+                sum_filled(funds.iter().map(|f| f.adjustment)),
+                sum_filled(funds.iter().map(|f| f.spent)),
+                sum_filled(funds.iter().map(|f| f.carryover)),
+            ];
+            let mut values = vec![String::new()];
+            values.extend(sums.iter().map(|s| s.map(fmt).unwrap_or_default()));
+            let mut total = Row::total(values, vec![4, 3, 3, 3, 3], 4);
+            if let [Some(a), Some(b), Some(c), Some(d)] = sums {
+                let ok = a + b == c + d;
+                total.computed = Some((format!("{}={} {}", fmt(a + b), fmt(c + d), tick(ok)), ok));
+            }
+            rows.push(total);
         }
         rows.push(Row::heading("六（一）整体支出绩效情况"));
         rows.push(self.field(

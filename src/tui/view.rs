@@ -226,6 +226,7 @@ impl Columns {
 pub fn columns(row: &Row, w: usize) -> Columns {
     let n = match &row.kind {
         RowKind::Heading { columns } => columns.len(),
+        RowKind::Total { values } => values.len(),
         _ => row.cells.len(),
     };
     let indent = 2 * row.depth as usize;
@@ -291,6 +292,26 @@ pub fn row_line(
             for (title, (_, cw)) in titles.iter().zip(layout.cells) {
                 // The marker column stays blank: the title starts where the values start.
                 spans.push(Span::styled(fit(&format!(" {title}"), cw), theme.dim()));
+            }
+            pad(&mut spans, w, Style::default());
+            Line::from(spans)
+        }
+        RowKind::Total { values } => {
+            let layout = columns(row, w);
+            let mut spans = vec![Span::styled(
+                fit(
+                    &format!("{}{}", "  ".repeat(row.depth as usize), row.label),
+                    layout.label,
+                ),
+                theme.title(),
+            )];
+            for (value, (_, cw)) in values.iter().zip(layout.cells) {
+                // Where the values start, as in the rows above.
+                spans.push(Span::styled(fit(&format!(" {value}"), cw), theme.title()));
+            }
+            if let Some((text, ok)) = &row.computed {
+                let style = if *ok { theme.ok() } else { theme.bad() };
+                spans.push(Span::styled(fit(text, layout.computed), style));
             }
             pad(&mut spans, w, Style::default());
             Line::from(spans)
