@@ -332,7 +332,15 @@ impl Terminal {
     /// `TERM=dumb`, or standard input or output not a terminal.
     pub fn refusal(&self, file: Option<&Path>) -> Option<String> {
         let check = match file {
-            Some(f) => format!("jixiao check {}", visible_inline(&f.display().to_string())),
+            Some(f) => {
+                let shown = visible_inline(&f.display().to_string()).into_owned();
+                // Quoted when the shell would split it, so the command can be copied as shown.
+                if shown.contains(char::is_whitespace) || shown.contains(['\'', '"']) {
+                    format!("jixiao check '{}'", shown.replace('\'', "'\\''"))
+                } else {
+                    format!("jixiao check {shown}")
+                }
+            }
             None => "jixiao check 文件".to_owned(),
         };
         if self.term.as_deref() == Some("dumb") {
@@ -403,6 +411,13 @@ mod tests {
         let why = piped.refusal(None).unwrap();
         assert!(why.contains("jixiao check 文件"), "{why}");
         assert_eq!(why.matches('。').count(), 1);
+        let spaced = dumb.refusal(Some(Path::new("我的 报告.toml"))).unwrap();
+        assert!(
+            spaced.contains("jixiao check '我的 报告.toml' 检查报告"),
+            "{spaced}"
+        );
+        let quoted = dumb.refusal(Some(Path::new("it's.toml"))).unwrap();
+        assert!(quoted.contains("jixiao check 'it'\\''s.toml'"), "{quoted}");
         let no_input = Terminal {
             stdin_tty: false,
             ..terminal()
