@@ -29,7 +29,7 @@ use std::time::{Duration, Instant};
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const SEED: &str = include_str!("../examples/lusong-emergency-2023.toml");
-const THEME: Theme = Theme { mono: false };
+const THEME: Theme = Theme::COLOR;
 const W: u16 = 120;
 const H: u16 = 40;
 

@@ -21,7 +21,7 @@ fn screen_from(app: &mut App, w: u16, h: u16, left: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
     let mut drawn = None;
     terminal
-        .draw(|f| drawn = Some(view::draw(f, app, Theme { mono: false })))
+        .draw(|f| drawn = Some(view::draw(f, app, Theme::COLOR)))
         .unwrap();
     app.apply_layout(drawn.expect("a frame was drawn"));
     // The text as read, wide characters once (the buffer holds a blank after each).

@@ -21,8 +21,9 @@ fn draw(app: &mut App, w: u16, h: u16, theme: Theme) -> Terminal<TestBackend> {
     terminal
 }
 
-const COLOR: Theme = Theme { mono: false };
-const MONO: Theme = Theme { mono: true };
+const COLOR: Theme = Theme::COLOR;
+const MONO: Theme = Theme::MONO;
+const BASIC: Theme = Theme::BASIC;
 
 #[test]
 fn every_tab_at_80x24_120x40_and_200x60() {
@@ -291,4 +292,45 @@ fn column_titles_start_where_their_values_start() {
     keys(&mut app, "4");
     goto(&mut app, "score_sheet.groups[3].indicators[2].deviation");
     assert!(assert_columns_line_up(&mut app, 80, 24) > 10);
+}
+
+#[test]
+fn an_8_colour_terminal_gets_only_the_8_basic_colours() {
+    let basic = [
+        Color::Reset,
+        Color::Black,
+        Color::Red,
+        Color::Green,
+        Color::Yellow,
+        Color::Blue,
+        Color::Magenta,
+        Color::Cyan,
+        Color::Gray,
+    ];
+    for (tab, w, h) in [("4", 80, 24), ("3", 120, 40), ("2", 200, 60)] {
+        let mut app = open(SEED, false);
+        keys(&mut app, tab);
+        keys(&mut app, "j");
+        let terminal = draw(&mut app, w, h, BASIC);
+        for cell in terminal.backend().buffer().content() {
+            assert!(
+                basic.contains(&cell.fg) && basic.contains(&cell.bg),
+                "tab {tab} at {w}x{h}: {cell:?}"
+            );
+        }
+        if (w, h) == (80, 24) {
+            insta::assert_snapshot!("basic_tab4_80x24", terminal.backend());
+        }
+    }
+    // The full palette does use a grey, so the test above can fail.
+    let mut app = open(SEED, false);
+    let terminal = draw(&mut app, 80, 24, COLOR);
+    assert!(
+        terminal
+            .backend()
+            .buffer()
+            .content()
+            .iter()
+            .any(|c| !basic.contains(&c.fg))
+    );
 }

@@ -197,7 +197,7 @@ mod tests {
             app.mode = Mode::Confirm(confirm.clone());
             let mut terminal =
                 ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).unwrap();
-            let theme = crate::tui::theme::Theme { mono: true };
+            let theme = crate::tui::theme::Theme::MONO;
             terminal
                 .draw(|f| {
                     crate::tui::view::draw(f, &app, theme);
