@@ -99,6 +99,8 @@ fn an_amount_that_does_not_parse_is_not_committed() {
     assert!(editor.error.is_some());
     assert!(!app.dirty());
     press(&mut app, KeyCode::Esc);
+    assert!(matches!(app.mode, Mode::Confirm(Confirm::DiscardEdit(_))));
+    keys(&mut app, "d");
     assert!(matches!(app.mode, Mode::Normal));
     assert!(!app.dirty());
 }
@@ -559,4 +561,72 @@ fn in_view_a_digit_on_a_number_edits_nothing() {
     assert!(matches!(app.mode, Mode::Normal));
     assert!(said(&app).contains("只读"), "{}", said(&app));
     assert!(!app.dirty());
+}
+
+#[test]
+fn esc_on_changed_text_asks_and_keeps_editing_or_discards() {
+    let mut app = open(SEED, false);
+    goto(&mut app, "closing.problems");
+    press(&mut app, KeyCode::Enter);
+    keys(&mut app, "补充一句");
+    press(&mut app, KeyCode::Esc);
+    assert!(matches!(app.mode, Mode::Confirm(Confirm::DiscardEdit(_))));
+    keys(&mut app, "k");
+    let Mode::Editing(editor) = &app.mode else {
+        panic!("back in the editor")
+    };
+    assert!(
+        editor.area.lines().join("\n").ends_with("补充一句"),
+        "nothing lost"
+    );
+    // Esc on the question is "keep editing" too.
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Esc);
+    assert!(matches!(app.mode, Mode::Editing(_)));
+    press(&mut app, KeyCode::Esc);
+    keys(&mut app, "d");
+    assert!(matches!(app.mode, Mode::Normal));
+    assert!(!app.dirty());
+    assert!(said(&app).contains("放弃"), "{}", said(&app));
+}
+
+#[test]
+fn esc_on_an_unchanged_editor_just_closes_it() {
+    let mut app = open(SEED, false);
+    goto(&mut app, "closing.problems");
+    press(&mut app, KeyCode::Enter);
+    keys(&mut app, "字");
+    press(&mut app, KeyCode::Backspace);
+    press(&mut app, KeyCode::Esc);
+    assert!(matches!(app.mode, Mode::Normal));
+}
+
+#[test]
+fn deleting_a_group_with_indicators_asks_first() {
+    let mut app = open(SEED, false);
+    let groups =
+        |app: &jixiao::tui::app::App| app.report.score_sheet.as_ref().unwrap().groups.len();
+    let before = groups(&app);
+    goto(&mut app, "score_sheet.groups[1].name");
+    keys(&mut app, "d");
+    assert!(matches!(
+        app.mode,
+        Mode::Confirm(Confirm::DeleteGroup { indicators, .. }) if indicators > 0
+    ));
+    keys(&mut app, "c");
+    assert_eq!(groups(&app), before, "cancelled");
+    keys(&mut app, "d");
+    keys(&mut app, "y");
+    assert_eq!(groups(&app), before - 1);
+    keys(&mut app, "u");
+    assert_eq!(groups(&app), before, "undo brings it back");
+}
+
+#[test]
+fn deleting_an_indicator_does_not_ask() {
+    let mut app = open(SEED, false);
+    goto(&mut app, "score_sheet.groups[0].indicators[0].name");
+    keys(&mut app, "d");
+    assert!(matches!(app.mode, Mode::Normal));
+    assert!(app.dirty());
 }

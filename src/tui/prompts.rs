@@ -39,6 +39,12 @@ pub enum Answer {
     Discard,
     /// Recovery: open read-only and leave the recovery file for the next time.
     KeepRecovery,
+    /// Unconfirmed text: back into the editor, the text as it was.
+    KeepEditing,
+    /// Unconfirmed text: close the editor, the value unchanged.
+    DiscardEdit,
+    /// A group with indicators: delete it (undo brings it back).
+    DeleteGroup,
 }
 
 /// One choice on a prompt.
@@ -159,8 +165,44 @@ pub const RECOVER: Prompt = Prompt {
     ],
 };
 
+/// Esc in an editor whose text changed: nothing typed is thrown away without asking.
+pub const DISCARD_EDIT: Prompt = Prompt {
+    title: "输入的内容还没有确定",
+    choices: &[
+        // Esc backs out of the question: into the editor again, nothing lost.
+        Choice {
+            also: &[ESC],
+            ..choice(&[key('k')], "继续编辑", Answer::KeepEditing)
+        },
+        Choice {
+            also: &[key('n')],
+            ..choice(&[key('d')], "放弃所做修改", Answer::DiscardEdit)
+        },
+    ],
+};
+
+/// Deleting a group (一级指标) that has indicators.
+pub const DELETE_GROUP: Prompt = Prompt {
+    title: "删除一级指标",
+    choices: &[
+        choice(&[key('y')], "删除（可按 u 撤销）", Answer::DeleteGroup),
+        Choice {
+            also: &[ESC, key('n')],
+            ..choice(&[key('c')], "取消", Answer::Cancel)
+        },
+    ],
+};
+
 /// Every prompt, for the tests that hold the tables to the handler and the drawing.
-pub const ALL: &[&Prompt] = &[&QUIT, &CONFLICT, &OWNER_CHANGE, &LOCKED, &RECOVER];
+pub const ALL: &[&Prompt] = &[
+    &QUIT,
+    &CONFLICT,
+    &OWNER_CHANGE,
+    &LOCKED,
+    &RECOVER,
+    &DISCARD_EDIT,
+    &DELETE_GROUP,
+];
 
 impl Prompt {
     /// The answer a key gives on this prompt, if any. Modifiers are not looked at.
@@ -217,6 +259,8 @@ mod tests {
             RECOVER.hint(),
             "r 恢复这些修改 · d 丢弃（留副本） · v/Esc 只读打开"
         );
+        assert_eq!(DISCARD_EDIT.hint(), "k 继续编辑 · d 放弃所做修改");
+        assert_eq!(DELETE_GROUP.hint(), "y 删除（可按 u 撤销） · c 取消");
     }
 
     #[test]

@@ -752,6 +752,7 @@ fn draw_confirm(frame: &mut Frame, confirm: &Confirm, theme: Theme, area: Rect) 
     // The prompt's text; its last line, the keys, comes from the prompt's table.
     let mut body: Vec<String> = match confirm {
         Confirm::Quit | Confirm::Conflict { .. } => vec![],
+        Confirm::DiscardEdit(_) | Confirm::DeleteGroup { .. } => confirm.lines(),
         Confirm::Locked { holder } => vec![
             format!("另一个 jixiao（{}）正在编辑。", visible_inline(holder)),
             "两处同时编辑会互相覆盖。".into(),

@@ -1,9 +1,22 @@
 //! The answers to the prompts (quit, conflict, owner change, lock, recovery), keyed by `prompts`.
 
 use super::save::SaveFlags;
-use super::{App, Confirm, Mode};
+use super::{App, Confirm, Editor, Mode};
 use crate::tui::prompts::{self, Answer, Prompt};
 use crossterm::event::KeyEvent;
+
+/// An editor held while the user is asked whether to throw its text away (compared by the
+/// field and the text it holds).
+#[derive(Debug, Clone)]
+pub struct HeldEditor(pub Box<Editor>);
+
+impl PartialEq for HeldEditor {
+    fn eq(&self, other: &HeldEditor) -> bool {
+        self.0.path == other.0.path && self.0.area.lines() == other.0.area.lines()
+    }
+}
+
+impl Eq for HeldEditor {}
 
 impl Confirm {
     /// The table of this prompt's keys.
@@ -14,6 +27,24 @@ impl Confirm {
             Confirm::OwnerChange { .. } => &prompts::OWNER_CHANGE,
             Confirm::Locked { .. } => &prompts::LOCKED,
             Confirm::Recover { .. } => &prompts::RECOVER,
+            Confirm::DiscardEdit(_) => &prompts::DISCARD_EDIT,
+            Confirm::DeleteGroup { .. } => &prompts::DELETE_GROUP,
+        }
+    }
+
+    /// The text of the prompts about unconfirmed text and a group's deletion (above the keys).
+    pub fn lines(&self) -> Vec<String> {
+        match self {
+            Confirm::DiscardEdit(held) => vec![
+                format!("“{}”里输入的内容还没有确定（Enter 确定）。", held.0.label),
+                "放弃后该项保持原值。".to_owned(),
+            ],
+            Confirm::DeleteGroup {
+                label, indicators, ..
+            } => vec![format!(
+                "一级指标“{label}”下有 {indicators} 个三级指标，将一并删除。"
+            )],
+            _ => Vec::new(),
         }
     }
 }
@@ -109,10 +140,26 @@ impl App {
                 }
             }
             (Answer::Reload, _) => self.reload(),
-            // An answer from another prompt's table: cannot happen; the prompt stays.
-            (Answer::SaveAs | Answer::Recover | Answer::SaveAnyway | Answer::Overwrite, _) => {
-                self.mode = Mode::Confirm(confirm)
+            (Answer::KeepEditing, Confirm::DiscardEdit(held)) => {
+                self.mode = Mode::Editing(held.0.clone());
             }
+            (Answer::DiscardEdit, _) => self.say("已放弃修改"),
+            (
+                Answer::DeleteGroup,
+                Confirm::DeleteGroup {
+                    rows_path, index, ..
+                },
+            ) => self.remove_row_at(rows_path.clone(), *index),
+            // An answer from another prompt's table: cannot happen; the prompt stays.
+            (
+                Answer::SaveAs
+                | Answer::Recover
+                | Answer::SaveAnyway
+                | Answer::Overwrite
+                | Answer::KeepEditing
+                | Answer::DeleteGroup,
+                _,
+            ) => self.mode = Mode::Confirm(confirm),
         }
     }
 }
@@ -144,6 +191,20 @@ mod tests {
             Confirm::Recover {
                 lines: vec!["+ unit = \"别的单位\"".to_owned()],
                 disk_changed: false,
+            },
+            Confirm::DiscardEdit(HeldEditor(Box::new(Editor {
+                path: crate::model::FieldPath::parse("report.unit").unwrap(),
+                label: "单位名称".to_owned(),
+                multiline: false,
+                area: tui_textarea::TextArea::new(vec!["改过的单位".to_owned()]),
+                original: "单位".to_owned(),
+                error: None,
+            }))),
+            Confirm::DeleteGroup {
+                rows_path: crate::model::FieldPath::parse("score_sheet.groups").unwrap(),
+                index: 0,
+                label: "决策".to_owned(),
+                indicators: 3,
             },
         ]
     }

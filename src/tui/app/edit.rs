@@ -139,6 +139,11 @@ impl App {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         let alt = key.modifiers.contains(KeyModifiers::ALT);
         let commit = match key.code {
+            // Nothing typed is thrown away without asking.
+            KeyCode::Esc if editor.changed() => {
+                self.mode = Mode::Confirm(super::Confirm::DiscardEdit(super::HeldEditor(editor)));
+                return;
+            }
             KeyCode::Esc => {
                 self.say("已取消编辑");
                 return;

@@ -24,6 +24,7 @@ use crate::model::{FieldPath, Report};
 use crate::rules::{self, Totals};
 use crate::scheme::{self, Scheme, SchemeSet};
 use crate::store::{self, Document, Source};
+pub use confirm::HeldEditor;
 use crossterm::event::{KeyCode, KeyEvent};
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -39,6 +40,7 @@ pub enum Action {
 }
 
 /// An open field editor.
+#[derive(Debug, Clone)]
 pub struct Editor {
     pub path: FieldPath,
     pub label: String,
@@ -71,6 +73,15 @@ pub enum Confirm {
     Recover {
         lines: Vec<String>,
         disk_changed: bool,
+    },
+    /// Esc in an editor whose text changed: k keep editing, d discard.
+    DiscardEdit(HeldEditor),
+    /// Deleting a group (一级指标) that has indicators: y delete, c cancel.
+    DeleteGroup {
+        rows_path: FieldPath,
+        index: usize,
+        label: String,
+        indicators: usize,
     },
 }
 

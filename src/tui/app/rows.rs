@@ -1,6 +1,6 @@
 //! The rows of the current tab: re-deriving them, the cursor, and adding/deleting/moving rows.
 
-use super::{App, scheme_of};
+use super::{App, Confirm, Mode, scheme_of};
 use crate::model::FieldPath;
 use crate::store::RowEdit;
 use crate::tui::form::{FormBuilder, Row, RowKind};
@@ -114,6 +114,33 @@ impl App {
         if empty {
             return;
         }
+        // A group's indicators go with it: asked first.
+        if rows_path == FieldPath::parse("score_sheet.groups").expect("valid") {
+            let group = self
+                .report
+                .score_sheet
+                .as_ref()
+                .and_then(|s| s.groups.get(index));
+            let indicators = group.map_or(0, |g| g.indicators.len());
+            if indicators > 0 {
+                let label = group
+                    .and_then(|g| g.name.clone())
+                    .filter(|n| !n.trim().is_empty())
+                    .unwrap_or_else(|| format!("第 {} 个", index + 1));
+                self.mode = Mode::Confirm(Confirm::DeleteGroup {
+                    rows_path,
+                    index,
+                    label,
+                    indicators,
+                });
+                return;
+            }
+        }
+        self.remove_row_at(rows_path, index);
+    }
+
+    /// Deletes one row of a table or list (the user has been asked, where that is due).
+    pub(super) fn remove_row_at(&mut self, rows_path: FieldPath, index: usize) {
         let row_path = rows_path.index(index);
         let before = self.doc.undo_for_rows(&rows_path, RowEdit::Remove(index));
         match self.commit(before, "删除一行".to_owned(), |doc| {
