@@ -280,3 +280,66 @@ fn the_project_and_fund_tables_end_in_a_total_that_follows_edits() {
         .unwrap();
     assert_eq!(total.computed, Some(("≠ 项目支出 96.41 ✗".into(), false)));
 }
+
+#[test]
+fn slash_finds_labels_and_values_across_the_tabs() {
+    let mut app = open(SEED, false);
+    keys(&mut app, "/");
+    assert!(matches!(app.mode, Mode::Search { .. }));
+    // A value on tab 3 (a special fund's name), from tab 1.
+    keys(&mut app, "安全监管");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.tab.index(), 2, "{}", said(&app));
+    let (row, col) = app.cursor[2];
+    assert_eq!(
+        app.rows[row].cells[col].path.to_string(),
+        "performance.special_funds[0].name"
+    );
+    let Mode::Search { found, .. } = &app.mode else {
+        panic!("the search closed");
+    };
+    let (k, n) = found.expect("found");
+    assert_eq!(k, 1);
+    assert!(n >= 1);
+    let shown = screen(&mut app, 80, 24);
+    assert!(shown.contains(&format!("第 1/{n} 处")), "{shown}");
+    // A label: 执行率 is on tab 4's 年度资金总额 … and on tab 2.
+    let mut app = open(SEED, false);
+    keys(&mut app, "/执行率");
+    press(&mut app, KeyCode::Enter);
+    let first = (app.tab, app.cursor[app.tab.index()]);
+    assert!(app.rows[first.1.0].label.contains("执行率"));
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Up);
+    assert_eq!((app.tab, app.cursor[app.tab.index()]), first, "↑ goes back");
+    // Esc closes and leaves the cursor where it is; nothing found says so.
+    press(&mut app, KeyCode::Esc);
+    assert!(matches!(app.mode, Mode::Normal));
+    assert_eq!((app.tab, app.cursor[app.tab.index()]), first);
+    keys(&mut app, "/没有这个词");
+    press(&mut app, KeyCode::Enter);
+    assert!(said(&app).contains("没有找到"), "{}", said(&app));
+    assert_eq!((app.tab, app.cursor[app.tab.index()]), first);
+}
+
+#[test]
+fn i_on_a_marked_cell_explains_its_finding_and_esc_returns_to_the_form() {
+    let mut app = open(SEED, false);
+    goto(&mut app, "score_sheet.funds.score");
+    keys(&mut app, "i");
+    let Mode::Explain {
+        rule, from_list, ..
+    } = &app.mode
+    else {
+        panic!("no explanation");
+    };
+    assert_eq!(*rule, "C04");
+    assert!(!from_list);
+    let n = app.findings.len();
+    let k = app.selected_finding + 1;
+    press(&mut app, KeyCode::Esc);
+    assert!(matches!(app.mode, Mode::Normal));
+    // The finding explained is now the current one.
+    let shown = screen(&mut app, 80, 24);
+    assert!(shown.contains(&format!("{k}/{n} ▲ C04")), "{shown}");
+}

@@ -34,6 +34,8 @@ pub enum Command {
     NextFinding,
     PrevFinding,
     Findings,
+    Explain,
+    Search,
     Export,
     Help,
     Quit,
@@ -86,6 +88,16 @@ pub const COMMANDS: &[(Command, &str, &str)] = &[
         Command::Findings,
         "findings",
         "问题列表（查看说明，Enter 跳转）",
+    ),
+    (
+        Command::Explain,
+        "explain",
+        "全屏说明当前问题（保护什么、公式、怎样改、例）",
+    ),
+    (
+        Command::Search,
+        "search",
+        "查找（各标签页的名称和值；Enter 下一处，↑ 上一处）",
     ),
     (
         Command::Export,

@@ -92,6 +92,7 @@ pub fn draw(frame: &mut Frame, app: &App, theme: Theme) -> Drawn {
             rule,
             example,
             scroll,
+            ..
         } => {
             if let Some(rule) = crate::rules::catalog::find(rule) {
                 let page = explain::rule_page(rule, example.as_deref());
@@ -569,7 +570,13 @@ fn draw_panel(frame: &mut Frame, app: &App, theme: Theme, area: Rect) -> usize {
         };
         frame.render_widget(
             Paragraph::new(Span::styled(
-                truncate("Enter 跳到该字段 · i 全屏说明 · Esc 返回", w),
+                truncate(
+                    &format!(
+                        "Enter 跳到该字段 · {} 全屏说明 · Esc 返回",
+                        app.keymap.label(Command::Explain)
+                    ),
+                    w,
+                ),
                 theme.dim(),
             )),
             hint,
@@ -589,6 +596,28 @@ fn draw_footer(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
             w,
             theme,
         ),
+        (Mode::Search { query, found }, status) => {
+            let place = match (found, status) {
+                (_, Some(s)) if s.error => format!("  ✗ {}", visible_inline(&s.text)),
+                (Some((k, n)), _) => format!("  第 {k}/{n} 处"),
+                _ => String::new(),
+            };
+            let hint = "  Enter 下一处 · ↑ 上一处 · Esc 关闭";
+            let room = w.saturating_sub(width("查找：") + width(&place) + width(hint));
+            Line::from(vec![
+                Span::styled("查找：", theme.title()),
+                Span::raw(truncate(&visible_inline(query), room.max(8))),
+                Span::styled(
+                    place,
+                    if status.as_ref().is_some_and(|s| s.error) {
+                        theme.error_text()
+                    } else {
+                        theme.title()
+                    },
+                ),
+                Span::styled(hint, theme.dim()),
+            ])
+        }
         (Mode::SaveAs { input, .. }, status) => {
             prompt_line("另存为：", input, status.as_ref(), w, theme)
         }
@@ -832,7 +861,6 @@ fn draw_help(frame: &mut Frame, app: &App, theme: Theme, area: Rect, scroll: u16
     let notes: &[&str] = if app.read_only {
         &[
             "只读模式：不能修改或保存（用 jixiao edit 打开以编辑）。",
-            "问题列表中按 i 看全屏说明。",
             "按键可在 ~/.config/jixiao/keys.toml 中修改。",
             "任意键关闭帮助。",
         ]
@@ -840,7 +868,6 @@ fn draw_help(frame: &mut Frame, app: &App, theme: Theme, area: Rect, scroll: u16
         &[
             "编辑框内：Enter 确定；多行文字用 Alt-Enter 或 Ctrl-J 换行；",
             "Esc 只取消当前编辑；可直接粘贴。",
-            "问题列表中按 i 看全屏说明。",
             "按键可在 ~/.config/jixiao/keys.toml 中修改。",
             "任意键关闭帮助。",
         ]

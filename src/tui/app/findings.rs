@@ -75,8 +75,7 @@ impl App {
                 return;
             }
             Some(Command::Quit | Command::Findings) => return,
-            // Not a normal-mode command: i reads the current finding's explanation.
-            None if key.code == KeyCode::Char('i') => {
+            Some(Command::Explain) => {
                 self.explain_current();
                 return;
             }

@@ -109,12 +109,19 @@ pub enum Mode {
         /// The finding it was opened from, as this report's example.
         example: Option<String>,
         scroll: u16,
+        /// Opened from the findings list (Esc goes back there).
+        from_list: bool,
     },
     /// A cell's whole text, read-only (Enter in `view`).
     FullText {
         title: String,
         text: String,
         scroll: u16,
+    },
+    /// `/`: the query, and which match of how many the cursor is on.
+    Search {
+        query: String,
+        found: Option<(usize, usize)>,
     },
 }
 
@@ -344,12 +351,14 @@ impl App {
                         rule,
                         example,
                         scroll,
-                    } => self.explain_key(rule, example, scroll, key),
+                        from_list,
+                    } => self.explain_key(rule, example, scroll, from_list, key),
                     Mode::FullText {
                         title,
                         text,
                         scroll,
                     } => self.full_text_key(title, text, scroll, key),
+                    Mode::Search { query, found } => self.search_key(query, found, key),
                 }
             }
         }
@@ -422,6 +431,13 @@ impl App {
                 }
             }
             Command::Help => self.mode = Mode::Help { scroll: 0 },
+            Command::Search => {
+                self.mode = Mode::Search {
+                    query: String::new(),
+                    found: None,
+                }
+            }
+            Command::Explain => self.explain_here(),
             Command::Export => {
                 self.mode = Mode::Export {
                     input: self.export_suggestion(),

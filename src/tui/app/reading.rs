@@ -17,6 +17,7 @@ impl App {
                     rule: rule.id,
                     example: Some(format!("{}（{}）", f.message, f.path)),
                     scroll: 0,
+                    from_list: true,
                 }
             }
             None => self.warn(format!("{} 没有说明", f.rule)),
@@ -31,6 +32,7 @@ impl App {
                     rule: rule.id,
                     example: None,
                     scroll: 0,
+                    from_list: false,
                 };
                 true
             }
@@ -89,26 +91,25 @@ impl App {
         rule: &'static str,
         example: Option<String>,
         scroll: u16,
+        from_list: bool,
         key: KeyEvent,
     ) {
-        if let Some(scroll) = self.page_scroll(scroll, &key) {
-            self.mode = Mode::Explain {
-                rule,
-                example,
-                scroll,
-            };
-        } else if closes(&self.keymap.command(&key), &key) {
-            if example.is_some() {
-                // Opened from the findings list: back to it.
-                self.mode = Mode::Findings;
+        let scroll = match self.page_scroll(scroll, &key) {
+            Some(to) => to,
+            None if closes(&self.keymap.command(&key), &key) => {
+                if from_list {
+                    self.mode = Mode::Findings;
+                }
+                return;
             }
-        } else {
-            self.mode = Mode::Explain {
-                rule,
-                example,
-                scroll,
-            };
-        }
+            None => scroll,
+        };
+        self.mode = Mode::Explain {
+            rule,
+            example,
+            scroll,
+            from_list,
+        };
     }
 
     pub(super) fn full_text_key(
@@ -142,4 +143,126 @@ fn closes(command: &Option<Command>, key: &KeyEvent) -> bool {
             command,
             Some(Command::Quit | Command::Findings | Command::Edit)
         )
+}
+
+/// One place a search found: the tab, row and cell.
+pub type Hit = (crate::tui::form::Tab, usize, usize);
+
+impl App {
+    /// Every place whose label or value contains `query` (ignoring case), across the tabs in
+    /// order: a row's label counts as its first cell.
+    pub fn search_hits(&self, query: &str) -> Vec<Hit> {
+        use crate::tui::form::{FormBuilder, Tab};
+        let query = query.trim().to_lowercase();
+        if query.is_empty() {
+            return Vec::new();
+        }
+        let has = |text: &str| text.to_lowercase().contains(&query);
+        let builder = FormBuilder::new(&self.report, self.scheme(), &self.findings);
+        let mut hits = Vec::new();
+        for tab in Tab::ALL {
+            for (r, row) in builder.rows(tab).iter().enumerate() {
+                if !row.selectable() || row.cells.is_empty() {
+                    continue;
+                }
+                let label_hit = has(&row.label);
+                for (c, cell) in row.cells.iter().enumerate() {
+                    let cell_label = row.cells.len() > 1 && has(cell.label);
+                    if has(&cell.text) || cell_label || (c == 0 && label_hit) {
+                        hits.push((tab, r, c));
+                    }
+                }
+            }
+        }
+        hits
+    }
+
+    /// Goes to the next (or previous) place matching `query` from the cursor, switching
+    /// tabs; returns its number and the count, or None when nothing matches.
+    pub(super) fn search_step(&mut self, query: &str, forward: bool) -> Option<(usize, usize)> {
+        let hits = self.search_hits(query);
+        if hits.is_empty() {
+            return None;
+        }
+        let t = self.tab.index();
+        let here = (t, self.cursor[t].0, self.cursor[t].1);
+        let key = |h: &Hit| (h.0.index(), h.1, h.2);
+        let at = if forward {
+            hits.iter().position(|h| key(h) > here).unwrap_or(0)
+        } else {
+            hits.iter()
+                .rposition(|h| key(h) < here)
+                .unwrap_or(hits.len() - 1)
+        };
+        let (tab, row, col) = hits[at];
+        if tab != self.tab {
+            self.tab = tab;
+            self.rebuild_rows();
+        }
+        self.cursor[tab.index()] = (row, col);
+        Some((at + 1, hits.len()))
+    }
+
+    pub(super) fn search_key(
+        &mut self,
+        mut query: String,
+        found: Option<(usize, usize)>,
+        key: KeyEvent,
+    ) {
+        use crossterm::event::KeyModifiers;
+        let mut found = found;
+        match key.code {
+            KeyCode::Esc => return,
+            KeyCode::Enter | KeyCode::Down => {
+                found = self.search_step(&query, true);
+                if found.is_none() {
+                    self.warn(format!("没有找到“{}”", query.trim()));
+                }
+            }
+            KeyCode::Up => {
+                found = self.search_step(&query, false);
+                if found.is_none() {
+                    self.warn(format!("没有找到“{}”", query.trim()));
+                }
+            }
+            KeyCode::Backspace => {
+                query.pop();
+                found = None;
+            }
+            KeyCode::Char(c)
+                if !key
+                    .modifiers
+                    .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+            {
+                query.push(c);
+                found = None;
+            }
+            _ => {}
+        }
+        self.mode = Mode::Search { query, found };
+    }
+}
+
+impl App {
+    /// The explanation of the finding on the cell under the cursor, else of the current
+    /// finding.
+    pub(super) fn explain_here(&mut self) {
+        let t = self.tab.index();
+        let here = self
+            .current_row()
+            .and_then(|row| row.cells.get(self.cursor[t].1))
+            .map(|cell| cell.path.clone());
+        if let Some(at) = here.and_then(|path| self.findings.iter().position(|f| f.path == path)) {
+            self.selected_finding = at;
+        }
+        if self.findings.is_empty() {
+            self.say("没有发现问题");
+            return;
+        }
+        self.explain_current();
+        // Esc returns to the form, not to the findings list.
+        if let Mode::Explain { from_list, .. } = &mut self.mode {
+            *from_list = false;
+        }
+    }
 }
