@@ -154,3 +154,11 @@ fn bytes_that_are_not_utf8_are_refused_alike() {
     assert_eq!(load.findings, inspect.findings);
     assert_eq!(load.source, inspect.source);
 }
+
+#[test]
+fn unknown_keys_made_by_dotted_keys_inside_a_row_are_noted_in_file_order_by_both_readers() {
+    // Found by the mix above: toml_edit and toml's DeTable list a row's keys in different
+    // orders when some of them were made by dotted keys.
+    let text = "schema = \"jixiao/1\"\nscheme = \"hunan-department\"\nreport.unit = \"某局\"\nreport.year = 0x7E7\n[[score_sheet.groups]]\nname = \"效益指标\"\nindicators = [ { name = \"丙\", weight = 30, score = 28 } ]\nclosing = { problems = \"无。\", improvements = '无。' }\nbasic.staff = { actual_total = 14, other = \"/\" }\nreport = { unit = \"某局\", year.x = 1 }\n";
+    assert_read_alike(text, "dotted keys inside a row");
+}

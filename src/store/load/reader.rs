@@ -113,6 +113,7 @@ impl<'s> Reader<'s> {
         path: &FieldPath,
         fields: &'static [Field],
     ) {
+        let first = self.notes.len();
         for (key, item) in table.entries() {
             if !fields.iter().any(|f| f.key == key) {
                 let key_span = table.key_span(key);
@@ -131,6 +132,10 @@ impl<'s> Reader<'s> {
                 );
             }
         }
+        // In file order: the two trees list a table's keys in different orders when some
+        // were made by dotted keys (`basic.staff = …` inside a row), and the same file must
+        // give the same notes whichever reads it.
+        self.notes[first..].sort_by_key(|n| n.span.as_ref().map_or(usize::MAX, |s| s.start));
     }
 
     /// A sub-table (section or inline), or `None` when absent; X02 when it is something else.
