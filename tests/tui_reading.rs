@@ -123,8 +123,7 @@ fn i_in_the_findings_list_opens_the_explanation_and_esc_returns_to_the_list() {
         _ => panic!("no explanation"),
     }
     let shown = screen(&mut app, 120, 40);
-    for heading in ["【保护什么】", "【公式】", "【怎样改】", "【例（本报告）】"]
-    {
+    for heading in ["【保护什么】", "【公式】", "【怎样改】", "【例】"] {
         assert!(shown.contains(heading), "{heading}: {shown}");
     }
     press(&mut app, KeyCode::Esc);
@@ -342,4 +341,29 @@ fn i_on_a_marked_cell_explains_its_finding_and_esc_returns_to_the_form() {
     // The finding explained is now the current one.
     let shown = screen(&mut app, 80, 24);
     assert!(shown.contains(&format!("{k}/{n} ▲ C04")), "{shown}");
+}
+
+#[test]
+fn an_explanation_by_id_takes_its_example_from_the_report_or_the_bundled_one() {
+    // F02 fires in this report: its own finding is the example.
+    let mut app = open(SEED, false);
+    assert!(app.explain("F02"));
+    let Mode::Explain { example, .. } = &app.mode else {
+        panic!()
+    };
+    assert!(example.as_deref().unwrap().starts_with("本报告：安全监管"));
+    // Fixed in this report, F02 still has the bundled example's.
+    let fixed = SEED.replace("adjustment = 270.08", "adjustment = 27.08");
+    let mut app = open(&fixed, false);
+    assert!(app.explain("F02"));
+    let Mode::Explain { example, .. } = &app.mode else {
+        panic!()
+    };
+    let example = example.as_deref().unwrap();
+    assert!(
+        example.starts_with("示例报告（内置）：安全监管"),
+        "{example}"
+    );
+    let shown = screen(&mut app, 120, 40);
+    assert!(shown.contains("【例】"), "{shown}");
 }

@@ -27,7 +27,7 @@ pub fn rule_page(rule: &RuleInfo, example: Option<&str>) -> Page {
         ("怎样改", rule.fix.to_owned()),
     ];
     if let Some(example) = example {
-        sections.push(("例（本报告）", example.to_owned()));
+        sections.push(("例", example.to_owned()));
     }
     Page {
         title: format!("{} {}（{}）", rule.id, rule.title, rule.severity.label_zh()),

@@ -41,26 +41,36 @@ pub fn fit(text: &str, columns: usize) -> String {
     out
 }
 
+/// Punctuation that never starts a line.
+const CLOSING: &str = "，。、；：！？）》」』”’】〕…";
+
 /// The text broken into lines of at most `columns` (by grapheme, never splitting a wide
-/// character); a line break in the text starts a new line. A line breaks after a space
-/// when there is one in its second half, so that a figure such as `56.58` stays whole;
-/// Chinese, which has no spaces, breaks anywhere.
+/// character); a line break in the text starts a new line. A line breaks after a space or
+/// beside a Chinese character when there is such a place in its second half, so that a
+/// figure such as `56.58` or a key such as `carryover` stays whole; Chinese breaks anywhere.
 pub fn wrap(text: &str, columns: usize) -> Vec<String> {
     let columns = columns.max(2);
     let mut lines = Vec::new();
     for part in text.split('\n') {
         let mut line = String::new();
         let mut used = 0;
-        // Where the line could break: the byte after its last space, and the columns before it.
+        // Where the line could break: the byte and the columns before that place.
         let mut space: Option<(usize, usize)> = None;
+        // Whether the last character lets a line break after it (a space, a wide one).
+        let mut after = false;
         for g in part.graphemes(true) {
             let w = g.width();
+            if (after || w > 1) && !CLOSING.contains(g) {
+                space = Some((line.len(), used));
+            }
             if used + w > columns {
                 match space.filter(|(_, cols)| *cols * 2 >= columns) {
                     Some((at, cols)) => {
                         let rest = line.split_off(at);
-                        lines.push(std::mem::replace(&mut line, rest));
-                        used -= cols;
+                        // A space at the break is not carried to the next line's start.
+                        let kept = rest.trim_start_matches(' ').to_owned();
+                        used -= cols + (rest.len() - kept.len());
+                        lines.push(std::mem::replace(&mut line, kept));
                     }
                     None => {
                         lines.push(std::mem::take(&mut line));
@@ -71,9 +81,7 @@ pub fn wrap(text: &str, columns: usize) -> Vec<String> {
             }
             used += w;
             line.push_str(g);
-            if g == " " {
-                space = Some((line.len(), used));
-            }
+            after = g == " " || w > 1;
         }
         lines.push(line);
     }
@@ -112,10 +120,14 @@ mod tests {
         let text = "安全监管：预算 29.50 + 调整 270.08 = 299.58";
         let lines = wrap(text, 9);
         assert!(lines.iter().all(|l| width(l) <= 9), "{lines:?}");
-        assert_eq!(lines.concat(), text);
+        assert_eq!(lines.concat().replace(' ', ""), text.replace(' ', ""));
         assert_eq!(wrap("a\nb", 10), vec!["a", "b"]);
         // A figure is not cut where a space allows a break before it.
         assert_eq!(wrap("实际支出 56.58 元", 14), vec!["实际支出 ", "56.58 元"]);
+        assert_eq!(wrap("合计（carryover）", 12), vec!["合计（", "carryover）"]);
+        // No line starts with a comma or a space.
+        assert_eq!(wrap("一二三四，五六", 8), vec!["一二三", "四，五六"]);
+        assert_eq!(wrap("请填 0", 5), vec!["请填 ", "0"]);
     }
 
     #[test]

@@ -15,7 +15,7 @@ impl App {
             Some(rule) => {
                 self.mode = Mode::Explain {
                     rule: rule.id,
-                    example: Some(format!("{}（{}）", f.message, f.path)),
+                    example: Some(format!("本报告：{}（{}）", f.message, f.path)),
                     scroll: 0,
                     from_list: true,
                 }
@@ -24,13 +24,19 @@ impl App {
         }
     }
 
-    /// Opens the explanation of rule `id` (e.g. "C03"), without an example from this report.
+    /// Opens the explanation of rule `id` (e.g. "C03"): its example is this report's first
+    /// finding of the rule, else the bundled example's, else none.
     pub fn explain(&mut self, id: &str) -> bool {
         match catalog::find(id) {
             Some(rule) => {
+                let here = self
+                    .findings
+                    .iter()
+                    .find(|f| f.rule == rule.id)
+                    .map(|f| format!("本报告：{}（{}）", f.message, f.path));
                 self.mode = Mode::Explain {
                     rule: rule.id,
-                    example: None,
+                    example: here.or_else(|| seed_example(rule.id)),
                     scroll: 0,
                     from_list: false,
                 };
@@ -265,4 +271,14 @@ impl App {
             *from_list = false;
         }
     }
+}
+
+/// The bundled example report's first finding of rule `id`, as an example.
+fn seed_example(id: &str) -> Option<String> {
+    let schemes = crate::scheme::SchemeSet::builtin();
+    let loaded = crate::scheme::load(super::BUNDLED_EXAMPLE.as_bytes(), &schemes).ok()?;
+    let scheme = super::scheme_of(&schemes, &loaded.report);
+    let (findings, _) = crate::rules::analyze(&loaded, scheme);
+    let f = findings.into_iter().find(|f| f.rule == id)?;
+    Some(format!("示例报告（内置）：{}（{}）", f.message, f.path))
 }
