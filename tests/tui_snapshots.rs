@@ -334,3 +334,11 @@ fn an_8_colour_terminal_gets_only_the_8_basic_colours() {
             .any(|c| !basic.contains(&c.fg))
     );
 }
+
+#[test]
+fn the_search_at_80x24() {
+    let mut app = open(SEED, false);
+    keys(&mut app, "/安全监管");
+    press(&mut app, KeyCode::Enter);
+    insta::assert_snapshot!("search_80x24", draw(&mut app, 80, 24, COLOR).backend());
+}
