@@ -11,7 +11,7 @@ use jixiao::finding::Finding;
 use jixiao::rules;
 use jixiao::scheme::{self, SchemeSet};
 use jixiao::synth::{self, Spec};
-use jixiao::tui::app::{App, Mode};
+use jixiao::tui::app::{App, Confirm, Mode};
 use jixiao::tui::form::{FormBuilder, Tab};
 use jixiao::tui::keymap::Command;
 use proptest::prelude::*;
@@ -87,9 +87,17 @@ fn apply(app: &mut App, op: &Op) {
         Op::Undo => keys(app, "u"),
         Op::Redo => ctrl(app, 'r'),
     }
-    // A refused value leaves the editor open (and an added list item opens one): leave it.
+    // Deleting a group with indicators asks first: the op means it.
+    if matches!(app.mode, Mode::Confirm(Confirm::DeleteGroup { .. })) {
+        keys(app, "y");
+    }
+    // A refused value leaves the editor open (and an added list item opens one): leave it
+    // (Esc on typed text asks: discard it).
     if matches!(app.mode, Mode::Editing(_)) {
         press(app, KeyCode::Esc);
+    }
+    if matches!(app.mode, Mode::Confirm(Confirm::DiscardEdit(_))) {
+        keys(app, "d");
     }
 }
 
