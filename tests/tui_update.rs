@@ -630,3 +630,54 @@ fn deleting_an_indicator_does_not_ask() {
     assert!(matches!(app.mode, Mode::Normal));
     assert!(app.dirty());
 }
+
+#[test]
+fn undo_goes_to_the_field_on_its_tab_and_names_the_change_old_to_new() {
+    use crossterm::event::{KeyEvent, KeyModifiers};
+    use jixiao::tui::app::Action;
+    use jixiao::tui::form::Tab;
+    let mut app = open(SEED, false);
+    set(&mut app, "performance.special_funds[0].spent", "299.58");
+    app.update(Action::Key(KeyEvent::new(
+        KeyCode::F(1),
+        KeyModifiers::NONE,
+    )));
+    assert_eq!(app.tab, Tab::Basic);
+    keys(&mut app, "u");
+    assert_eq!(app.tab, Tab::Funds, "undo went to the field's tab");
+    let (row, col) = app.cursor[app.tab.index()];
+    assert_eq!(
+        app.rows[row].cells[col].path.to_string(),
+        "performance.special_funds[0].spent"
+    );
+    assert_eq!(said(&app), "已撤销：修改 安全监管 实际支出 299.58 → 56.58");
+    app.update(Action::Key(KeyEvent::new(
+        KeyCode::F(4),
+        KeyModifiers::NONE,
+    )));
+    ctrl(&mut app, 'r');
+    assert_eq!(app.tab, Tab::Funds, "redo too");
+    assert_eq!(said(&app), "已重做：修改 安全监管 实际支出 56.58 → 299.58");
+}
+
+#[test]
+fn undoing_a_new_row_goes_to_its_table_and_says_so() {
+    use jixiao::tui::form::Tab;
+    let mut app = open(SEED, false);
+    goto(&mut app, "score_sheet.groups[0].indicators[2].name");
+    keys(&mut app, "a");
+    keys(&mut app, "1");
+    assert_eq!(app.tab, Tab::Basic);
+    keys(&mut app, "u");
+    assert_eq!(app.tab, Tab::Scores);
+    let (row, _) = app.cursor[app.tab.index()];
+    assert!(
+        app.rows[row].cells[0]
+            .path
+            .to_string()
+            .starts_with("score_sheet.groups[0]"),
+        "{}",
+        app.rows[row].cells[0].path
+    );
+    assert_eq!(said(&app), "已撤销：新增一行");
+}

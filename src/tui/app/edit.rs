@@ -1,6 +1,6 @@
 //! The field editor (opening it, its keys, pastes) and committing an edit into the document.
 
-use super::undo::Change;
+use super::undo::{Change, Edited};
 use super::{App, scheme_of};
 use super::{Editor, Mode};
 use crate::model::FieldPath;
@@ -175,8 +175,9 @@ impl App {
             let text = crate::sanitize::from_editor(&shown);
             let path = editor.path.clone();
             let before = self.doc.take_part(&self.doc.part_for(&path));
-            let what = format!("修改 {}", editor.label);
-            match self.commit(before, what, |doc| {
+            let what = format!("修改 {}", self.place_of(&editor));
+            let edited = Edited::undoing_value(path.clone(), &editor.original, &shown);
+            match self.commit(before, what, edited, |doc| {
                 doc.set(&path, &text).map_err(|e| e.to_string())
             }) {
                 Ok(()) => {
@@ -187,6 +188,34 @@ impl App {
             }
         }
         self.mode = Mode::Editing(editor);
+    }
+
+    /// The editor's field as undo names it: the row's label and the column's
+    /// ("安全监管 实际支出"), or the one label when there is one.
+    fn place_of(&self, editor: &Editor) -> String {
+        let Some(row) = self
+            .current_row()
+            .filter(|row| row.cells.iter().any(|c| c.path == editor.path))
+        else {
+            return editor.label.clone();
+        };
+        // A table row is named by its name cell; its label may be only a number ("1.").
+        let name = row
+            .cells
+            .iter()
+            .find(|c| c.path != editor.path && c.path.to_string().ends_with(".name"))
+            .map(|c| c.text.lines().next().unwrap_or("").trim().to_owned())
+            .filter(|n| !n.is_empty());
+        let row = match name {
+            Some(name) => name.chars().take(16).collect(),
+            None if row.label.chars().any(char::is_alphabetic) => row.label.trim().to_owned(),
+            None => String::new(),
+        };
+        if row.is_empty() || row == editor.label {
+            editor.label.clone()
+        } else {
+            format!("{row} {}", editor.label)
+        }
     }
 
     pub(super) fn paste(&mut self, text: &str) {
@@ -218,6 +247,7 @@ impl App {
         &mut self,
         before: store::Part,
         what: String,
+        edited: Edited,
         change: impl FnOnce(&mut Document) -> Result<(), String>,
     ) -> Result<(), String> {
         let part = before.path().clone();
@@ -229,7 +259,8 @@ impl App {
             }
             return Err(why);
         }
-        self.history.record(Change::Part(before), what);
+        self.history
+            .record(Change::Part(before, Box::new(edited)), what);
         self.fall_behind();
         Ok(())
     }

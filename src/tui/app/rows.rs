@@ -1,5 +1,6 @@
 //! The rows of the current tab: re-deriving them, the cursor, and adding/deleting/moving rows.
 
+use super::undo::Edited;
 use super::{App, Confirm, Mode, scheme_of};
 use crate::model::FieldPath;
 use crate::store::RowEdit;
@@ -86,7 +87,8 @@ impl App {
         };
         let at = if empty { 0 } else { index + 1 };
         let before = self.doc.undo_for_rows(&rows_path, RowEdit::Insert(at));
-        let result = self.commit(before, "新增一行".to_owned(), |doc| {
+        let edited = Edited::at(rows_path.index(at));
+        let result = self.commit(before, "新增一行".to_owned(), edited, |doc| {
             doc.insert_row(&rows_path, at)
                 .map(|_| ())
                 .map_err(|e| e.to_string())
@@ -143,7 +145,8 @@ impl App {
     pub(super) fn remove_row_at(&mut self, rows_path: FieldPath, index: usize) {
         let row_path = rows_path.index(index);
         let before = self.doc.undo_for_rows(&rows_path, RowEdit::Remove(index));
-        match self.commit(before, "删除一行".to_owned(), |doc| {
+        let edited = Edited::at(row_path.clone());
+        match self.commit(before, "删除一行".to_owned(), edited, |doc| {
             doc.remove_row(&row_path).map_err(|e| e.to_string())
         }) {
             Ok(()) => {
@@ -175,7 +178,8 @@ impl App {
             .doc
             .undo_for_rows(&rows_path, RowEdit::Move { row: index, down });
         let what = if down { "下移" } else { "上移" };
-        match self.commit(before, what.to_owned(), |doc| {
+        let edited = Edited::at(rows_path.index(target));
+        match self.commit(before, what.to_owned(), edited, |doc| {
             doc.move_row(&row_path, down)
                 .map(|_| ())
                 .map_err(|e| e.to_string())

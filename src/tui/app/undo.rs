@@ -1,18 +1,66 @@
 //! Undo and redo: applying the steps the history hands out; a whole new text as one step.
 
 use super::{App, scheme_of};
+use crate::model::FieldPath;
 use crate::rules;
 use crate::scheme;
 use crate::store::{self, Document};
+use crate::tui::form::{FormBuilder, locate};
 use crate::tui::history::Travel;
 
 /// What an undo (or redo) step of the workbench puts back.
 pub(super) enum Change {
-    /// One part of the document (a value, a table's rows, a created table).
-    Part(store::Part),
+    /// One part of the document (a value, a table's rows, a created table), and where the
+    /// change is seen.
+    Part(store::Part, Box<Edited>),
     /// The whole text (a reload or a recovery replaced it); `reload` when the text replaced
     /// was the one on disk.
     Text { text: String, reload: bool },
+}
+
+/// Where a step changes the report and, for a value, what applying the step turns it from
+/// and into (as shown, shortened): undo goes there and names it.
+#[derive(Debug, Clone)]
+pub(super) struct Edited {
+    pub path: FieldPath,
+    pub values: Option<(String, String)>,
+}
+
+impl Edited {
+    /// A value changed from `old` to `new` (as the editor shows them); the step that undoes
+    /// it turns `new` back into `old`.
+    pub fn undoing_value(path: FieldPath, old: &str, new: &str) -> Edited {
+        Edited {
+            path,
+            values: Some((short(new), short(old))),
+        }
+    }
+
+    /// A change of rows at `path`.
+    pub fn at(path: FieldPath) -> Edited {
+        Edited { path, values: None }
+    }
+
+    /// The same place, the other way.
+    fn reversed(self) -> Edited {
+        Edited {
+            path: self.path,
+            values: self.values.map(|(from, to)| (to, from)),
+        }
+    }
+}
+
+/// A value as a message names it: its first line, at most 16 characters; blank as （空）.
+fn short(value: &str) -> String {
+    let line = value.lines().next().unwrap_or("").trim();
+    if line.is_empty() {
+        return "（空）".to_owned();
+    }
+    let mut out: String = line.chars().take(16).collect();
+    if line.chars().count() > 16 || value.trim().lines().nth(1).is_some() {
+        out.push('…');
+    }
+    crate::sanitize::visible_inline(&out).into_owned()
 }
 
 impl App {
@@ -34,9 +82,20 @@ impl App {
     /// cannot be applied is dropped, the document left as it was.
     fn travel(&mut self, travel: Travel<Change>, done: &str) {
         let Travel { change, ticket } = travel;
+        let edited = match &change {
+            Change::Part(_, edited) => Some((**edited).clone()),
+            Change::Text { .. } => None,
+        };
         match self.apply_change(change) {
             Ok(reverse) => {
-                self.say(format!("{done}：{}", ticket.what()));
+                let mut message = format!("{done}：{}", ticket.what());
+                if let Some(edited) = edited {
+                    if let Some((from, to)) = &edited.values {
+                        message.push_str(&format!(" {from} → {to}"));
+                    }
+                    self.go_to_field(&edited.path);
+                }
+                self.say(message);
                 self.history.arrive(ticket, reverse);
                 self.fall_behind();
             }
@@ -47,7 +106,7 @@ impl App {
     /// Puts back what an undo or redo step holds; returns the change that goes the other way.
     fn apply_change(&mut self, change: Change) -> Result<Change, String> {
         Ok(match change {
-            Change::Part(part) => {
+            Change::Part(part, edited) => {
                 let path = part.path().clone();
                 let current = self.doc.put_part(part).map_err(|e| e.to_string())?;
                 if let Err(why) = self.reread(&path) {
@@ -56,7 +115,7 @@ impl App {
                     let _ = self.doc.put_part(current);
                     return Err(why);
                 }
-                Change::Part(current)
+                Change::Part(current, Box::new(edited.reversed()))
             }
             Change::Text { text, reload } => {
                 let current = self.text();
@@ -72,6 +131,16 @@ impl App {
                 }
             }
         })
+    }
+
+    /// Moves the cursor to the cell that shows `path` (or the nearest), switching tabs.
+    fn go_to_field(&mut self, path: &FieldPath) {
+        let builder = FormBuilder::new(&self.report, self.scheme(), &self.findings);
+        if let Some((tab, row, col)) = locate(&builder, path) {
+            self.tab = tab;
+            self.cursor[tab.index()] = (row, col);
+            self.rebuild_rows();
+        }
     }
 
     /// Replaces the whole text as one step that undo can take back.
