@@ -41,14 +41,6 @@ pub enum Command {
     Quit,
 }
 
-/// The keys of the field editor, for its border and the help (one meaning for Enter: it
-/// commits in every editor; a line break in a long text is Alt-Enter or Ctrl-J).
-pub const EDITOR_KEYS_LINE: &str = " Enter 确定 · Esc 取消 ";
-/// The same for a long text, which can hold line breaks.
-pub const EDITOR_KEYS_TEXT: &str = " Enter 确定 · Alt-Enter/Ctrl-J 换行 · Esc 取消 ";
-/// The help's note on the editor.
-pub const EDITOR_HELP_NOTE: &str = "编辑框内：Enter 确定，Alt-Enter 或 Ctrl-J 换行，";
-
 /// Each command: its name in keys.toml, its Chinese description, and whether it edits.
 pub const COMMANDS: &[(Command, &str, &str)] = &[
     (Command::TabBasic, "tab_basic", "切换到 基本情况"),
