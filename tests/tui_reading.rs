@@ -367,3 +367,30 @@ fn an_explanation_by_id_takes_its_example_from_the_report_or_the_bundled_one() {
     let shown = screen(&mut app, 120, 40);
     assert!(shown.contains("【例】"), "{shown}");
 }
+
+#[test]
+fn the_current_finding_stays_in_view_when_findings_wrap() {
+    for (w, h) in [(80, 24), (120, 40), (200, 60)] {
+        let mut app = open(SEED, false);
+        keys(&mut app, "f");
+        screen(&mut app, w, h);
+        press(&mut app, KeyCode::End);
+        let last = app.findings.last().unwrap().clone();
+        let left = if w < 100 { 2 } else { w - view::panel_width(w) };
+        let shown = screen_from(&mut app, w, h, left);
+        assert!(
+            flat(&shown).contains(&squeeze(&format!("{} {}", last.rule, last.message))),
+            "{w}x{h}: {shown}"
+        );
+        let n = app.findings.len();
+        assert!(shown.contains(&format!("问题 {n}/{n}")), "{shown}");
+        // Back to the first: in view again.
+        press(&mut app, KeyCode::Home);
+        let shown = screen_from(&mut app, w, h, left);
+        let first = &app.findings[0];
+        assert!(
+            flat(&shown).contains(&squeeze(&format!("{} {}", first.rule, first.message))),
+            "{w}x{h}: {shown}"
+        );
+    }
+}
