@@ -206,7 +206,8 @@ fn draw_form(frame: &mut Frame, app: &App, theme: Theme, area: Rect) -> (usize, 
 }
 
 /// Where the parts of a line go: the label's columns, each cell's slot (start column and
-/// width: a marker column, the value, a one-column gap) and the computed figure's columns.
+/// width: a blank column, then the value with its marker right after its text) and the
+/// computed figure's columns.
 /// A table's heading and its value rows are laid out by this one computation, so each
 /// title starts at the column where its values start (`slot start + 1`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -217,7 +218,7 @@ pub struct Columns {
 }
 
 impl Columns {
-    /// The column where the value (or title) of cell `c` starts; its marker is one left.
+    /// The column where the value (or title) of cell `c` starts, marked or not.
     pub fn value_start(&self, c: usize) -> Option<usize> {
         self.cells.get(c).map(|(x, _)| x + 1)
     }
@@ -349,14 +350,22 @@ pub fn row_line(
                     style = style.patch(theme.dim());
                 }
                 let mark_style = worst.map(|s| theme.severity(s)).unwrap_or(row_style);
-                // The marker has its own column (one wide, as every marker is): the value
-                // starts at the same column with or without it.
-                spans.push(Span::styled(fit(mark, 1.min(cw)), mark_style));
-                spans.push(Span::styled(fit(&shown, cw.saturating_sub(2)), style));
+                // The value starts one column into its slot, marked or not; the marker has
+                // a column of its own right after the value's text, never before it.
+                let text = truncate(&shown, cw.saturating_sub(2));
+                let rest = cw.saturating_sub(1 + width(&text) + 1);
+                spans.push(Span::styled(fit(" ", cw.min(1)), row_style));
+                spans.push(Span::styled(text, style));
                 spans.push(Span::styled(
-                    fit(" ", cw.saturating_sub(1).min(1)),
-                    row_style,
+                    fit(mark, cw.saturating_sub(1).min(1)),
+                    mark_style,
                 ));
+                let pad_style = if selected == Some(c) {
+                    style
+                } else {
+                    row_style
+                };
+                spans.push(Span::styled(" ".repeat(rest), pad_style));
             }
             if let Some((text, ok)) = &row.computed {
                 let style = if *ok { theme.ok() } else { theme.bad() };
