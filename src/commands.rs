@@ -48,6 +48,7 @@ pub fn explain(id: Option<&str>, out: &mut dyn Write) -> Result<(), Failure> {
             writeln!(out, "\n保护什么：{}", r.protects).map_err(io)?;
             writeln!(out, "\n公式：{}", r.formula).map_err(io)?;
             writeln!(out, "\n怎样改：{}", r.fix).map_err(io)?;
+            writeln!(out, "\n例：{}", r.example).map_err(io)?;
             Ok(())
         }
     }

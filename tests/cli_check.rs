@@ -523,3 +523,33 @@ fn an_incomplete_sheet_is_not_graded() {
     assert_eq!(totals["complete"], false);
     assert_eq!(totals["score"], "76");
 }
+
+/// `jixiao explain ID` ends with the rule's written example, after 怎样改, as `例：…`.
+#[test]
+fn explain_ends_with_a_written_example() {
+    let c03 = run(["explain", "C03"]);
+    assert_eq!(c03.code, 0, "{}", c03.stderr);
+    let fix = c03.stdout.find("\n怎样改：").expect(&c03.stdout);
+    let example = c03.stdout.find("\n例：").expect(&c03.stdout);
+    assert!(fix < example, "{}", c03.stdout);
+    let last = c03.stdout.lines().last().unwrap();
+    assert!(last.starts_with("例："), "{}", c03.stdout);
+    // C03's example works the bundled report's figures: 320.25 ÷ 320.28.
+    assert!(last.contains("320.25") && last.contains("99.99%"), "{last}");
+    // Every rule has one.
+    let list = run(["explain"]);
+    for id in list
+        .stdout
+        .lines()
+        .skip(1)
+        .map(|l| l.split_whitespace().next().unwrap())
+    {
+        let run = run(["explain", id]);
+        let last = run.stdout.lines().last().unwrap_or_default();
+        assert!(
+            last.starts_with("例：") && last.chars().count() > "例：".chars().count(),
+            "{id}: {}",
+            run.stdout
+        );
+    }
+}

@@ -394,3 +394,41 @@ fn the_current_finding_stays_in_view_when_findings_wrap() {
         );
     }
 }
+
+#[test]
+fn c03s_explanation_shows_its_formula_and_its_written_example_on_one_screen() {
+    // The bundled example does not trigger C03; the catalogue's example stands in, whole and
+    // without scrolling, at the smallest size as at a reviewer's.
+    let rule = jixiao::rules::catalog::find("C03").unwrap();
+    assert!(rule.example.contains("320.25") && rule.example.contains("99.99%"));
+    for (w, h) in [(80, 24), (120, 40)] {
+        let mut app = open(SEED, false);
+        assert!(app.explain("C03"));
+        let shown = screen(&mut app, w, h);
+        assert_eq!(app.help_bottom, 0, "{w}x{h} scrolls: {shown}");
+        let flat = flat(&shown);
+        assert!(flat.contains(&squeeze(rule.formula)), "{w}x{h}: {shown}");
+        assert!(flat.contains("【例】"), "{w}x{h}: {shown}");
+        assert!(flat.contains(&squeeze(rule.example)), "{w}x{h}: {shown}");
+    }
+}
+
+#[test]
+fn an_explanation_shows_the_reports_own_finding_else_the_written_example() {
+    let rule = jixiao::rules::catalog::find("F02").unwrap();
+    let mut app = open(SEED, false);
+    assert!(app.explain("F02"));
+    let shown = flat(&screen(&mut app, 120, 40));
+    assert!(shown.contains("【例】本报告：安全监管"), "{shown}");
+    assert!(!shown.contains(&squeeze(rule.example)), "{shown}");
+    // Fixed in this report: the written example, not the bundled report's finding.
+    let fixed = SEED.replace("adjustment = 270.08", "adjustment = 27.08");
+    let mut app = open(&fixed, false);
+    assert!(app.explain("F02"));
+    let shown = flat(&screen(&mut app, 120, 40));
+    assert!(
+        shown.contains(&format!("【例】{}", squeeze(rule.example))),
+        "{shown}"
+    );
+    assert!(!shown.contains("示例报告（内置）"), "{shown}");
+}

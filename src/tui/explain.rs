@@ -18,20 +18,29 @@ pub struct Page {
     pub hint: &'static str,
 }
 
-/// The explanation of `rule`, with `example` (a finding of this report) when there is one.
+/// How the workbench prefixes this report's own finding when it passes one as the example
+/// (the bundled example's finding has another prefix, and gives way to the catalogue's).
+const OWN_FINDING: &str = "本报告：";
+
+/// The explanation of `rule`. 【例】 shows this report's own finding of the rule when
+/// `finding` is one (it starts with 本报告：): the case in front of the reader, and short
+/// enough that the page still fits a projected 80×24. Otherwise it shows the catalogue's
+/// written example, so every rule has one, whether or not the bundled example report
+/// triggers it (its finding, which the workbench may pass instead, gives way to it).
 /// Every field the catalogue holds for the rule is shown.
-pub fn rule_page(rule: &RuleInfo, example: Option<&str>) -> Page {
-    let mut sections = vec![
-        ("保护什么", rule.protects.to_owned()),
-        ("公式", rule.formula.to_owned()),
-        ("怎样改", rule.fix.to_owned()),
-    ];
-    if let Some(example) = example {
-        sections.push(("例", example.to_owned()));
-    }
+pub fn rule_page(rule: &RuleInfo, finding: Option<&str>) -> Page {
+    let example = finding
+        .filter(|f| f.starts_with(OWN_FINDING))
+        .unwrap_or(rule.example)
+        .to_owned();
     Page {
         title: format!("{} {}（{}）", rule.id, rule.title, rule.severity.label_zh()),
-        sections,
+        sections: vec![
+            ("保护什么", rule.protects.to_owned()),
+            ("公式", rule.formula.to_owned()),
+            ("怎样改", rule.fix.to_owned()),
+            ("例", example),
+        ],
         hint: "↑↓ PageUp/PageDown 滚动 · Esc 返回",
     }
 }
