@@ -119,3 +119,35 @@ fn a_paste_of_two_thousand_characters_as_plain_keystrokes_lands_whole_and_the_ne
     s.send("q");
     assert_eq!(s.wait_exit(), 0);
 }
+
+#[test]
+fn a_paste_as_keystrokes_keeps_its_line_breaks_in_the_field_and_acts_on_nothing_else() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("report.toml");
+    std::fs::copy("examples/lusong-emergency-2023.toml", &file).unwrap();
+    let mut s = Session::start(&["edit", file.to_str().unwrap()], 80, 24);
+    s.wait_for("94 / 97");
+    // Tab 3, its last row: 六（一）整体支出绩效情况, a long text.
+    s.send("\t\t");
+    s.send("\x1b[F"); // End
+    s.send("\r");
+    s.wait_for("performance.overall");
+    // Two paragraphs, the break sent as the terminal sends Enter; the second starts with an
+    // ASCII letter that is a command (n: next finding) outside the editor.
+    s.send_quick("第一段。\rn第二段");
+    s.send("\r");
+    s.send("\x13");
+    wait_for_file(&file, |t| t.contains("n第二段"));
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        text.contains("第一段。\nn第二段") || text.contains("第一段。\\nn第二段"),
+        "both paragraphs, in the same field: {text}"
+    );
+    assert_eq!(
+        text.matches("第二段").count(),
+        1,
+        "no part of the paste went to another field"
+    );
+    s.send("q");
+    assert_eq!(s.wait_exit(), 0);
+}

@@ -130,16 +130,33 @@ pub fn run(app: &mut App) -> io::Result<()> {
             Duration::from_millis(200)
         };
         match inbox.recv_timeout(wait) {
-            Ok(event) => {
-                handle(app, &mut terminal, event)?;
+            Ok(first) => {
                 // Every event already waiting is applied before the next frame: a paste that
                 // arrives as plain keystrokes is thousands of keys, and drawing after each
                 // would make later keys act late.
+                let mut current = first;
                 loop {
-                    match inbox.try_recv() {
-                        Ok(event) => handle(app, &mut terminal, event)?,
-                        Err(std::sync::mpsc::TryRecvError::Empty) => break,
-                        Err(std::sync::mpsc::TryRecvError::Disconnected) => break,
+                    let enter_in_editor =
+                        is_plain_enter(&current) && matches!(app.mode, app::Mode::Editing(_));
+                    // A paste arriving as keystrokes carries its line breaks as Enter: one
+                    // followed at once by more text is a line break inside the paste, not
+                    // "commit" (which would send the rest of the paste to the form as
+                    // commands). No one types the next key within a few milliseconds.
+                    let next = if enter_in_editor {
+                        inbox.recv_timeout(PASTE_GAP).ok()
+                    } else {
+                        inbox.try_recv().ok()
+                    };
+                    if enter_in_editor && next.as_ref().is_some_and(continues_text) {
+                        current = Event::Key(event::KeyEvent::new(
+                            event::KeyCode::Char('j'),
+                            event::KeyModifiers::CONTROL,
+                        ));
+                    }
+                    handle(app, &mut terminal, current)?;
+                    match next {
+                        Some(event) => current = event,
+                        None => break,
                     }
                     if app.quit || stop.load(Ordering::Relaxed) {
                         break;
@@ -183,6 +200,31 @@ fn handle(
         _ => {}
     }
     Ok(())
+}
+
+/// How soon after an Enter in an editor more text must come for the Enter to be a line
+/// break inside a paste (a person's next key comes far later).
+const PASTE_GAP: Duration = Duration::from_millis(8);
+
+/// Enter with no modifier, pressed.
+fn is_plain_enter(event: &Event) -> bool {
+    matches!(event, Event::Key(key) if key.code == event::KeyCode::Enter
+        && key.modifiers.is_empty()
+        && key.kind != event::KeyEventKind::Release)
+}
+
+/// Text that goes on: a printable character, or a paste.
+fn continues_text(event: &Event) -> bool {
+    match event {
+        Event::Key(key) => {
+            matches!(key.code, event::KeyCode::Char(_))
+                && !key
+                    .modifiers
+                    .intersects(event::KeyModifiers::CONTROL | event::KeyModifiers::ALT)
+        }
+        Event::Paste(_) => true,
+        _ => false,
+    }
 }
 
 /// How long the user pauses before the recovery file is brought up to date (and at the
