@@ -78,6 +78,11 @@ pub fn wrap(text: &str, columns: usize) -> Vec<String> {
                     }
                 }
                 space = None;
+                // A space that overflows a line ends it; it does not start the next one.
+                if g == " " && line.is_empty() {
+                    after = false;
+                    continue;
+                }
             }
             used += w;
             line.push_str(g);
@@ -105,6 +110,11 @@ pub fn split_widths(total: usize, parts: &[u16]) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_space_that_overflows_a_line_does_not_start_the_next() {
+        assert_eq!(wrap("aaaa bbbb", 4), ["aaaa", "bbbb"]);
+    }
 
     #[test]
     fn chinese_is_two_columns_and_never_cut_in_half() {
