@@ -4,9 +4,10 @@
 use crate::finding::{Finding, Severity};
 use crate::model::schema::{self, Kind};
 use crate::model::*;
+use crate::rules::computed::{self, Expected};
 use crate::sanitize::visible_inline;
 use crate::scheme::Scheme;
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 use std::collections::HashMap;
 
 type Marks<'a> = HashMap<&'a FieldPath, Severity, rustc_hash::FxBuildHasher>;
@@ -160,6 +161,8 @@ pub struct FormBuilder<'a> {
     marks: Marks<'a>,
     /// Rows of a previous build that may be kept, and what changed since.
     reuse: std::cell::RefCell<Option<Reuse>>,
+    /// The figures the core computes (`rules::computed`), by path, made when first needed.
+    expected: std::cell::OnceCell<HashMap<FieldPath, Expected>>,
 }
 
 struct Reuse {
@@ -195,7 +198,27 @@ impl<'a> FormBuilder<'a> {
             scheme,
             marks,
             reuse: std::cell::RefCell::new(None),
+            expected: std::cell::OnceCell::new(),
         }
+    }
+
+    /// The core's computed figure for the field at `path`, as the form shows it beside the
+    /// stated one: how it is computed, then ✓ or ✗ (and whether they agree).
+    fn computed(&self, path: &str) -> Option<(String, bool)> {
+        self.expected_at(path)
+            .map(|e| (format!("{} {}", e.why, tick(e.agrees)), e.agrees))
+    }
+
+    fn expected_at(&self, path: &str) -> Option<&Expected> {
+        let path = FieldPath::parse(path).expect("form paths are written correctly");
+        self.expected
+            .get_or_init(|| {
+                computed::expected_values(self.report, self.scheme)
+                    .into_iter()
+                    .map(|e| (e.path.clone(), e))
+                    .collect()
+            })
+            .get(&path)
     }
 
     /// The rows of one tab after a change of values at `changed`: the lines of table rows
@@ -379,18 +402,7 @@ impl<'a> FormBuilder<'a> {
         rows.push(Row::heading("一（三）人员情况（人）"));
         let staff = basic.staff.clone().unwrap_or_default();
         let mut total = self.field("basic.staff.actual_total", staff.actual_total.to_string());
-        let parts = [
-            staff.in_service,
-            staff.open_ended,
-            staff.government_employees,
-            staff.retired,
-            staff.other,
-        ];
-        if parts.iter().any(|c| c.is_filled()) {
-            let sum: u64 = parts.iter().filter_map(|c| c.value()).sum();
-            let ok = staff.actual_total.value().is_none_or(|t| t == sum);
-            total.computed = Some((format!("各类合计 {sum} {}", tick(ok)), ok));
-        }
+        total.computed = self.computed("basic.staff.actual_total");
         rows.push(total);
         for key in [
             "in_service",
@@ -419,19 +431,7 @@ impl<'a> FormBuilder<'a> {
         }
         rows.push(in_service);
         let mut rate = self.field("basic_data.control_rate", data.control_rate.to_string());
-        if let (Some(n), Some(d)) = (data.in_service.value(), data.authorized.value())
-            && d > 0
-        {
-            let computed = Decimal::from(n) * Decimal::ONE_HUNDRED / Decimal::from(d);
-            let decimals = data.control_rate.value().map_or(1, |r| r.decimals);
-            let shown = computed
-                .round_dp_with_strategy(decimals.max(1), RoundingStrategy::MidpointAwayFromZero);
-            let ok = data.control_rate.value().is_none_or(|r| {
-                computed.round_dp_with_strategy(r.decimals, RoundingStrategy::MidpointAwayFromZero)
-                    == r.percent
-            });
-            rate.computed = Some((format!("{n}÷{d} = {shown}% {}", tick(ok)), ok));
-        }
+        rate.computed = self.computed("basic_data.control_rate");
         rows.push(rate);
 
         rows.push(Row::heading("七、八、九"));
@@ -457,30 +457,15 @@ impl<'a> FormBuilder<'a> {
         rows.push(self.field("budget.initial", b.initial.to_string()));
         rows.push(self.field("budget.income", b.income.to_string()));
         let mut spent = self.field("budget.spent", b.spent.to_string());
-        let basic_sum = b
-            .basic
-            .value()
-            .or_else(|| Some(b.personnel.value()? + b.public.value()?));
-        if let (Some(basic), Some(project)) = (basic_sum, b.project.value()) {
-            let sum = basic + project;
-            let ok = b.spent.value().is_none_or(|s| s == sum);
-            spent.computed = Some((format!("基本+项目 = {} {}", fmt(sum), tick(ok)), ok));
-        }
+        spent.computed = self.computed("budget.spent");
         rows.push(spent);
         let mut basic = self.field("budget.basic", b.basic.to_string());
-        if let (Some(p), Some(q)) = (b.personnel.value(), b.public.value()) {
-            let sum = p + q;
-            let ok = b.basic.value().is_none_or(|v| v == sum);
-            basic.computed = Some((format!("人员+公用 = {} {}", fmt(sum), tick(ok)), ok));
-        }
+        basic.computed = self.computed("budget.basic");
         rows.push(basic);
         rows.push(self.field("budget.personnel", b.personnel.to_string()));
         rows.push(self.field("budget.public", b.public.to_string()));
         let mut project = self.field("budget.project", b.project.to_string());
-        if let Some(sum) = sum_filled(b.projects.iter().map(|p| p.amount)) {
-            let ok = b.project.value().is_none_or(|v| v == sum);
-            project.computed = Some((format!("各项目合计 {} {}", fmt(sum), tick(ok)), ok));
-        }
+        project.computed = self.computed("budget.project");
         rows.push(project);
 
         rows.push(Row::heading("三、四、五"));
@@ -614,39 +599,15 @@ impl<'a> FormBuilder<'a> {
         rows.push(self.field("score_sheet.funds.executed", funds.executed.to_string()));
         rows.push(self.field("score_sheet.funds.weight", funds.weight.to_string()));
         let mut rate = self.field("score_sheet.funds.rate", funds.rate.to_string());
-        if let (Some(e), Some(f)) = (funds.executed.value(), funds.full_year.value())
-            && !f.is_zero()
-        {
-            let computed = e * Decimal::ONE_HUNDRED / f;
-            let ok = funds.rate.value().is_none_or(|r| {
-                computed.round_dp_with_strategy(r.decimals, RoundingStrategy::MidpointAwayFromZero)
-                    == r.percent
-            });
-            let shown = computed.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
-            rate.computed = Some((format!("执行÷全年 = {shown}% {}", tick(ok)), ok));
-        }
+        rate.computed = self.computed("score_sheet.funds.rate");
         rows.push(rate);
         let mut score = self.field("score_sheet.funds.score", funds.score.to_string());
-        let weight = funds.weight.value().unwrap_or(self.scheme.funds.weight);
-        if let (Some(e), Some(f)) = (funds.executed.value(), funds.full_year.value())
-            && let Some(expected) = self.scheme.funds_score(weight, f, e)
-        {
-            let ok = funds.score.value().is_none_or(|s| s == expected);
-            score.computed = Some((format!("按方案 {} {}", expected, tick(ok)), ok));
-        }
+        score.computed = self.computed("score_sheet.funds.score");
         rows.push(score);
         rows.push(Row::heading("附件3 按收入性质分 / 按支出性质分"));
         let src = sheet.by_source.clone().unwrap_or_default();
         let mut total = self.field("score_sheet.by_source.total", src.total.to_string());
-        if let Some(sum) = sum_filled([
-            src.general_public,
-            src.government_fund,
-            src.nontax_special,
-            src.other,
-        ]) {
-            let ok = src.total.value().is_none_or(|t| t == sum);
-            total.computed = Some((format!("各项合计 {} {}", fmt(sum), tick(ok)), ok));
-        }
+        total.computed = self.computed("score_sheet.by_source.total");
         rows.push(total);
         rows.push(self.field(
             "score_sheet.by_source.general_public",
@@ -663,10 +624,7 @@ impl<'a> FormBuilder<'a> {
         rows.push(self.field("score_sheet.by_source.other", src.other.to_string()));
         let by_use = sheet.by_use.clone().unwrap_or_default();
         let mut total = self.field("score_sheet.by_use.total", by_use.total.to_string());
-        if let Some(sum) = sum_filled([by_use.basic, by_use.project]) {
-            let ok = by_use.total.value().is_none_or(|t| t == sum);
-            total.computed = Some((format!("各项合计 {} {}", fmt(sum), tick(ok)), ok));
-        }
+        total.computed = self.computed("score_sheet.by_use.total");
         rows.push(total);
         rows.push(self.field("score_sheet.by_use.basic", by_use.basic.to_string()));
         rows.push(self.field("score_sheet.by_use.project", by_use.project.to_string()));
@@ -705,14 +663,18 @@ impl<'a> FormBuilder<'a> {
         }
 
         if !b.projects.is_empty() {
-            let sum = sum_filled(b.projects.iter().map(|p| p.amount));
+            // The column's sum is the core's 各项目合计, compared with 项目支出 as B03 does.
+            let sum = self.expected_at("budget.project");
             let mut total = Row::total(
-                vec![String::new(), sum.map(fmt).unwrap_or_default()],
+                vec![
+                    String::new(),
+                    sum.map(|e| e.value.clone()).unwrap_or_default(),
+                ],
                 vec![3, 1],
                 4,
             );
             if let (Some(sum), Some(stated)) = (sum, b.project.value()) {
-                let ok = sum == stated;
+                let ok = sum.agrees;
                 let sign = if ok { "=" } else { "≠" };
                 total.computed =
                     Some((format!("{sign} 项目支出 {} {}", fmt(stated), tick(ok)), ok));
@@ -915,16 +877,6 @@ impl<'a> FormBuilder<'a> {
                 .iter()
                 .filter_map(|g| sum_filled(g.indicators.iter().map(|i| i.weight)))
                 .sum::<Decimal>();
-        let totals_score = sheet
-            .funds
-            .as_ref()
-            .and_then(|f| f.score.value())
-            .unwrap_or_default()
-            + sheet
-                .groups
-                .iter()
-                .filter_map(|g| sum_filled(g.indicators.iter().map(|i| i.score)))
-                .sum::<Decimal>();
         let mut tw = self.field("score_sheet.total_weight", sheet.total_weight.to_string());
         let ok = sheet
             .total_weight
@@ -934,8 +886,11 @@ impl<'a> FormBuilder<'a> {
         tw.computed = Some((format!("计算 {} {}", fmt(totals_weight), tick(ok)), ok));
         rows.push(tw);
         let mut ts = self.field("score_sheet.total_score", sheet.total_score.to_string());
-        let ok = sheet.total_score.value().is_none_or(|s| s == totals_score);
-        ts.computed = Some((format!("计算 {} {}", fmt(totals_score), tick(ok)), ok));
+        // The core's sum once anything is scored; before that the total is 0.
+        ts.computed = self.computed("score_sheet.total_score").or_else(|| {
+            let ok = sheet.total_score.value().is_none_or(|s| s.is_zero());
+            Some((format!("计算 0 {}", tick(ok)), ok))
+        });
         rows.push(ts);
         rows
     }
