@@ -681,3 +681,119 @@ fn undoing_a_new_row_goes_to_its_table_and_says_so() {
     );
     assert_eq!(said(&app), "已撤销：新增一行");
 }
+
+#[test]
+fn the_fix_key_puts_the_computed_funds_score_in_and_undo_takes_it_back() {
+    let mut app = open(SEED, false);
+    assert!(rules(&app).iter().any(|r| r.starts_with("C04")));
+    goto(&mut app, "score_sheet.funds.score");
+    let (row, _) = app.cursor[app.tab.index()];
+    assert_eq!(
+        app.rows[row].computed,
+        Some(("按方案 10.00 ✗".to_owned(), false))
+    );
+    keys(&mut app, "=");
+    assert!(matches!(app.mode, Mode::Normal));
+    assert_eq!(said(&app), "已改为计算值：年度资金总额 得分 9 → 10.00");
+    assert_eq!(
+        app.report
+            .score_sheet
+            .as_ref()
+            .unwrap()
+            .funds
+            .as_ref()
+            .unwrap()
+            .score
+            .to_string(),
+        "10.00"
+    );
+    assert!(
+        !rules(&app).iter().any(|r| r.starts_with("C04")),
+        "{:?}",
+        rules(&app)
+    );
+    let (row, _) = app.cursor[app.tab.index()];
+    assert_eq!(
+        app.rows[row].computed,
+        Some(("按方案 10.00 ✓".to_owned(), true))
+    );
+    assert!(app.dirty());
+    // Again: nothing left to fix.
+    keys(&mut app, "=");
+    assert!(said(&app).starts_with("已与计算值一致"), "{}", said(&app));
+    // Undo is the field's, named like any edit.
+    keys(&mut app, "u");
+    assert_eq!(said(&app), "已撤销：改为计算值 年度资金总额 得分 10.00 → 9");
+    assert_eq!(
+        app.report
+            .score_sheet
+            .as_ref()
+            .unwrap()
+            .funds
+            .as_ref()
+            .unwrap()
+            .score
+            .to_string(),
+        "9"
+    );
+    assert!(rules(&app).iter().any(|r| r.starts_with("C04")));
+    assert_eq!(app.text(), SEED);
+    ctrl(&mut app, 'r');
+    assert_eq!(said(&app), "已重做：改为计算值 年度资金总额 得分 9 → 10.00");
+}
+
+#[test]
+fn the_fix_key_says_when_there_is_nothing_to_compute_or_it_already_agrees() {
+    let mut app = open(SEED, false);
+    goto(&mut app, "report.unit");
+    keys(&mut app, "=");
+    assert_eq!(said(&app), "此处没有可计算的值");
+    goto(&mut app, "score_sheet.funds.rate");
+    keys(&mut app, "=");
+    assert!(said(&app).starts_with("已与计算值一致"), "{}", said(&app));
+    assert_eq!(app.text(), SEED);
+    assert!(!app.dirty());
+}
+
+#[test]
+fn the_fix_key_puts_a_computed_rate_and_sum_in_place_of_wrong_ones() {
+    let text = SEED
+        .replacen("rate = \"99.99％\"", "rate = \"98%\"", 1)
+        .replacen("spent = 320.25", "spent = 320.26", 1);
+    assert_ne!(text, SEED);
+    let mut app = open(&text, false);
+    goto(&mut app, "score_sheet.funds.rate");
+    keys(&mut app, "=");
+    assert!(said(&app).ends_with("98% → 99.99%"), "{}", said(&app));
+    assert!(!rules(&app).iter().any(|r| r.starts_with("C03")));
+    goto(&mut app, "budget.spent");
+    keys(&mut app, "=");
+    assert!(said(&app).ends_with("320.26 → 320.25"), "{}", said(&app));
+    assert!(!rules(&app).iter().any(|r| r.starts_with("B01")));
+    assert!(app.text().contains("spent = 320.25"));
+}
+
+#[test]
+fn the_fix_key_is_refused_in_view() {
+    let mut app = open(SEED, true);
+    goto(&mut app, "score_sheet.funds.score");
+    keys(&mut app, "=");
+    assert!(said(&app).contains("只读模式"), "{}", said(&app));
+    assert_eq!(app.text(), SEED);
+}
+
+#[test]
+fn the_fix_key_fills_a_blank_with_its_computed_figure() {
+    let text = SEED.replacen("spent = 320.25", "", 1);
+    assert_ne!(text, SEED);
+    let mut app = open(&text, false);
+    goto(&mut app, "budget.spent");
+    keys(&mut app, "=");
+    assert!(said(&app).ends_with("（空） → 320.25"), "{}", said(&app));
+    assert_eq!(
+        app.report.budget.as_ref().unwrap().spent.to_string(),
+        "320.25"
+    );
+    keys(&mut app, "u");
+    assert_eq!(app.text(), text);
+}

@@ -23,6 +23,7 @@ pub enum Command {
     First,
     Last,
     Edit,
+    Fix,
     AddRow,
     DeleteRow,
     MoveRowUp,
@@ -58,6 +59,11 @@ pub const COMMANDS: &[(Command, &str, &str)] = &[
     (Command::First, "first", "到第一行"),
     (Command::Last, "last", "到最后一行"),
     (Command::Edit, "edit", "编辑当前值（Enter 确定，Esc 取消）"),
+    (
+        Command::Fix,
+        "fix",
+        "✗ 处改为计算值（执行率、得分、合计；可撤销）",
+    ),
     (Command::AddRow, "add_row", "在当前行后新增一行"),
     (Command::DeleteRow, "delete_row", "删除当前行（可撤销）"),
     (Command::MoveRowUp, "move_row_up", "当前行上移"),
@@ -122,6 +128,7 @@ impl Command {
         matches!(
             self,
             Command::Edit
+                | Command::Fix
                 | Command::AddRow
                 | Command::DeleteRow
                 | Command::MoveRowUp

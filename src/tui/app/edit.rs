@@ -175,7 +175,7 @@ impl App {
             let text = crate::sanitize::from_editor(&shown);
             let path = editor.path.clone();
             let before = self.doc.take_part(&self.doc.part_for(&path));
-            let what = format!("修改 {}", self.place_of(&editor));
+            let what = format!("修改 {}", self.place_of(&editor.path, &editor.label));
             let edited = Edited::undoing_value(path.clone(), &editor.original, &shown);
             match self.commit(before, what, edited, |doc| {
                 doc.set(&path, &text).map_err(|e| e.to_string())
@@ -190,31 +190,127 @@ impl App {
         self.mode = Mode::Editing(editor);
     }
 
-    /// The editor's field as undo names it: the row's label and the column's
-    /// ("安全监管 实际支出"), or the one label when there is one.
-    fn place_of(&self, editor: &Editor) -> String {
+    /// A field of the current row as undo names it: the row's label and the column's
+    /// ("安全监管 实际支出"), or the one label (`label`) when there is one.
+    fn place_of(&self, path: &FieldPath, label: &str) -> String {
         let Some(row) = self
             .current_row()
-            .filter(|row| row.cells.iter().any(|c| c.path == editor.path))
+            .filter(|row| row.cells.iter().any(|c| c.path == *path))
         else {
-            return editor.label.clone();
+            return label.to_owned();
         };
         // A table row is named by its name cell; its label may be only a number ("1.").
         let name = row
             .cells
             .iter()
-            .find(|c| c.path != editor.path && c.path.to_string().ends_with(".name"))
+            .find(|c| c.path != *path && c.path.to_string().ends_with(".name"))
             .map(|c| c.text.lines().next().unwrap_or("").trim().to_owned())
             .filter(|n| !n.is_empty());
         let row = match name {
             Some(name) => name.chars().take(16).collect(),
+            // A plain field of a section (得分 of 年度资金总额): named with its section.
+            None if row.cells.len() == 1 && row.label.trim() == label => {
+                self.section_name().unwrap_or_default()
+            }
             None if row.label.chars().any(char::is_alphabetic) => row.label.trim().to_owned(),
             None => String::new(),
         };
-        if row.is_empty() || row == editor.label {
-            editor.label.clone()
+        if row.is_empty() || row == label {
+            label.to_owned()
         } else {
-            format!("{row} {}", editor.label)
+            format!("{row} {label}")
+        }
+    }
+
+    /// The short name of the section the cursor is in, from its heading when that is one
+    /// name: 附件3 年度资金总额（万元） → 年度资金总额; none for a heading that lists several
+    /// (三、四、五) or says nothing of the field (封面, 其他).
+    fn section_name(&self) -> Option<String> {
+        let at = self.cursor[self.tab.index()].0;
+        let heading = self
+            .rows
+            .get(..at)?
+            .iter()
+            .rev()
+            .find(|r| matches!(&r.kind, RowKind::Heading { columns } if columns.is_empty()))?;
+        let mut name = heading.label.trim();
+        if let Some(rest) = name.strip_prefix("附件")
+            && let Some((_, rest)) = rest.split_once(' ')
+        {
+            name = rest;
+        }
+        // A numbered heading: 一（三）人员情况（人） → 人员情况（人）.
+        if name.starts_with(|c: char| "一二三四五六七八九十".contains(c))
+            && let Some((number, rest)) = name.split_once('）')
+            && number.chars().count() <= 3
+        {
+            name = rest;
+        }
+        if let Some((head, _)) = name.split_once('（') {
+            name = head;
+        }
+        let several = name.contains(['、', '/', ' ']);
+        let vague = matches!(name, "封面" | "其他" | "总分");
+        (!name.is_empty() && !several && !vague && name.chars().count() <= 8)
+            .then(|| name.to_owned())
+    }
+
+    /// The fix key: puts the figure the program computes (`rules::computed`) in place of a
+    /// stated one that disagrees with it (or a blank), as an ordinary undoable edit of the
+    /// field, and says old → new. The cursor's cell first, else the row's computed cell.
+    pub(super) fn fix_here(&mut self) {
+        let (_, col) = self.cursor[self.tab.index()];
+        let Some(row) = self
+            .current_row()
+            .filter(|row| row.kind == RowKind::Cells)
+            .cloned()
+        else {
+            self.say("此处没有可计算的值");
+            return;
+        };
+        let scheme = scheme_of(&self.schemes, &self.report);
+        let expected_of = |c: &crate::tui::form::CellView| {
+            rules::computed::expected_at(&self.report, scheme, &c.path).map(|e| (c.clone(), e))
+        };
+        let found = row.cells.get(col).and_then(expected_of).or_else(|| {
+            let all: Vec<_> = row.cells.iter().filter_map(expected_of).collect();
+            let wrong = all.iter().position(|(_, e)| !e.agrees).unwrap_or(0);
+            all.into_iter().nth(wrong)
+        });
+        let Some((cell, expected)) = found else {
+            self.say("此处没有可计算的值");
+            return;
+        };
+        let old = crate::sanitize::to_editor(&self.doc.written(&cell.path).unwrap_or_default());
+        if old.trim().is_empty() {
+            // Nothing stated: the computed figure fills the blank.
+        } else if expected.agrees {
+            self.say(format!("已与计算值一致（{}）", expected.why));
+            return;
+        }
+        let label = if cell.label.is_empty() {
+            row.label.clone()
+        } else {
+            cell.label.to_owned()
+        };
+        let place = self.place_of(&cell.path, &label);
+        let path = cell.path.clone();
+        let new = expected.value.clone();
+        let before = self.doc.take_part(&self.doc.part_for(&path));
+        let edited = Edited::undoing_value(path.clone(), &old, &new);
+        let what = format!("改为计算值 {place}");
+        match self.commit(before, what, edited, |doc| {
+            doc.set(&path, &new).map_err(|e| e.to_string())
+        }) {
+            Ok(()) => {
+                let old = if old.trim().is_empty() {
+                    "（空）"
+                } else {
+                    old.trim()
+                };
+                self.say(format!("已改为计算值：{place} {old} → {new}"));
+            }
+            Err(why) => self.warn(format!("无法改为计算值：{why}")),
         }
     }
 

@@ -413,6 +413,7 @@ impl App {
                 self.cursor[t] = (row, (col + 1).min(cells.saturating_sub(1)));
             }
             Command::Edit => self.start_edit(),
+            Command::Fix => self.fix_here(),
             Command::AddRow => self.add_row(),
             Command::DeleteRow => self.delete_row(),
             Command::MoveRowUp => self.move_row(false),
