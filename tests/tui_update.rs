@@ -797,3 +797,23 @@ fn the_fix_key_fills_a_blank_with_its_computed_figure() {
     keys(&mut app, "u");
     assert_eq!(app.text(), text);
 }
+
+#[test]
+fn the_fix_key_on_a_groups_name_fixes_its_weight_and_on_the_fund_count_the_count() {
+    let mut app = open(SEED, false);
+    assert!(rules(&app).contains(&"C07 score_sheet.groups[0]".to_owned()));
+    // The row's computed figure is its weight: fixed from the name cell too.
+    goto(&mut app, "score_sheet.groups[0].name");
+    keys(&mut app, "=");
+    assert_eq!(said(&app), "已改为计算值：产出指标 分值 40 → 30");
+    let (row, _) = app.cursor[app.tab.index()];
+    assert_eq!(app.rows[row].computed.as_ref().map(|c| c.1), Some(true));
+    assert!(!rules(&app).contains(&"C07 score_sheet.groups[0]".to_owned()));
+    goto(&mut app, "performance.special_fund_count");
+    keys(&mut app, "=");
+    assert!(said(&app).ends_with("5 → 4"), "{}", said(&app));
+    assert!(!rules(&app).iter().any(|r| r.starts_with("F01")));
+    keys(&mut app, "u");
+    keys(&mut app, "u");
+    assert_eq!(app.text(), SEED);
+}

@@ -33,6 +33,8 @@ pub fn expected_values(report: &Report, scheme: &Scheme) -> Vec<Expected> {
     budget(report, scheme, &mut out);
     costs(report, scheme, &mut out);
     score_sheet(report, scheme, &mut out);
+    special_funds(report, &mut out);
+    score_groups(report, scheme, &mut out);
     out
 }
 
@@ -201,6 +203,21 @@ fn costs(report: &Report, scheme: &Scheme, out: &mut Vec<Expected>) {
     }
 }
 
+/// 六 专项资金个数 = the funds listed (F01), once the section is there (0 when none listed).
+fn special_funds(report: &Report, out: &mut Vec<Expected>) {
+    let Some(p) = report.performance.as_ref() else {
+        return;
+    };
+    let listed = p.special_funds.len() as u64;
+    out.push(Expected {
+        path: at("performance.special_fund_count"),
+        value: listed.to_string(),
+        why: format!("列出 {listed} 个"),
+        agrees: p.special_fund_count.value().is_none_or(|c| c == listed),
+        rule: "F01",
+    });
+}
+
 fn score_sheet(report: &Report, scheme: &Scheme, out: &mut Vec<Expected>) {
     let Some(sheet) = report.score_sheet.as_ref() else {
         return;
@@ -251,6 +268,27 @@ fn score_sheet(report: &Report, scheme: &Scheme, out: &mut Vec<Expected>) {
     {
         let path = "score_sheet.by_use.total";
         sum(out, scheme, "C05", path, by_use.total, total, "各项合计");
+    }
+}
+
+/// 附件3 指标: each group's weight, then the total score.
+fn score_groups(report: &Report, scheme: &Scheme, out: &mut Vec<Expected>) {
+    let Some(sheet) = report.score_sheet.as_ref() else {
+        return;
+    };
+    // 一级指标分值 = Σ 三级指标分值 (C07), where an indicator's weight is filled.
+    let groups = FieldPath::parse("score_sheet.groups").expect("a valid path");
+    for (g, group) in sheet.groups.iter().enumerate() {
+        if let Some(total) = sum_filled(group.indicators.iter().map(|i| i.weight)) {
+            let path = groups.index(g).key("weight");
+            out.push(Expected {
+                agrees: group.weight.value().is_none_or(|w| scheme.agree(w, total)),
+                value: amount(total),
+                why: format!("指标分值合计 {}", amount(total)),
+                path,
+                rule: "C07",
+            });
+        }
     }
     // 总分（得分） = 年度资金总额得分 + Σ 指标得分, once anything is scored.
     let scores = sheet.funds.as_ref().map(|f| f.score).into_iter().chain(
@@ -326,9 +364,33 @@ mod tests {
         assert_eq!(find(&all, "score_sheet.by_use.total").value, "320.28");
         assert_eq!(find(&all, "score_sheet.total_score").value, "94");
         assert_eq!(find(&all, "basic_data.control_rate").rule, "S03");
-        // Only the funds score disagrees on the seed (C04 is its only finding among these).
-        let wrong: Vec<_> = all.iter().filter(|e| !e.agrees).map(|e| e.rule).collect();
-        assert_eq!(wrong, ["C04"]);
+        let count = find(&all, "performance.special_fund_count");
+        assert_eq!(
+            (count.value.as_str(), count.why.as_str()),
+            ("4", "列出 4 个")
+        );
+        let group = find(&all, "score_sheet.groups[0].weight");
+        assert_eq!(
+            (group.value.as_str(), group.why.as_str(), group.rule),
+            ("30", "指标分值合计 30", "C07")
+        );
+        // On the seed the funds score, the fund count and three groups' weights disagree (its
+        // C04, F01 and C07 findings), in the order of the form.
+        let wrong: Vec<_> = all
+            .iter()
+            .filter(|e| !e.agrees)
+            .map(|e| (e.rule, e.path.to_string()))
+            .collect();
+        assert_eq!(
+            wrong,
+            [
+                ("C04", "score_sheet.funds.score".to_owned()),
+                ("F01", "performance.special_fund_count".to_owned()),
+                ("C07", "score_sheet.groups[0].weight".to_owned()),
+                ("C07", "score_sheet.groups[1].weight".to_owned()),
+                ("C07", "score_sheet.groups[2].weight".to_owned()),
+            ]
+        );
     }
 
     #[test]
@@ -344,15 +406,47 @@ mod tests {
         let spent = find(&all, "budget.spent");
         assert!(!spent.agrees);
         assert_eq!(spent.value, "320.25");
-        // Typed back in, each rule holds again.
+        // Typed back in, each rule holds again: what disagrees is only what the seed has.
         let fixed = text
             .replacen("rate = \"98%\"", &format!("rate = \"{}\"", rate.value), 1)
             .replacen("spent = 320.26", &format!("spent = {}", spent.value), 1);
-        assert!(
-            expected(&fixed)
+        let wrong = |text: &str| -> Vec<String> {
+            expected(text)
                 .iter()
-                .all(|e| e.path.to_string() == "score_sheet.funds.score" || e.agrees)
+                .filter(|e| !e.agrees)
+                .map(|e| e.path.to_string())
+                .collect()
+        };
+        assert_eq!(wrong(&fixed), wrong(SEED));
+        assert!(
+            !wrong(&fixed)
+                .iter()
+                .any(|p| p == "budget.spent" || p.ends_with(".rate"))
         );
+    }
+
+    #[test]
+    fn a_wrong_fund_count_and_group_weight_get_the_figure_that_makes_their_rule_hold() {
+        // The seed says 5 special funds and lists 4 (F01).
+        let count = find(&expected(SEED), "performance.special_fund_count").clone();
+        assert_eq!(
+            (count.value.as_str(), count.agrees, count.rule),
+            ("4", false, "F01")
+        );
+        let fixed = SEED.replacen("special_fund_count = 5", "special_fund_count = 4", 1);
+        assert_ne!(fixed, SEED);
+        assert!(find(&expected(&fixed), "performance.special_fund_count").agrees);
+        // A group whose indicators' weights do not add up to its own (C07).
+        let head = "schema = \"jixiao/1\"\nscheme = \"hunan-department\"\n[report]\nunit = \"某局\"\nyear = 2023\n";
+        let group = "[[score_sheet.groups]]\nname = \"产出指标\"\nweight = 30\n[[score_sheet.groups.indicators]]\nname = \"甲\"\nweight = 25\n[[score_sheet.groups.indicators]]\nname = \"乙\"\nweight = 15\n";
+        let all = expected(&format!("{head}{group}"));
+        let weight = find(&all, "score_sheet.groups[0].weight");
+        assert_eq!(
+            (weight.value.as_str(), weight.why.as_str(), weight.agrees),
+            ("40", "指标分值合计 40", false)
+        );
+        let rules = crate::rules::testing::rules(&group.replace("weight = 30", "weight = 40"));
+        assert!(!rules.contains(&"C07".to_owned()), "{rules:?}");
     }
 
     #[test]

@@ -689,9 +689,10 @@ impl<'a> FormBuilder<'a> {
             "performance.special_fund_count",
             perf.special_fund_count.to_string(),
         );
-        let listed = perf.special_funds.len() as u64;
-        let ok = perf.special_fund_count.value().is_none_or(|c| c == listed);
-        count.computed = Some((format!("列出 {listed} 个 {}", tick(ok)), ok));
+        // Without the section nothing is listed: 0, as the core counts once it is there.
+        count.computed = self
+            .computed("performance.special_fund_count")
+            .or_else(|| Some(("列出 0 个 ✓".to_owned(), true)));
         rows.push(count);
         let funds_path = FieldPath::parse("performance.special_funds").expect("valid");
         rows.push(Row::heading("六（二）专项资金（万元）"));
@@ -807,9 +808,14 @@ impl<'a> FormBuilder<'a> {
         }
         for (g, group) in sheet.groups.iter().enumerate() {
             let gp = groups_path.index(g);
-            let sum = sum_filled(group.indicators.iter().map(|i| i.weight)).unwrap_or_default();
             let score = sum_filled(group.indicators.iter().map(|i| i.score)).unwrap_or_default();
-            let ok = group.weight.value().is_none_or(|w| w == sum);
+            // The core's 指标分值合计 once an indicator's weight is filled; 0 before.
+            let (sum, ok) = self
+                .computed(&gp.key("weight").to_string())
+                .unwrap_or_else(|| {
+                    let ok = group.weight.value().is_none_or(|w| w.is_zero());
+                    (format!("指标分值合计 0 {}", tick(ok)), ok)
+                });
             let expected = group
                 .name
                 .as_deref()
@@ -824,15 +830,7 @@ impl<'a> FormBuilder<'a> {
                     self.cell(gp.key("name"), group.name.clone().unwrap_or_default()),
                     self.cell(gp.key("weight"), group.weight.to_string()),
                 ],
-                computed: Some((
-                    format!(
-                        "指标分值合计 {} {} · 得分 {}{expected}",
-                        fmt(sum),
-                        tick(ok),
-                        fmt(score)
-                    ),
-                    ok,
-                )),
+                computed: Some((format!("{sum} · 得分 {}{expected}", fmt(score)), ok)),
                 row_ref: Some((groups_path.clone(), g)),
                 widths: vec![3, 1],
                 label_cols: 12,
