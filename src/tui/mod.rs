@@ -136,12 +136,13 @@ pub fn run(app: &mut App) -> io::Result<()> {
                 // would make later keys act late.
                 let mut current = first;
                 loop {
-                    let enter_in_editor =
-                        is_plain_enter(&current) && matches!(app.mode, app::Mode::Editing(_));
-                    // A paste arriving as keystrokes carries its line breaks as Enter: one
-                    // followed at once by more text is a line break inside the paste, not
-                    // "commit" (which would send the rest of the paste to the form as
-                    // commands). No one types the next key within a few milliseconds.
+                    let enter_in_editor = is_plain_enter(&current)
+                        && matches!(&app.mode, app::Mode::Editing(editor) if editor.multiline);
+                    // A paste arriving as keystrokes carries its line breaks as Enter: in a
+                    // long text, one followed at once by more text is a line break inside
+                    // the paste, not "commit" (which would send the rest of the paste to the
+                    // form as commands). No one types the next key within a few
+                    // milliseconds. A short value takes no line break: Enter commits it.
                     let next = if enter_in_editor {
                         inbox.recv_timeout(PASTE_GAP).ok()
                     } else {
