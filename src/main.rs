@@ -303,16 +303,19 @@ fn run(cli: Cli, stdout: &mut Output) -> Result<i32, Failure> {
 
 /// The workbench, if this is a terminal it can open on: `TERM=dumb` or no terminal is
 /// refused in one sentence pointing to `jixiao check`; a locale that is not UTF-8 is warned
-/// about on stderr before the screen opens.
+/// about on stderr before the screen opens, and in the footer once it is up.
 fn workbench(file: Option<PathBuf>, read_only: bool) -> Result<i32, Failure> {
     let terminal = Terminal::current();
     if let Some(why) = terminal.refusal(file.as_deref()) {
         return Err(Failure::usage(why));
     }
+    let mut warnings = Vec::new();
     if let Some(warning) = terminal.locale_warning() {
+        // On stderr for the record, and in the footer, where it can be read.
         let _ = writeln!(std::io::stderr(), "{warning}");
+        warnings.push(warning);
     }
-    Ok(jixiao::tui::open_and_run(file, read_only))
+    Ok(jixiao::tui::open_and_run(file, read_only, warnings))
 }
 
 /// Colour only on a terminal, and never with `NO_COLOR`.

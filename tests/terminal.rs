@@ -129,6 +129,11 @@ fn a_c_locale_is_warned_about_and_the_workbench_still_opens() {
     // Before the screen: ahead of the switch to the alternate screen.
     let screen = shown.find("\x1b[?1049h").expect("the alternate screen");
     assert!(at < screen, "the warning comes before the screen opens");
+    // …and in the footer once it is up, where it can be read.
+    assert!(
+        shown[screen..].contains("LANG=C"),
+        "the warning is in the footer too:\n{shown}"
+    );
     writer.write_all(b"q").unwrap();
     writer.flush().unwrap();
     let deadline = Instant::now() + Duration::from_secs(20);

@@ -287,10 +287,13 @@ fn terminal_alive() -> bool {
 
 /// Opens a file (or the bundled example when `file` is None) and runs the workbench.
 /// Returns the process exit status.
-pub fn open_and_run(file: Option<PathBuf>, read_only: bool) -> i32 {
+/// `warnings` (a locale that is not UTF-8, say) are shown in the footer once the screen is
+/// up, where they can be read; stderr is hidden by the full screen at once.
+pub fn open_and_run(file: Option<PathBuf>, read_only: bool, warnings: Vec<String>) -> i32 {
     stop_requested();
     let schemes = crate::scheme::SchemeSet::load();
-    let (keymap, problems) = keymap::Keymap::load();
+    let (keymap, mut problems) = keymap::Keymap::load();
+    problems.extend(warnings);
     let mut app = loop {
         let text = match &file {
             Some(path) => match crate::store::read_report_file(path) {
