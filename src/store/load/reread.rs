@@ -445,7 +445,7 @@ mod tests {
         assert_eq!(unit("budget.spent"), Unit::Section("budget"));
         assert_eq!(unit("basic_data.signoff"), Unit::WholeSection("basic_data"));
         assert_eq!(
-            unit("basic_data.signoff.phone"),
+            unit("basic_data.signoff.head"),
             Unit::Section("basic_data")
         );
         assert_eq!(unit("report.title"), Unit::Whole);
