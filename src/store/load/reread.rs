@@ -444,10 +444,7 @@ mod tests {
         assert_eq!(unit("score_sheet.groups[1].indicators.x"), Unit::Whole);
         assert_eq!(unit("budget.spent"), Unit::Section("budget"));
         assert_eq!(unit("basic_data.signoff"), Unit::WholeSection("basic_data"));
-        assert_eq!(
-            unit("basic_data.signoff.head"),
-            Unit::Section("basic_data")
-        );
+        assert_eq!(unit("basic_data.signoff.head"), Unit::Section("basic_data"));
         assert_eq!(unit("report.title"), Unit::Whole);
         assert_eq!(unit("scheme"), Unit::Whole);
         assert_eq!(unit("nonsense.key"), Unit::Whole);
