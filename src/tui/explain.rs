@@ -22,6 +22,11 @@ pub struct Page {
 /// (the bundled example's finding has another prefix, and gives way to the catalogue's).
 const OWN_FINDING: &str = "本报告：";
 
+/// This report's own finding as the example of its rule's page.
+pub fn own_example(finding: &crate::finding::Finding) -> String {
+    format!("{OWN_FINDING}{}（{}）", finding.message, finding.path)
+}
+
 /// The explanation of `rule`. 【例】 shows this report's own finding of the rule when
 /// `finding` is one (it starts with 本报告：): the case in front of the reader, and short
 /// enough that the page still fits a projected 80×24. Otherwise it shows the catalogue's

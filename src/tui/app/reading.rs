@@ -3,6 +3,7 @@
 use super::{App, Mode};
 use crate::rules::catalog;
 use crate::tui::keymap::Command;
+use crate::tui::view::explain::own_example;
 use crossterm::event::{KeyCode, KeyEvent};
 
 impl App {
@@ -15,7 +16,7 @@ impl App {
             Some(rule) => {
                 self.mode = Mode::Explain {
                     rule: rule.id,
-                    example: Some(format!("本报告：{}（{}）", f.message, f.path)),
+                    example: Some(own_example(f)),
                     scroll: 0,
                     from_list: true,
                 }
@@ -33,7 +34,7 @@ impl App {
                     .findings
                     .iter()
                     .find(|f| f.rule == rule.id)
-                    .map(|f| format!("本报告：{}（{}）", f.message, f.path));
+                    .map(own_example);
                 self.mode = Mode::Explain {
                     rule: rule.id,
                     example: here.or_else(|| seed_example(rule.id)),
