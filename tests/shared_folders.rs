@@ -175,6 +175,20 @@ impl Office {
         secret
     }
 
+    /// The attacker makes `name` (in the shared folder) a symlink to the victim's private
+    /// file; both are kept as they were then, to check nothing was written through the link.
+    fn plant_symlink_to_victims_secret(&self, name: &str) -> PlantedLink {
+        let secret = self.victims_secret();
+        let planted = self.shared.join(name);
+        self.plant_symlink(&secret, &planted);
+        PlantedLink {
+            secret_before: kept(&secret),
+            planted_before: kept(&planted),
+            secret,
+            planted,
+        }
+    }
+
     /// The attacker makes `name` a symlink to `target`.
     fn plant_symlink(&self, target: &Path, name: &Path) {
         self.attacker
@@ -240,6 +254,30 @@ fn chmod(path: &Path, mode: u32) {
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// The attacker's symlink to the victim's private file, and both as they were when planted.
+struct PlantedLink {
+    secret: PathBuf,
+    planted: PathBuf,
+    secret_before: Kept,
+    planted_before: Kept,
+}
+
+impl PlantedLink {
+    /// Nothing was written through the link, and the link itself is left alone.
+    fn assert_untouched(&self) {
+        assert_eq!(
+            kept(&self.secret),
+            self.secret_before,
+            "the symlink's target"
+        );
+        assert_eq!(
+            kept(&self.planted),
+            self.planted_before,
+            "the symlink is left alone"
+        );
+    }
 }
 
 /// Everything about a file a save or a plant could change: its bytes (a symlink's target;
@@ -342,15 +380,12 @@ fn quit_discarding(s: &mut Session) {
 fn a_planted_session_symlink_opens_read_only(name: &str) {
     let office = Office::new();
     let report = office.victims_report();
-    let secret = office.victims_secret();
-    let planted = office.shared.join(name);
-    office.plant_symlink(&secret, &planted);
-    let (report_before, secret_before, planted_before) =
-        (kept(&report), kept(&secret), kept(&planted));
+    let link = office.plant_symlink_to_victims_secret(name);
+    let report_before = kept(&report);
     let mut s = office.workbench(&office.victim, &report);
     s.wait_for_screen(&format!(
         "{}；为安全起见以只读方式打开",
-        symlink_refused(&planted)
+        symlink_refused(&link.planted)
     ));
     s.wait_for_screen("[只读]");
     // An edit key is refused (Enter in view reads the cell whole instead).
@@ -358,8 +393,7 @@ fn a_planted_session_symlink_opens_read_only(name: &str) {
     s.wait_for_screen("只读模式");
     s.send("q");
     assert_eq!(s.wait_exit(), 0);
-    assert_eq!(kept(&secret), secret_before, "the symlink's target");
-    assert_eq!(kept(&planted), planted_before, "the symlink is left alone");
+    link.assert_untouched();
     assert_eq!(kept(&report), report_before, "the report");
     assert_eq!(names(&office.shared), [name, "a.toml"]);
 }
@@ -387,18 +421,17 @@ fn a_symlink_planted_as_the_backup_is_refused_at_the_first_save_and_the_report_k
     }
     let office = Office::new();
     let report = office.victims_report();
-    let secret = office.victims_secret();
-    let planted = office.shared.join("a.toml.bak");
-    office.plant_symlink(&secret, &planted);
-    let (report_before, secret_before, planted_before) =
-        (kept(&report), kept(&secret), kept(&planted));
+    let link = office.plant_symlink_to_victims_secret("a.toml.bak");
+    let report_before = kept(&report);
     let mut s = office.workbench(&office.victim, &report);
     one_edit(&mut s);
     s.send("\x13");
-    s.wait_for_screen(&format!("{}；修改仍在工作台中", symlink_refused(&planted)));
+    s.wait_for_screen(&format!(
+        "{}；修改仍在工作台中",
+        symlink_refused(&link.planted)
+    ));
     quit_discarding(&mut s);
-    assert_eq!(kept(&secret), secret_before, "the symlink's target");
-    assert_eq!(kept(&planted), planted_before, "the symlink is left alone");
+    link.assert_untouched();
     assert_eq!(kept(&report), report_before, "the report is not saved");
 }
 
@@ -409,25 +442,24 @@ fn a_symlink_planted_as_theirs_is_refused_when_overwriting_a_colleagues_save() {
     }
     let office = Office::new();
     let report = office.victims_report();
-    let secret = office.victims_secret();
-    let planted = office.shared.join("a.toml.theirs");
-    office.plant_symlink(&secret, &planted);
+    let link = office.plant_symlink_to_victims_secret("a.toml.theirs");
     let mut s = office.workbench(&office.victim, &report);
     one_edit(&mut s);
     // Meanwhile the colleague (the group may write the report) changes it in place.
     office
         .attacker
         .shell("printf '# 同事改过\\n' >> \"$0\"", &[&report], b"");
-    let (report_before, secret_before, planted_before) =
-        (kept(&report), kept(&secret), kept(&planted));
+    let report_before = kept(&report);
     assert!(text(&report_before.bytes).ends_with("# 同事改过\n"));
     s.send("\x13");
     s.wait_for_screen("文件在磁盘上已被别人修改");
     s.send("o");
-    s.wait_for_screen(&format!("{}；修改仍在工作台中", symlink_refused(&planted)));
+    s.wait_for_screen(&format!(
+        "{}；修改仍在工作台中",
+        symlink_refused(&link.planted)
+    ));
     quit_discarding(&mut s);
-    assert_eq!(kept(&secret), secret_before, "the symlink's target");
-    assert_eq!(kept(&planted), planted_before, "the symlink is left alone");
+    link.assert_untouched();
     assert_eq!(
         kept(&report),
         report_before,
@@ -442,30 +474,22 @@ fn a_symlink_planted_as_the_discarded_copy_is_refused_when_an_unreadable_recover
     }
     let office = Office::new();
     let report = office.victims_report();
-    let secret = office.victims_secret();
     // The victim's own recovery, from an older session, that no longer loads.
     let recovery = office.shared.join(".a.toml.jixiao-recover");
     std::fs::write(&recovery, recovery_json(&report, "不是 TOML [[[\n")).unwrap();
     chown(&recovery, VICTIM, OFFICE);
     chmod(&recovery, 0o600);
-    let planted = office.shared.join(".a.toml.jixiao-discarded");
-    office.plant_symlink(&secret, &planted);
-    let (report_before, recovery_before, secret_before, planted_before) = (
-        kept(&report),
-        kept(&recovery),
-        kept(&secret),
-        kept(&planted),
-    );
+    let link = office.plant_symlink_to_victims_secret(".a.toml.jixiao-discarded");
+    let (report_before, recovery_before) = (kept(&report), kept(&recovery));
     let mut s = office.workbench(&office.victim, &report);
     s.wait_for_screen(&format!(
         "{}；为安全起见以只读方式打开",
-        symlink_refused(&planted)
+        symlink_refused(&link.planted)
     ));
     s.wait_for_screen("[只读]");
     s.send("q");
     assert_eq!(s.wait_exit(), 0);
-    assert_eq!(kept(&secret), secret_before, "the symlink's target");
-    assert_eq!(kept(&planted), planted_before, "the symlink is left alone");
+    link.assert_untouched();
     assert_eq!(kept(&recovery), recovery_before, "the recovery stays");
     assert_eq!(kept(&report), report_before, "the report");
 }
@@ -476,21 +500,14 @@ fn a_symlink_planted_as_the_discarded_copy_is_refused_when_an_unreadable_recover
 fn discard_a_recovery_onto_a_planted_symlink(then: impl FnOnce(&mut Session)) {
     let office = Office::new();
     let report = office.victims_report();
-    let secret = office.victims_secret();
     let seed = std::fs::read_to_string(SEED).unwrap();
     let recovery = office.shared.join(".a.toml.jixiao-recover");
     let edited = seed.replace("unit = \"株洲市芦淞区应急管理局\"", "unit = \"（未保存）\"");
     std::fs::write(&recovery, recovery_json(&report, &edited)).unwrap();
     chown(&recovery, VICTIM, OFFICE);
     chmod(&recovery, 0o600);
-    let planted = office.shared.join(".a.toml.jixiao-discarded");
-    office.plant_symlink(&secret, &planted);
-    let (report_before, recovery_before, secret_before, planted_before) = (
-        kept(&report),
-        kept(&recovery),
-        kept(&secret),
-        kept(&planted),
-    );
+    let link = office.plant_symlink_to_victims_secret(".a.toml.jixiao-discarded");
+    let (report_before, recovery_before) = (kept(&report), kept(&recovery));
     let mut s = office.workbench(&office.victim, &report);
     s.wait_for_screen("发现未保存的修改");
     s.send("d");
@@ -498,8 +515,7 @@ fn discard_a_recovery_onto_a_planted_symlink(then: impl FnOnce(&mut Session)) {
     then(&mut s);
     s.send("q");
     assert_eq!(s.wait_exit(), 0);
-    assert_eq!(kept(&secret), secret_before, "the symlink's target");
-    assert_eq!(kept(&planted), planted_before, "the symlink is left alone");
+    link.assert_untouched();
     assert_eq!(kept(&recovery), recovery_before, "the recovery stays");
     assert_eq!(kept(&report), report_before, "the report");
     assert_eq!(
@@ -632,16 +648,14 @@ fn an_export_with_force_refuses_a_planted_symlink_and_a_colleagues_file() {
     }
     let office = Office::new();
     let report = office.victims_report();
-    let secret = office.victims_secret();
-    let link = office.shared.join("a.md");
-    office.plant_symlink(&secret, &link);
+    let link = office.plant_symlink_to_victims_secret("a.md");
     let theirs = office.shared.join("b.md");
     office.plant_file(&theirs, "# 同事的导出\n".as_bytes());
-    let (secret_before, link_before, theirs_before) = (kept(&secret), kept(&link), kept(&theirs));
-    let output = export_onto(&office, &report, &link);
+    let theirs_before = kept(&theirs);
+    let output = export_onto(&office, &report, &link.planted);
     let stderr = text(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains(&symlink_refused(&link)), "{stderr}");
+    assert!(stderr.contains(&symlink_refused(&link.planted)), "{stderr}");
     let output = export_onto(&office, &report, &theirs);
     let stderr = text(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
@@ -652,8 +666,7 @@ fn an_export_with_force_refuses_a_planted_symlink_and_a_colleagues_file() {
         )),
         "{stderr}"
     );
-    assert_eq!(kept(&secret), secret_before, "the symlink's target");
-    assert_eq!(kept(&link), link_before, "the symlink is left alone");
+    link.assert_untouched();
     assert_eq!(kept(&theirs), theirs_before, "the colleague's file");
     assert_eq!(names(&office.shared), ["a.md", "a.toml", "b.md"]);
     // The victim's own export is still replaced.
