@@ -6,6 +6,7 @@
 //! Each value is the one whose rule (named in `rule`) then holds: a rate rounded half-up as
 //! it is shown, the funds score by `Scheme::funds_score`, sums exact.
 
+use super::staff::{control_percent, execution_percent, rate_agrees};
 use crate::model::{Amount, Cell, CostColumn, CostRow, FieldPath, Rate, Report, sum_filled};
 use crate::scheme::Scheme;
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -79,10 +80,7 @@ fn sum(
 fn rate(percent: Decimal, stated: Cell<Rate>, shown_decimals: u32) -> (String, bool) {
     let shown =
         percent.round_dp_with_strategy(shown_decimals, RoundingStrategy::MidpointAwayFromZero);
-    let agrees = stated.value().is_none_or(|r| {
-        percent.round_dp_with_strategy(r.decimals, RoundingStrategy::MidpointAwayFromZero)
-            == r.percent
-    });
+    let agrees = stated.value().is_none_or(|r| rate_agrees(r, percent));
     (format!("{shown}%"), agrees)
 }
 
@@ -112,7 +110,7 @@ fn staff(report: &Report, out: &mut Vec<Expected>) {
         && let (Some(n), Some(of)) = (d.in_service.value(), d.authorized.value())
         && of > 0
     {
-        let percent = Decimal::from(n) * Decimal::ONE_HUNDRED / Decimal::from(of);
+        let percent = control_percent(n, of);
         let decimals = d.control_rate.value().map_or(1, |r| r.decimals).max(1);
         let (value, agrees) = rate(percent, d.control_rate, decimals);
         out.push(Expected {
@@ -227,10 +225,7 @@ fn score_sheet(report: &Report, scheme: &Scheme, out: &mut Vec<Expected>) {
         && !full_year.is_zero()
     {
         // 执行率, shown with two decimals; a quotient beyond an exact decimal has none.
-        if let Some(percent) = executed
-            .checked_mul(Decimal::ONE_HUNDRED)
-            .and_then(|e| e.checked_div(full_year))
-        {
+        if let Some(percent) = execution_percent(executed, full_year) {
             let (value, agrees) = rate(percent, f.rate, 2);
             out.push(Expected {
                 path: at("score_sheet.funds.rate"),

@@ -1,6 +1,6 @@
 //! C — 附件3 自评表: the funds row, the money splits, weights, scores and what the texts say.
 
-use super::staff::{rate_agrees, show_rate};
+use super::staff::{execution_percent, rate_agrees, show_rate};
 use super::{Ctx, diff, finding, path};
 use crate::finding::Finding;
 use crate::model::{Amount, FieldPath, Indicator, is_nothing_text, sum_filled};
@@ -42,7 +42,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             && !full_year.is_zero()
         {
             // A quotient too large for an exact decimal agrees with no stated rate.
-            let computed = (executed * Decimal::ONE_HUNDRED).checked_div(full_year);
+            let computed = execution_percent(executed, full_year);
             if !computed.is_some_and(|c| rate_agrees(rate, c)) {
                 let shown = computed.map_or_else(
                     || "超出可表示的范围".to_owned(),

@@ -58,7 +58,7 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
         d.authorized.value(),
     ) && authorized > 0
     {
-        let computed = Decimal::from(in_service) * Decimal::ONE_HUNDRED / Decimal::from(authorized);
+        let computed = control_percent(in_service, authorized);
         if !rate_agrees(stated, computed) {
             out.push(finding(
                 "S03",
@@ -96,6 +96,19 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
             "附件2 控制率未填写，而编制数和实际在职人数都已填写".to_owned(),
         ));
     }
+}
+
+/// 控制率 as a percent: 在职 ÷ 编制数 × 100 (S03), for an establishment above 0.
+pub(crate) fn control_percent(in_service: u64, authorized: u64) -> Decimal {
+    Decimal::from(in_service) * Decimal::ONE_HUNDRED / Decimal::from(authorized)
+}
+
+/// 执行率 as a percent: 执行数 ÷ 全年预算数 × 100 (C03), for a 全年预算数 other than 0;
+/// none when the quotient is beyond an exact decimal (it then agrees with no stated rate).
+pub(crate) fn execution_percent(executed: Decimal, full_year: Decimal) -> Option<Decimal> {
+    executed
+        .checked_mul(Decimal::ONE_HUNDRED)
+        .and_then(|e| e.checked_div(full_year))
 }
 
 /// A stated rate agrees with the computed percent rounded half-up to the decimals written.
