@@ -327,6 +327,45 @@ impl<'s> Reader<'s> {
         }
     }
 
+    /// The text of a figure under `key` (a number as written, or a string trimmed), or the
+    /// cell it stands for: blank when missing or empty, `/` when not applicable, and blank
+    /// with X02 when it is neither a number nor a string (`what`: the kind expected).
+    fn figure_text<'t, T>(
+        &mut self,
+        t: Table<'t>,
+        key: &'static str,
+        path: &FieldPath,
+        what: &str,
+    ) -> Result<(Raw<'t>, String), Cell<T>> {
+        let Some(raw) = self.value(t, key, path) else {
+            return Err(Cell::Blank);
+        };
+        let text = match raw.kind {
+            Kind::Int(_) | Kind::Float => self.written(&raw),
+            Kind::Str(s) => {
+                let v = s.trim();
+                if v.is_empty() {
+                    return Err(Cell::Blank);
+                }
+                if v == "/" || v == "／" {
+                    return Err(Cell::NotApplicable);
+                }
+                v.to_owned()
+            }
+            _ => {
+                let child = Child { parent: path, key };
+                self.error(
+                    "X02",
+                    &child.path(),
+                    raw.span.clone(),
+                    format!("“{child}”应为{what}，实际是{}", self.describe(raw.node)),
+                );
+                return Err(Cell::Blank);
+            }
+        };
+        Ok((raw, text))
+    }
+
     pub(super) fn amount(&mut self, t: Table<'_>, key: &'static str, path: &FieldPath) -> Amount {
         self.amount_signed(t, key, path, false)
     }
@@ -338,35 +377,11 @@ impl<'s> Reader<'s> {
         path: &FieldPath,
         signed: bool,
     ) -> Amount {
-        let Some(raw) = self.value(t, key, path) else {
-            return Cell::Blank;
+        let (raw, text) = match self.figure_text(t, key, path, "金额（万元）") {
+            Ok(found) => found,
+            Err(cell) => return cell,
         };
         let child = Child { parent: path, key };
-        let text = match raw.kind {
-            Kind::Int(_) | Kind::Float => self.written(&raw),
-            Kind::Str(s) => {
-                let v = s.trim();
-                if v.is_empty() {
-                    return Cell::Blank;
-                }
-                if v == "/" || v == "／" {
-                    return Cell::NotApplicable;
-                }
-                v.to_owned()
-            }
-            _ => {
-                self.error(
-                    "X02",
-                    &child.path(),
-                    raw.span.clone(),
-                    format!(
-                        "“{child}”应为金额（万元），实际是{}",
-                        self.describe(raw.node)
-                    ),
-                );
-                return Cell::Blank;
-            }
-        };
         match parse_amount(&text) {
             Ok(v) => {
                 if v.is_sign_negative() && !v.is_zero() && !signed {
@@ -407,35 +422,11 @@ impl<'s> Reader<'s> {
     }
 
     pub(super) fn rate(&mut self, t: Table<'_>, key: &'static str, path: &FieldPath) -> RateCell {
-        let Some(raw) = self.value(t, key, path) else {
-            return Cell::Blank;
+        let (raw, text) = match self.figure_text(t, key, path, "比率（如 \"71.4%\"）") {
+            Ok(found) => found,
+            Err(cell) => return cell,
         };
         let child = Child { parent: path, key };
-        let text = match raw.kind {
-            Kind::Int(_) | Kind::Float => self.written(&raw),
-            Kind::Str(s) => {
-                let v = s.trim();
-                if v.is_empty() {
-                    return Cell::Blank;
-                }
-                if v == "/" || v == "／" {
-                    return Cell::NotApplicable;
-                }
-                v.to_owned()
-            }
-            _ => {
-                self.error(
-                    "X02",
-                    &child.path(),
-                    raw.span.clone(),
-                    format!(
-                        "“{child}”应为比率（如 \"71.4%\"），实际是{}",
-                        self.describe(raw.node)
-                    ),
-                );
-                return Cell::Blank;
-            }
-        };
         match parse_rate(&text) {
             Ok(rate) if rate.percent.is_sign_negative() && !rate.percent.is_zero() => {
                 self.error(
