@@ -147,6 +147,7 @@ pub fn save_report(path: &Path, bytes: &[u8], options: SaveOptions) -> Result<Sa
             &target,
             &dir,
             existing.as_ref(),
+            mode,
             options,
             path,
         )?)
@@ -220,11 +221,13 @@ pub fn create_new_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     Ok(())
 }
 
-/// A new temporary file beside the report, given the original's owner and group.
+/// A new temporary file beside the report, given the original's owner and group, and the
+/// mode it is to get (`mode`, narrowed when the group could not be kept).
 fn temporary_for(
     target: &Path,
     dir: &Path,
     existing: Option<&std::fs::Metadata>,
+    mut mode: u32,
     options: SaveOptions,
     shown: &Path,
 ) -> Result<(tempfile::NamedTempFile, u32), SaveError> {
@@ -233,7 +236,6 @@ fn temporary_for(
         .permissions(std::fs::Permissions::from_mode(0o600))
         .tempfile_in(dir)
         .map_err(|e| SaveError::from_io(shown, e))?;
-    let mut mode = existing.map_or(0o666 & !current_umask(), |m| m.mode() & 0o7777);
     if let Some(meta) = existing {
         keep_owner(temp.as_file(), meta, options.allow_owner_change, shown)?;
         let now = temp
