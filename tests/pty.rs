@@ -80,19 +80,25 @@ fn a_file_that_does_not_load_shows_the_error_screen_and_reloads() {
     assert_eq!(s.wait_exit(), 0);
 }
 
-#[test]
-fn a_paste_of_two_thousand_characters_as_plain_keystrokes_lands_whole_and_the_next_key_acts_at_once()
- {
+/// The workbench (80×24) on a copy of the seed, in the editor of tab 3's last row:
+/// 六（一）整体支出绩效情况, a long text. The folder lives as long as the first of the three.
+fn editing_the_overall_text() -> (tempfile::TempDir, std::path::PathBuf, Session) {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("report.toml");
     std::fs::copy("examples/lusong-emergency-2023.toml", &file).unwrap();
     let mut s = Session::start(&["edit", file.to_str().unwrap()], 80, 24);
     s.wait_for("94 / 97");
-    // Tab 3, its last row: 六（一）整体支出绩效情况, a long text.
     s.send("\t\t");
     s.send("\x1b[F"); // End
     s.send("\r");
     s.wait_for("performance.overall");
+    (dir, file, s)
+}
+
+#[test]
+fn a_paste_of_two_thousand_characters_as_plain_keystrokes_lands_whole_and_the_next_key_acts_at_once()
+ {
+    let (_dir, file, mut s) = editing_the_overall_text();
     // No bracketed-paste markers: the terminal sends the text as keys, in one write.
     let pasted: String = "安全生产监管应急救援能力建设防灾减灾"
         .chars()
@@ -122,16 +128,7 @@ fn a_paste_of_two_thousand_characters_as_plain_keystrokes_lands_whole_and_the_ne
 
 #[test]
 fn a_paste_as_keystrokes_keeps_its_line_breaks_in_the_field_and_acts_on_nothing_else() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("report.toml");
-    std::fs::copy("examples/lusong-emergency-2023.toml", &file).unwrap();
-    let mut s = Session::start(&["edit", file.to_str().unwrap()], 80, 24);
-    s.wait_for("94 / 97");
-    // Tab 3, its last row: 六（一）整体支出绩效情况, a long text.
-    s.send("\t\t");
-    s.send("\x1b[F"); // End
-    s.send("\r");
-    s.wait_for("performance.overall");
+    let (_dir, file, mut s) = editing_the_overall_text();
     // Two paragraphs, the break sent as the terminal sends Enter; the second starts with an
     // ASCII letter that is a command (n: next finding) outside the editor.
     s.send_quick("第一段。\rn第二段");
