@@ -61,10 +61,7 @@ impl App {
             "wq" | "x" if self.read_only => self.quit = true,
             "wq" | "x" => self.save(true),
             "q" | "quit" => self.request_quit(),
-            "q!" | "quit!" => {
-                self.discarded = true;
-                self.quit = true;
-            }
+            "q!" | "quit!" => self.quit_without_saving(),
             "" => {}
             other => self.warn(format!(
                 "不认识的命令“:{}”（可用 :w :q :wq :q!）",

@@ -61,10 +61,7 @@ impl App {
     fn answer(&mut self, confirm: Confirm, answer: Answer) {
         match (answer, &confirm) {
             (Answer::SaveAndQuit, _) => self.save(true),
-            (Answer::QuitWithoutSaving, _) => {
-                self.discarded = true;
-                self.quit = true;
-            }
+            (Answer::QuitWithoutSaving, _) => self.quit_without_saving(),
             (Answer::Cancel, _) => self.say("已取消"),
             (Answer::SaveAs, Confirm::Conflict { then_quit }) => {
                 let then_quit = *then_quit;

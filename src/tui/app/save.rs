@@ -23,6 +23,13 @@ impl App {
         }
     }
 
+    /// Quits without saving (d on the quit prompt, :q!): the recovery file becomes the
+    /// discarded copy.
+    pub(super) fn quit_without_saving(&mut self) {
+        self.discarded = true;
+        self.quit = true;
+    }
+
     pub(super) fn reload(&mut self) {
         let Some(path) = self.file.clone() else {
             return;
