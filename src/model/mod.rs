@@ -79,6 +79,15 @@ record! {
     }
 }
 
+impl Budget {
+    /// 基本支出 as stated, or else 人员经费 + 公用经费 standing in for it (B01).
+    pub fn basic_or_parts(&self) -> Option<Decimal> {
+        self.basic
+            .value()
+            .or_else(|| Some(self.personnel.value()? + self.public.value()?))
+    }
+}
+
 record! {
     /// `[[budget.projects]]` — one 项目支出 line item.
     pub struct ProjectItem in PROJECT_ITEM {

@@ -8,23 +8,14 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     let Some(b) = &ctx.report.budget else { return };
 
     // B01 — spent = basic + project (personnel + public stands in for a blank basic).
-    let basic = b
-        .basic
-        .value()
-        .map(|v| (v, "基本支出".to_owned()))
-        .or_else(|| match (b.personnel.value(), b.public.value()) {
-            (Some(p), Some(q)) => Some((p + q, format!("人员经费 {p} + 公用经费 {q}"))),
-            _ => None,
-        });
-    if let (Some(spent), Some((basic, basic_label)), Some(project)) =
-        (b.spent.value(), basic, b.project.value())
+    if let (Some(spent), Some(basic), Some(project)) =
+        (b.spent.value(), b.basic_or_parts(), b.project.value())
     {
         let sum = basic + project;
         if !ctx.agree(spent, sum) {
-            let basic_text = if b.basic.is_filled() {
-                format!("基本支出 {basic}")
-            } else {
-                basic_label
+            let basic_text = match (b.basic.value(), b.personnel.value(), b.public.value()) {
+                (None, Some(p), Some(q)) => format!("人员经费 {p} + 公用经费 {q}"),
+                _ => format!("基本支出 {basic}"),
             };
             out.push(finding(
                 "B01",

@@ -128,11 +128,7 @@ fn budget(report: &Report, scheme: &Scheme, out: &mut Vec<Expected>) {
         return;
     };
     // 支出 = 基本 + 项目, where 基本 blank is stood in for by 人员 + 公用 (B01).
-    let basic = b
-        .basic
-        .value()
-        .or_else(|| Some(b.personnel.value()? + b.public.value()?));
-    if let (Some(basic), Some(project)) = (basic, b.project.value()) {
+    if let (Some(basic), Some(project)) = (b.basic_or_parts(), b.project.value()) {
         let total = basic + project;
         sum(
             out,

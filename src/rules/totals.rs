@@ -1,7 +1,7 @@
 //! The running total: score, weight, grade, group subtotals and the section 二 identity.
 
 use crate::finding::{Counts, Finding};
-use crate::model::{Cell, Indicator, Report, sum_filled};
+use crate::model::{Cell, Indicator, Report, is_blank_text, sum_filled};
 use crate::scheme::Scheme;
 use rust_decimal::Decimal;
 
@@ -89,13 +89,10 @@ impl Totals {
                     .iter()
                     .any(|g| g.indicators.iter().any(|i| i.score.is_filled()))
             });
-        let spending_identity = report.budget.as_ref().and_then(|b| {
-            let basic = b
-                .basic
-                .value()
-                .or_else(|| Some(b.personnel.value()? + b.public.value()?));
-            Some((b.spent.value()?, basic? + b.project.value()?))
-        });
+        let spending_identity = report
+            .budget
+            .as_ref()
+            .and_then(|b| Some((b.spent.value()?, b.basic_or_parts()? + b.project.value()?)));
         let complete = is_complete(report, scheme);
         let grade = if !scored {
             NO_GRADE
@@ -160,7 +157,7 @@ fn blank<T>(cell: &Cell<T>) -> bool {
 
 /// Whether anything is written in a row besides its 二级指标.
 fn in_use(i: &Indicator) -> bool {
-    let written = |t: &Option<String>| t.as_deref().is_some_and(|t| !t.trim().is_empty());
+    let written = |t: &Option<String>| !is_blank_text(t);
     written(&i.name)
         || written(&i.target)
         || written(&i.actual)
