@@ -1,12 +1,35 @@
 //! Saves that fail half-way leave the original byte for byte, and say why.
 
-use std::path::Path;
-use std::process::Command;
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
 
 fn seed_copy(dir: &Path) -> std::path::PathBuf {
     let file = dir.join("report.toml");
     std::fs::copy("examples/lusong-emergency-2023.toml", &file).unwrap();
     file
+}
+
+/// `jixiao ARGS…` with the file-size limit (ulimit -f) at `blocks` KiB: a write past it is a
+/// real failure of the write system call (SIGXFSZ ignored), and works for root too.
+fn under_size_limit(blocks: u32, args: &[&std::ffi::OsStr]) -> Output {
+    Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "trap '' XFSZ; ulimit -f {blocks}; exec \"$0\" \"$@\""
+        ))
+        .arg(env!("CARGO_BIN_EXE_jixiao"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// The names of the files in `dir`.
+fn names_in(dir: &Path) -> Vec<OsString> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect()
 }
 
 /// The write of the temporary file fails after a few KiB: the file-size limit (ulimit -f)
@@ -20,13 +43,14 @@ fn a_save_that_fails_half_way_leaves_the_original() {
         before.len() > 8 * 1024,
         "the seed is larger than the limit below"
     );
-    let output = Command::new("sh")
-        .arg("-c")
-        .arg("trap '' XFSZ; ulimit -f 8; exec \"$0\" set \"$1\" 'budget.spent=320.26'")
-        .arg(env!("CARGO_BIN_EXE_jixiao"))
-        .arg(&file)
-        .output()
-        .unwrap();
+    let output = under_size_limit(
+        8,
+        &[
+            "set".as_ref(),
+            file.as_os_str(),
+            "budget.spent=320.26".as_ref(),
+        ],
+    );
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("原文件未改动"), "{stderr}");
@@ -36,10 +60,7 @@ fn a_save_that_fails_half_way_leaves_the_original() {
         before,
         "the original is intact"
     );
-    let names: Vec<_> = std::fs::read_dir(dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name())
-        .collect();
+    let names = names_in(dir.path());
     assert_eq!(
         names.len(),
         1,
@@ -47,22 +68,53 @@ fn a_save_that_fails_half_way_leaves_the_original() {
     );
 }
 
-/// A read-only folder refuses the temporary file (only meaningful when not root).
+/// A user with no entry in /etc/passwd, for what root may do and others may not.
+const NOT_ROOT: u32 = 61010;
+
+/// The binary, runnable by `NOT_ROOT`: where a private folder above it hides it from other
+/// users, a copy of it in `dir`.
+fn runnable_by_others(dir: &Path) -> PathBuf {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let binary = PathBuf::from(env!("CARGO_BIN_EXE_jixiao"));
+    let open = |p: &Path| std::fs::metadata(p).is_ok_and(|m| m.mode() & 0o001 != 0);
+    if binary.ancestors().all(open) {
+        return binary;
+    }
+    let copy = dir.join("jixiao");
+    std::fs::copy(&binary, &copy).unwrap();
+    std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o755)).unwrap();
+    copy
+}
+
+/// A read-only folder refuses the temporary file. Root writes into read-only folders, so as
+/// root (as in CI) the folder and the report are given to another user, who runs the save.
 #[test]
 fn a_read_only_folder_refuses_the_save() {
     use std::os::unix::fs::PermissionsExt;
-    // SAFETY: geteuid has no preconditions.
-    if unsafe { libc::geteuid() } == 0 {
-        eprintln!(
-            "skipped: root writes into read-only folders; the ulimit test covers a failed write"
-        );
-        return;
-    }
     let dir = tempfile::tempdir().unwrap();
     let file = seed_copy(dir.path());
     let before = std::fs::read(&file).unwrap();
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    let root = unsafe { libc::geteuid() } == 0;
+    let binary_dir = tempfile::tempdir().unwrap();
+    let mut command = if root {
+        let binary = runnable_by_others(binary_dir.path());
+        for path in [dir.path(), &file] {
+            std::os::unix::fs::chown(path, Some(NOT_ROOT), Some(NOT_ROOT)).unwrap();
+        }
+        let mut command = Command::new("setpriv");
+        command
+            .arg(format!("--reuid={NOT_ROOT}"))
+            .arg(format!("--regid={NOT_ROOT}"))
+            .arg("--clear-groups")
+            .arg(binary)
+            .env("HOME", dir.path());
+        command
+    } else {
+        Command::new(env!("CARGO_BIN_EXE_jixiao"))
+    };
     std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o555)).unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_jixiao"))
+    let output = command
         .args(["set", file.to_str().unwrap(), "budget.spent=1"])
         .output()
         .unwrap();
@@ -78,20 +130,11 @@ fn a_read_only_folder_refuses_the_save() {
 fn new_that_cannot_write_leaves_no_file() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("fresh.toml");
-    let output = Command::new("sh")
-        .arg("-c")
-        .arg("trap '' XFSZ; ulimit -f 0; exec \"$0\" new \"$1\"")
-        .arg(env!("CARGO_BIN_EXE_jixiao"))
-        .arg(&file)
-        .output()
-        .unwrap();
+    let output = under_size_limit(0, &["new".as_ref(), file.as_os_str()]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("fresh.toml"), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
-    let names: Vec<_> = std::fs::read_dir(dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name())
-        .collect();
+    let names = names_in(dir.path());
     assert!(names.is_empty(), "nothing is left behind: {names:?}");
 }
