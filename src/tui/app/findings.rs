@@ -2,7 +2,6 @@
 
 use super::{App, Mode};
 use crate::finding::Finding;
-use crate::tui::form::{FormBuilder, locate};
 use crate::tui::keymap::Command;
 use crossterm::event::{KeyCode, KeyEvent};
 
@@ -50,12 +49,7 @@ impl App {
         let Some(f) = self.findings.get(self.selected_finding).cloned() else {
             return;
         };
-        let builder = FormBuilder::new(&self.report, self.scheme(), &self.findings);
-        if let Some((tab, row, col)) = locate(&builder, &f.path) {
-            self.tab = tab;
-            self.cursor[tab.index()] = (row, col);
-            self.rebuild_rows();
-        }
+        self.go_to_field(&f.path);
         self.say(format!("{} {} {}", f.severity.symbol(), f.rule, f.message));
     }
 

@@ -134,7 +134,7 @@ impl App {
     }
 
     /// Moves the cursor to the cell that shows `path` (or the nearest), switching tabs.
-    fn go_to_field(&mut self, path: &FieldPath) {
+    pub(super) fn go_to_field(&mut self, path: &FieldPath) {
         let builder = FormBuilder::new(&self.report, self.scheme(), &self.findings);
         if let Some((tab, row, col)) = locate(&builder, path) {
             self.tab = tab;
