@@ -6,7 +6,7 @@
 
 use super::sidecar::{self, Ownership};
 use std::io::Write;
-use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -209,10 +209,7 @@ pub fn create_new_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         return Err(std::io::ErrorKind::AlreadyExists.into());
     }
     let folder = sidecar::folder_of(path);
-    let mut temp = tempfile::Builder::new()
-        .prefix(&format!(".{}.jixiao-save-", sidecar::name_of(path)))
-        .permissions(std::fs::Permissions::from_mode(0o666 & !current_umask()))
-        .tempfile_in(&folder)?;
+    let mut temp = sidecar::temporary_beside(path, &folder, 0o666 & !current_umask())?;
     temp.write_all(bytes)?;
     temp.as_file().sync_all()?;
     temp.persist_noclobber(path).map_err(|e| e.error)?;
@@ -231,11 +228,8 @@ fn temporary_for(
     options: SaveOptions,
     shown: &Path,
 ) -> Result<(tempfile::NamedTempFile, u32), SaveError> {
-    let temp = tempfile::Builder::new()
-        .prefix(&format!(".{}.jixiao-save-", sidecar::name_of(target)))
-        .permissions(std::fs::Permissions::from_mode(0o600))
-        .tempfile_in(dir)
-        .map_err(|e| SaveError::from_io(shown, e))?;
+    let temp =
+        sidecar::temporary_beside(target, dir, 0o600).map_err(|e| SaveError::from_io(shown, e))?;
     if let Some(meta) = existing {
         keep_owner(temp.as_file(), meta, options.allow_owner_change, shown)?;
         let now = temp
@@ -264,14 +258,7 @@ fn publish(
     temp.write_all(bytes).map_err(fail)?;
     temp.flush().map_err(fail)?;
     // After fchown, which clears set-id bits.
-    temp.as_file()
-        .set_permissions(std::fs::Permissions::from_mode(mode))
-        .map_err(fail)?;
-    temp.as_file().sync_all().map_err(fail)?;
-    temp.persist(target).map_err(|e| fail(e.error))?;
-    // The rename itself is durable only once the folder is synced.
-    sidecar::sync_folder(dir);
-    Ok(())
+    sidecar::publish_as(temp, target, dir, mode).map_err(fail)
 }
 
 /// Gives the temporary file the original's owner and group; where that is not allowed (a
@@ -355,7 +342,7 @@ fn sweep_stale_temporaries(dir: &Path) {
     for entry in entries.flatten() {
         let name = entry.file_name();
         let name = name.to_string_lossy();
-        if !(name.starts_with('.') && name.contains(".jixiao-save-")) {
+        if !(name.starts_with('.') && name.contains(sidecar::TEMPORARY_MARK)) {
             continue;
         }
         let stale = entry.metadata().is_ok_and(|m| {
@@ -385,6 +372,7 @@ fn current_umask() -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::os::unix::fs::PermissionsExt;
 
     fn save(path: &Path, bytes: &[u8]) -> Result<Saved, SaveError> {
         save_report(path, bytes, SaveOptions::default())

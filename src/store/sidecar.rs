@@ -96,11 +96,7 @@ pub fn write(path: &Path, bytes: &[u8], mode: u32, owner: Ownership) -> Result<(
     check_slot(path, owner.uid)?;
     let dir = folder_of(path);
     let fail = |e| SaveError::from_io(path, e);
-    let mut temp = tempfile::Builder::new()
-        .prefix(&format!(".{}.jixiao-save-", name_of(path)))
-        .permissions(std::fs::Permissions::from_mode(0o600))
-        .tempfile_in(&dir)
-        .map_err(fail)?;
+    let mut temp = temporary_beside(path, &dir, 0o600).map_err(fail)?;
     temp.write_all(bytes).map_err(fail)?;
     temp.flush().map_err(fail)?;
     // Root gives the report's owner their copy; a member of the report's group keeps it.
@@ -116,12 +112,38 @@ pub fn write(path: &Path, bytes: &[u8], mode: u32, owner: Ownership) -> Result<(
         mode = no_wider_for_another_group(mode);
     }
     // After fchown, which may clear set-id bits.
+    publish_as(temp, path, &dir, mode).map_err(fail)
+}
+
+/// What the names of temporary files have in them (`.NAME.jixiao-save-XXXXXX`), so those
+/// a crashed save left behind are known.
+pub const TEMPORARY_MARK: &str = ".jixiao-save-";
+
+/// A new temporary file beside `path` (in `dir`, its folder), created with `mode`.
+pub fn temporary_beside(
+    path: &Path,
+    dir: &Path,
+    mode: u32,
+) -> std::io::Result<tempfile::NamedTempFile> {
+    tempfile::Builder::new()
+        .prefix(&format!(".{}{TEMPORARY_MARK}", name_of(path)))
+        .permissions(std::fs::Permissions::from_mode(mode))
+        .tempfile_in(dir)
+}
+
+/// Gives the written temporary file `mode`, syncs it, renames it over `path` and syncs the
+/// folder `dir`, so the rename itself is durable.
+pub fn publish_as(
+    temp: tempfile::NamedTempFile,
+    path: &Path,
+    dir: &Path,
+    mode: u32,
+) -> std::io::Result<()> {
     temp.as_file()
-        .set_permissions(std::fs::Permissions::from_mode(mode))
-        .map_err(fail)?;
-    temp.as_file().sync_all().map_err(fail)?;
-    temp.persist(path).map_err(|e| fail(e.error))?;
-    sync_folder(&dir);
+        .set_permissions(std::fs::Permissions::from_mode(mode))?;
+    temp.as_file().sync_all()?;
+    temp.persist(path).map_err(|e| e.error)?;
+    sync_folder(dir);
     Ok(())
 }
 
