@@ -86,13 +86,10 @@ pub fn check_file(path: &Path, schemes: &SchemeSet) -> FileReport {
     };
     let outcome = match scheme::inspect(bytes, schemes) {
         Ok(loaded) => {
-            let id = loaded.report.scheme.clone().unwrap_or_default();
-            let scheme = schemes
-                .get(&id)
-                .expect("the loader refuses unknown schemes");
+            let scheme = rules::scheme_of(&loaded, schemes);
             let (findings, totals) = rules::analyze(&loaded, scheme);
             Outcome::Checked {
-                scheme: id,
+                scheme: scheme.id.clone(),
                 source: loaded.source,
                 findings,
                 totals: Box::new(totals),

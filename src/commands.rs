@@ -194,9 +194,7 @@ pub fn set(
     let io = |e: std::io::Error| Failure::usage(e.to_string());
     let bytes = store::read_report_file(path).map_err(|e| Failure::usage(e.to_string()))?;
     let before = scheme::load(&bytes, set).map_err(|f| load_failure(path, &f))?;
-    let scheme = set
-        .get(before.report.scheme.as_deref().unwrap_or_default())
-        .expect("the loader refuses unknown schemes");
+    let scheme = rules::scheme_of(&before, set);
     let (old_findings, _) = rules::analyze(&before, scheme);
 
     let mut doc = Document::parse(&before.source)
@@ -230,9 +228,7 @@ pub fn set(
     };
     store::save_report(path, text.as_bytes(), options)
         .map_err(|e| Failure::usage(e.to_string()))?;
-    let scheme = set
-        .get(after.report.scheme.as_deref().unwrap_or_default())
-        .expect("the loader refuses unknown schemes");
+    let scheme = rules::scheme_of(&after, set);
     let (new_findings, totals) = rules::analyze(&after, scheme);
 
     writeln!(

@@ -83,6 +83,17 @@ pub fn analyze(loaded: &crate::store::Loaded, scheme: &Scheme) -> (Vec<Finding>,
     })
 }
 
+/// The scheme a loaded report names, out of `schemes`: `scheme::load` and `scheme::inspect`
+/// refuse a report that names no scheme of the set (X05/X06).
+pub fn scheme_of<'a>(
+    loaded: &crate::store::Loaded,
+    schemes: &'a crate::scheme::SchemeSet,
+) -> &'a Scheme {
+    schemes
+        .get(loaded.report.scheme.as_deref().unwrap_or_default())
+        .expect("the loader refuses unknown schemes")
+}
+
 /// `analyze` for a report held apart from its source (the workbench's, after edits):
 /// `span` places each finding that has no place of its own.
 pub fn analyze_report(
