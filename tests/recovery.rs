@@ -52,6 +52,16 @@ fn hold_a_cursor_key(s: &mut Session, since: std::time::Instant, ms: u64) {
     }
 }
 
+/// Kills the workbench outright, at once (no waiting for the recovery file): the recovery
+/// file already holds the last edit, （乙）, and reopening recovers both edits.
+fn kill_and_find_the_edit_recovered(mut s: Session, file: &Path, why: &str) {
+    s.signal(libc::SIGKILL);
+    s.wait_exit();
+    let recovered = std::fs::read_to_string(recovery_of(file)).unwrap_or_default();
+    assert!(recovered.contains("（乙）"), "{why}");
+    reopen_and_recover(file);
+}
+
 #[test]
 fn sighup_keeps_every_committed_edit() {
     use std::os::unix::fs::PermissionsExt;
@@ -102,14 +112,7 @@ fn a_user_who_never_pauses_still_has_the_edit_recovered() {
     // Killed while still "holding" a cursor key: the recovery is written at most 120 ms
     // after the edit, pause or no pause.
     hold_a_cursor_key(&mut s, std::time::Instant::now(), 2400);
-    s.signal(libc::SIGKILL);
-    s.wait_exit();
-    let recovered = std::fs::read_to_string(recovery_of(&file)).unwrap_or_default();
-    assert!(
-        recovered.contains("（乙）"),
-        "the last edit is in the recovery file"
-    );
-    reopen_and_recover(&file);
+    kill_and_find_the_edit_recovered(s, &file, "the last edit is in the recovery file");
 }
 
 #[test]
@@ -275,14 +278,7 @@ fn kill_9_300_ms_after_enter_finds_the_edit_recovered() {
     // is killed 300 ms after that Enter.
     s.send_quick("（乙）\r");
     hold_a_cursor_key(&mut s, std::time::Instant::now(), 300);
-    s.signal(libc::SIGKILL);
-    s.wait_exit();
-    let recovered = std::fs::read_to_string(recovery_of(&file)).unwrap_or_default();
-    assert!(
-        recovered.contains("（乙）"),
-        "the edit is in the recovery file"
-    );
-    reopen_and_recover(&file);
+    kill_and_find_the_edit_recovered(s, &file, "the edit is in the recovery file");
 }
 
 #[test]
