@@ -59,9 +59,7 @@ impl Reader<'_> {
     }
 
     pub(super) fn basic(&mut self, t: Table<'_>, p: &FieldPath) -> Basic {
-        let staff = self
-            .table(t, "staff", p, fields_of(&["basic", "staff"]))
-            .map(|s| self.record(s, &p.key("staff")));
+        let staff = self.sub_record(t, p, &["basic", "staff"]);
         Basic {
             staff,
             ..self.record(t, p)
@@ -74,9 +72,7 @@ impl Reader<'_> {
             .into_iter()
             .map(|(rp, r)| self.project_item(r, &rp))
             .collect();
-        let other = self
-            .table(t, "other", p, fields_of(&["budget", "other"]))
-            .map(|o| self.record(o, &p.key("other")));
+        let other = self.sub_record(t, p, &["budget", "other"]);
         Budget {
             projects,
             other,
@@ -130,9 +126,7 @@ impl Reader<'_> {
             .into_iter()
             .map(|(bp, b)| self.building(b, &bp))
             .collect();
-        let signoff = self
-            .table(t, "signoff", p, fields_of(&["basic_data", "signoff"]))
-            .map(|s| self.record(s, &p.key("signoff")));
+        let signoff = self.sub_record(t, p, &["basic_data", "signoff"]);
         BasicData {
             costs,
             buildings,
@@ -210,6 +204,14 @@ impl Reader<'_> {
     }
 
     /// A record's plain fields, each read by its kind from the schema (`model::record`).
+    /// The record in the table at `shape` (its last key under `t`, whose path is `p`), if
+    /// there is one.
+    fn sub_record<T: Record>(&mut self, t: Table<'_>, p: &FieldPath, shape: &[&str]) -> Option<T> {
+        let key = *shape.last()?;
+        self.table(t, key, p, fields_of(shape))
+            .map(|sub| self.record(sub, &p.key(key)))
+    }
+
     pub(super) fn record<T: Record>(&mut self, table: Table<'_>, path: &FieldPath) -> T {
         T::read(&mut FieldsOf {
             reader: self,
