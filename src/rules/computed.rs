@@ -436,6 +436,8 @@ mod tests {
             (weight.value.as_str(), weight.why.as_str(), weight.agrees),
             ("40", "指标分值合计 40", false)
         );
+        // C07 reports the stated 30, and the computed 40 silences it.
+        assert!(crate::rules::testing::fires("C07", group));
         let rules = crate::rules::testing::rules(&group.replace("weight = 30", "weight = 40"));
         assert!(!rules.contains(&"C07".to_owned()), "{rules:?}");
     }
@@ -486,6 +488,17 @@ mod tests {
                     "three_public = { final = 1.5 }"
                 )
                 .replace("project = { budget = 40 }", "project = { budget = 39.99 }")
+        );
+        // D04 reports both stated sums, and the computed ones silence it.
+        let broken: Vec<_> = crate::rules::testing::ids(table)
+            .into_iter()
+            .filter(|(rule, _)| rule == "D04")
+            .map(|(_, path)| path)
+            .collect();
+        assert_eq!(
+            broken,
+            ["basic_data.costs.project", "basic_data.costs.three_public"],
+            "D04 on the table as stated"
         );
         let rules = crate::rules::testing::rules(&fixed[head.len()..]);
         assert!(!rules.contains(&"D04".to_owned()), "{rules:?}");
