@@ -186,13 +186,13 @@ impl Palette {
 }
 
 /// `总分 94 / 权重 97 · 优 · 5 个错误，8 个警告，8 条提示`.
-pub fn summary_line(totals: &Totals, counts: Counts) -> String {
+pub fn summary_line(totals: &Totals) -> String {
     format!(
         "总分 {} / 权重 {} · {} · {}",
         totals.score,
         totals.weight,
         totals.grade,
-        counts_zh(counts)
+        counts_zh(totals.counts)
     )
 }
 
@@ -236,7 +236,7 @@ pub fn write_text(
                     render_finding(&mut buf, &file, source, f, palette);
                     out.write_all(buf.as_bytes())?;
                 }
-                let summary = summary_line(totals, Counts::of(findings));
+                let summary = summary_line(totals);
                 if many {
                     writeln!(out, "{file}: {summary}")?;
                 } else {
@@ -462,7 +462,7 @@ pub fn write_json(reports: &[FileReport], out: &mut dyn std::io::Write) -> std::
                 findings,
                 totals,
             } => {
-                let counts = Counts::of(findings);
+                let counts = totals.counts;
                 JsonFile {
                     file: visible_inline(&r.file).into_owned(),
                     scheme: Some(scheme.as_str()),

@@ -265,12 +265,7 @@ pub fn set(
             .map_err(io)?;
         }
     }
-    writeln!(
-        out,
-        "{}",
-        crate::check::summary_line(&totals, crate::finding::Counts::of(&new_findings))
-    )
-    .map_err(io)?;
+    writeln!(out, "{}", crate::check::summary_line(&totals)).map_err(io)?;
     Ok(())
 }
 
