@@ -464,6 +464,12 @@ mod tests {
         let err = save_report(&path, b"mine", options).unwrap_err();
         assert!(matches!(err, SaveError::Changed(_)), "{err}");
         assert_eq!(std::fs::read(&path).unwrap(), b"theirs");
+        // Refused before anything is written: no copy, no temporary file left.
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["r.toml"]);
         let overwrite = SaveOptions {
             keep_theirs: true,
             ..options
