@@ -166,9 +166,7 @@ pub fn new_report(
             path.display()
         ))
     };
-    if std::fs::symlink_metadata(path).is_ok() {
-        return Err(exists());
-    }
+    // Refused when anything (a symlink too) is already there.
     store::create_new_file(path, text.as_bytes()).map_err(|e| match e.kind() {
         std::io::ErrorKind::AlreadyExists => exists(),
         _ => Failure::usage(format!("{}：无法创建（{e}），未创建", path.display())),
