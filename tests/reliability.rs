@@ -1,5 +1,7 @@
 //! Saves that fail half-way leave the original byte for byte, and say why.
 
+mod common;
+
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -137,4 +139,56 @@ fn new_that_cannot_write_leaves_no_file() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     let names = names_in(dir.path());
     assert!(names.is_empty(), "nothing is left behind: {names:?}");
+}
+
+/// The workbench's save into a folder that became read-only after the report was opened: it
+/// says why, leaves the original as it was and keeps the edit in the workbench, which the
+/// next save, once the folder is writable again, writes. As root (as in CI) the workbench
+/// runs as another user, since root writes into read-only folders. (Wide enough for the
+/// whole of the refusal with its paths.)
+#[test]
+fn a_workbench_save_into_a_read_only_folder_says_why_and_keeps_the_edit() {
+    use common::pty::{Session, wait_for_file};
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let file = seed_copy(dir.path());
+    let before = std::fs::read(&file).unwrap();
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    let root = unsafe { libc::geteuid() } == 0;
+    let binary_dir = tempfile::tempdir().unwrap();
+    let args = ["edit", file.to_str().unwrap()];
+    let mut s = if root {
+        let binary = runnable_by_others(binary_dir.path());
+        for path in [dir.path(), &file] {
+            std::os::unix::fs::chown(path, Some(NOT_ROOT), Some(NOT_ROOT)).unwrap();
+        }
+        let ids = [
+            format!("--reuid={NOT_ROOT}"),
+            format!("--regid={NOT_ROOT}"),
+            "--clear-groups".to_owned(),
+        ];
+        Session::start_as(&ids, &[("HOME", dir.path())], &binary, &args, 250, 30)
+    } else {
+        Session::start(&args, 250, 30)
+    };
+    s.wait_for_screen("94 / 97");
+    s.send("\r"); // edit the first field: 报告标题
+    s.wait_for_screen("Enter 确定");
+    s.send("（修订）\r");
+    s.wait_for_screen("[+]");
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o555)).unwrap();
+    s.send("\x13"); // Ctrl-S
+    s.wait_for_screen("没有写入权限");
+    s.wait_for_screen("修改仍在工作台中");
+    s.wait_for_screen("[+]");
+    assert_eq!(
+        std::fs::read(&file).unwrap(),
+        before,
+        "the original is intact"
+    );
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    s.send("\x13");
+    wait_for_file(&file, |t| t.contains("整体支出绩效自评报告（修订）"));
+    s.send("q");
+    assert_eq!(s.wait_exit(), 0);
 }
