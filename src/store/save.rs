@@ -209,7 +209,8 @@ pub fn create_new_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         return Err(std::io::ErrorKind::AlreadyExists.into());
     }
     let folder = sidecar::folder_of(path);
-    let mut temp = sidecar::temporary_beside(path, &folder, 0o666 & !current_umask())?;
+    // Created with 0666: the kernel takes the umask off (no need to read it here).
+    let mut temp = sidecar::temporary_beside(path, &folder, 0o666)?;
     temp.write_all(bytes)?;
     temp.as_file().sync_all()?;
     temp.persist_noclobber(path).map_err(|e| e.error)?;
@@ -401,6 +402,17 @@ mod tests {
         let path = dir.path().join("new.toml");
         save(&path, b"x").unwrap();
         assert_eq!(mode_of(&path), 0o666 & !current_umask());
+    }
+
+    #[test]
+    fn create_new_file_gives_the_usual_permissions_and_never_replaces() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("new.toml");
+        create_new_file(&path, b"x").unwrap();
+        assert_eq!(mode_of(&path), 0o666 & !current_umask());
+        let err = create_new_file(&path, b"y").unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::AlreadyExists);
+        assert_eq!(std::fs::read(&path).unwrap(), b"x");
     }
 
     #[test]
