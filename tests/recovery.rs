@@ -123,9 +123,12 @@ fn a_second_session_is_offered_read_only() {
     first.wait_for("94 / 97");
     let mut second = Session::start(&["edit", file.to_str().unwrap()], 100, 30);
     second.wait_for("另一个会话正在编辑此文件");
+    // The prompt itself reads 只读打开: wait for what comes after it.
+    second.clear_output();
     second.send("v");
     second.wait_for("只读");
     second.send("e");
+    second.wait_for_screen("只读模式：不能修改或保存");
     second.send("q");
     assert_eq!(second.wait_exit(), 0);
     first.send("q");
