@@ -124,6 +124,7 @@ fn a_second_session_is_offered_read_only() {
     let mut second = Session::start(&["edit", file.to_str().unwrap()], 100, 30);
     second.wait_for("另一个会话正在编辑此文件");
     // The prompt itself reads 只读打开: wait for what comes after it.
+    second.wait_for("只读打开");
     second.clear_output();
     second.send("v");
     second.wait_for("只读");
@@ -230,6 +231,9 @@ fn esc_on_the_recovery_prompt_then_quit_keeps_the_recovery_file() {
     let file = copy_seed(dir.path());
     let recovery = crash_with_two_edits(&file);
     let mut s = reopen_at_the_recovery_prompt(&file);
+    // The prompt itself reads 只读打开: wait for what comes after it.
+    s.wait_for("只读打开");
+    s.clear_output();
     s.send("\x1b");
     s.wait_for("只读");
     s.send("q");
