@@ -254,6 +254,19 @@ fn assert_columns_line_up(app: &mut App, w: u16, h: u16) -> usize {
                     }
                 }
             }
+            // A row laid on the grid (一级指标): each cell starts at the title of its first
+            // grid column.
+            _ if !row.spans.is_empty() && !titles.is_empty() => {
+                let mut slot = row.spans[0] as usize;
+                for &n in &row.spans[1..] {
+                    let col = titles[slot];
+                    let value = at(col).unwrap_or_else(|| panic!("column {col} on line {y}"));
+                    assert_ne!(value, " ", "grid row: no value at column {col}, line {y}");
+                    assert_eq!(at(col - 1), Some(" "), "line {y}: grid value at {col}");
+                    slot += n as usize;
+                    checked += 1;
+                }
+            }
             _ if row.cells.len() == titles.len() && titles.len() > 1 => {
                 for &col in &titles {
                     let value = at(col).unwrap_or_else(|| panic!("column {col} on line {y}"));

@@ -94,6 +94,11 @@ pub struct Row {
     pub widths: Vec<u16>,
     /// Columns wanted for the label (0: no label column).
     pub label_cols: u16,
+    /// A row laid on the grid of the table below it (the indicator sheet's 一级指标 lines):
+    /// the label takes the grid's first `spans[0]` columns, then each cell covers the next
+    /// `spans[1 + c]` columns, and the computed figure the columns left over, so each value
+    /// starts under its table's title. Empty: one slot per cell, as the heading above it.
+    pub spans: Vec<u8>,
 }
 
 impl Row {
@@ -109,6 +114,7 @@ impl Row {
             row_ref: None,
             widths: Vec::new(),
             label_cols: LABEL_COLS,
+            spans: Vec::new(),
         }
     }
 
@@ -147,6 +153,7 @@ impl Row {
             row_ref: None,
             widths,
             label_cols,
+            spans: Vec::new(),
         }
     }
 }
@@ -304,6 +311,7 @@ impl<'a> FormBuilder<'a> {
             row_ref: None,
             widths: Vec::new(),
             label_cols: LABEL_COLS,
+            spans: Vec::new(),
         }
     }
 
@@ -358,6 +366,7 @@ impl<'a> FormBuilder<'a> {
                 row_ref: None,
                 widths: Vec::new(),
                 label_cols: LABEL_COLS,
+                spans: Vec::new(),
             });
         }
         for (i, item) in items.iter().enumerate() {
@@ -511,6 +520,7 @@ impl<'a> FormBuilder<'a> {
                 row_ref: None,
                 widths: vec![1, 1, 1],
                 label_cols: 22,
+                spans: Vec::new(),
             };
             if let Some(sev) = self.row_mark(&base) {
                 line.computed = Some((format!("{} 见问题", sev.symbol()), false));
@@ -555,6 +565,7 @@ impl<'a> FormBuilder<'a> {
                     row_ref: Some((lines_path.clone(), i)),
                     widths: vec![5, 2, 2, 2, 2],
                     label_cols: 4,
+                    spans: Vec::new(),
                 });
             });
         }
@@ -658,6 +669,7 @@ impl<'a> FormBuilder<'a> {
                     row_ref: Some((projects_path.clone(), i)),
                     widths: vec![3, 1],
                     label_cols: 4,
+                    spans: Vec::new(),
                 });
             });
         }
@@ -736,6 +748,7 @@ impl<'a> FormBuilder<'a> {
                     row_ref: Some((funds_path.clone(), i)),
                     widths: vec![4, 3, 3, 3, 3],
                     label_cols: 4,
+                    spans: Vec::new(),
                 });
                 for key in ["scope", "description"] {
                     let value = if key == "scope" {
@@ -825,15 +838,18 @@ impl<'a> FormBuilder<'a> {
             rows.push(Row {
                 kind: RowKind::Cells,
                 label: format!("一级指标 {}", g + 1),
-                depth: 0,
+                depth: 1,
                 cells: vec![
                     self.cell(gp.key("name"), group.name.clone().unwrap_or_default()),
                     self.cell(gp.key("weight"), group.weight.to_string()),
                 ],
                 computed: Some((format!("{sum} · 得分 {}{expected}", fmt(score)), ok)),
                 row_ref: Some((groups_path.clone(), g)),
-                widths: vec![3, 1],
-                label_cols: 12,
+                // On the indicators' grid: the label over 二级指标, the name over 三级指标 to
+                // 实际完成值, the weight under 分值, the sums over 得分 and 偏差原因.
+                widths: widths.clone(),
+                label_cols: 0,
+                spans: vec![1, 3, 1],
             });
             let ind_path = gp.key("indicators");
             if group.indicators.is_empty() {
@@ -860,6 +876,7 @@ impl<'a> FormBuilder<'a> {
                         row_ref: Some((ind_path.clone(), i)),
                         widths: widths.clone(),
                         label_cols: 0,
+                        spans: Vec::new(),
                     });
                 });
             }
@@ -904,6 +921,7 @@ fn add_first(rows_path: FieldPath, what: &'static str) -> Row {
         row_ref: None,
         widths: Vec::new(),
         label_cols: LABEL_COLS,
+        spans: Vec::new(),
     }
 }
 

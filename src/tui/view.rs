@@ -226,6 +226,9 @@ impl Columns {
 
 /// The layout of `row` in `w` columns (see `Columns`).
 pub fn columns(row: &Row, w: usize) -> Columns {
+    if !row.spans.is_empty() {
+        return grid_columns(row, w);
+    }
     let n = match &row.kind {
         RowKind::Heading { columns } => columns.len(),
         RowKind::Total { values } => values.len(),
@@ -264,6 +267,31 @@ pub fn columns(row: &Row, w: usize) -> Columns {
         label,
         cells,
         computed,
+    }
+}
+
+/// The layout of a row laid on its table's grid (`Row::spans`): the grid's columns are
+/// split exactly as for the table's heading and rows (same indent, same `widths`, no
+/// column of its own for the computed figure), then grouped by the spans.
+fn grid_columns(row: &Row, w: usize) -> Columns {
+    let indent = 2 * row.depth as usize;
+    let slots = split_widths(w.saturating_sub(indent), &row.widths);
+    let mut taken = slots.iter().copied();
+    let mut take = |n: u8| taken.by_ref().take(n as usize).sum::<usize>();
+    let label = indent + take(row.spans[0]);
+    let mut x = label;
+    let cells = row.spans[1..]
+        .iter()
+        .map(|&n| {
+            let slot = (x, take(n));
+            x += slot.1;
+            slot
+        })
+        .collect();
+    Columns {
+        label,
+        cells,
+        computed: w.saturating_sub(x),
     }
 }
 
@@ -328,7 +356,12 @@ pub fn row_line(
         )),
         RowKind::Cells => {
             let layout = columns(row, w);
-            let indent = "  ".repeat(row.depth as usize);
+            // A row on its table's grid labels the grid's first columns from the margin.
+            let indent = if row.spans.is_empty() {
+                "  ".repeat(row.depth as usize)
+            } else {
+                String::new()
+            };
             let mut spans = vec![Span::styled(
                 fit(&format!("{indent}{}", row.label), layout.label),
                 row_style,
@@ -369,7 +402,12 @@ pub fn row_line(
             }
             if let Some((text, ok)) = &row.computed {
                 let style = if *ok { theme.ok() } else { theme.bad() };
-                spans.push(Span::styled(fit(text, layout.computed), style));
+                // On a grid, the figure starts where the titles above it do.
+                let lead = if row.spans.is_empty() { "" } else { " " };
+                spans.push(Span::styled(
+                    fit(&format!("{lead}{text}"), layout.computed),
+                    style,
+                ));
             }
             pad(&mut spans, w, row_style);
             Line::from(spans)
