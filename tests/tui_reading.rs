@@ -322,6 +322,32 @@ fn slash_finds_labels_and_values_across_the_tabs() {
 }
 
 #[test]
+fn slash_finds_a_section_heading_and_lands_on_its_first_row() {
+    // 年度总体目标 is only a heading (on tab 4); its rows are 预期目标 and 实际完成情况.
+    let mut app = open(SEED, false);
+    keys(&mut app, "/年度总体目标");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.tab.index(), 3, "{}", said(&app));
+    let (row, col) = app.cursor[3];
+    assert_eq!(
+        app.rows[row].cells[col].path.to_string(),
+        "score_sheet.goal.expected"
+    );
+    // A table's column title counts too: 偏差原因 leads to the first indicator row.
+    let mut app = open(SEED, false);
+    keys(&mut app, "/偏差原因");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.tab.index(), 3, "{}", said(&app));
+    let (row, _) = app.cursor[3];
+    assert!(
+        app.rows[row].cells[0]
+            .path
+            .to_string()
+            .starts_with("score_sheet.groups[0]")
+    );
+}
+
+#[test]
 fn i_on_a_marked_cell_explains_its_finding_and_esc_returns_to_the_form() {
     let mut app = open(SEED, false);
     goto(&mut app, "score_sheet.funds.score");

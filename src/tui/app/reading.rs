@@ -157,9 +157,10 @@ pub type Hit = (crate::tui::form::Tab, usize, usize);
 
 impl App {
     /// Every place whose label or value contains `query` (ignoring case), across the tabs in
-    /// order: a row's label counts as its first cell.
+    /// order: a row's label counts as its first cell, and a section heading (or a table's
+    /// column titles) as the first cell of the first row under it.
     pub fn search_hits(&self, query: &str) -> Vec<Hit> {
-        use crate::tui::form::{FormBuilder, Tab};
+        use crate::tui::form::{FormBuilder, RowKind, Tab};
         let query = query.trim().to_lowercase();
         if query.is_empty() {
             return Vec::new();
@@ -168,11 +169,16 @@ impl App {
         let builder = FormBuilder::new(&self.report, self.scheme(), &self.findings);
         let mut hits = Vec::new();
         for tab in Tab::ALL {
+            let mut under_heading_hit = false;
             for (r, row) in builder.rows(tab).iter().enumerate() {
+                if let RowKind::Heading { columns } = &row.kind {
+                    under_heading_hit |= has(&row.label) || columns.iter().any(|t| has(t));
+                    continue;
+                }
                 if !row.selectable() || row.cells.is_empty() {
                     continue;
                 }
-                let label_hit = has(&row.label);
+                let label_hit = std::mem::take(&mut under_heading_hit) || has(&row.label);
                 for (c, cell) in row.cells.iter().enumerate() {
                     let cell_label = row.cells.len() > 1 && has(cell.label);
                     if has(&cell.text) || cell_label || (c == 0 && label_hit) {
