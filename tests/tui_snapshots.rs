@@ -126,6 +126,13 @@ fn a_cjk_row_under_a_popup_is_not_cut_in_half() {
     goto(&mut app, "basic.organization");
     press(&mut app, KeyCode::Enter);
     let terminal = draw(&mut app, 80, 24, COLOR);
+    // The footer names the editor's keys while it is open, not the form's.
+    let footer: String = line_symbols(&terminal, 23)
+        .into_iter()
+        .map(|(_, s)| s)
+        .collect();
+    assert!(footer.starts_with("编辑中"), "{footer}");
+    assert!(!footer.contains("新增行"), "{footer}");
     insta::assert_snapshot!("editor_popup_80x24", terminal.backend());
     let mut app = open(SEED, false);
     keys(&mut app, "?");

@@ -668,6 +668,26 @@ fn draw_footer(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
         (Mode::SaveAs { input, .. }, status) => {
             prompt_line("另存为：", input, status.as_ref(), w, theme)
         }
+        // While a field is being edited, the keys of the editor, not those of the form.
+        (Mode::Editing(editor), _) => {
+            let mut keys = vec![("Enter", "确定")];
+            if editor.multiline {
+                keys.push(("Alt-Enter 或 Ctrl-J", "换行"));
+            }
+            keys.push(("Esc", "取消"));
+            let mut spans = vec![Span::styled("编辑中  ", theme.title())];
+            let mut used = width("编辑中  ");
+            for (key, name) in keys {
+                let piece = format!("{key} {name}  ");
+                if used + width(&piece) > w {
+                    break;
+                }
+                used += width(&piece);
+                spans.push(Span::styled(format!("{key} "), theme.title()));
+                spans.push(Span::styled(format!("{name}  "), theme.dim()));
+            }
+            Line::from(spans)
+        }
         (_, Some(status)) => Line::from(Span::styled(
             truncate(&visible_inline(&status.text), w),
             if status.error {
