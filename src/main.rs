@@ -1,6 +1,6 @@
 //! The `jixiao` binary: parses the command line and dispatches.
 
-use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use jixiao::check::{self, Palette};
 use jixiao::commands::{self, Failure, Terminal};
 use jixiao::export::{self, ExportFormat};
@@ -9,14 +9,11 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod cli_zh;
+
 /// 绩效 jixiao — 部门整体支出绩效自评报告的终端工作台与检查工具。
 #[derive(Parser)]
-#[command(
-    name = "jixiao",
-    version,
-    about,
-    args_conflicts_with_subcommands = true
-)]
+#[command(name = "jixiao", version, args_conflicts_with_subcommands = true)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -137,12 +134,23 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli = match cli_zh::localized(Cli::command())
+        .try_get_matches()
+        .and_then(|matches| Cli::from_arg_matches(&matches))
+    {
         Ok(cli) => cli,
+        Err(e) if e.use_stderr() => {
+            match cli_zh::error_sentence(&e) {
+                Some(sentence) => eprintln!("{sentence}"),
+                None => {
+                    let _ = e.print();
+                }
+            }
+            return ExitCode::from(2);
+        }
         Err(e) => {
-            let code = if e.use_stderr() { 2 } else { 0 };
             let _ = e.print();
-            return ExitCode::from(code);
+            return ExitCode::from(0);
         }
     };
     let mut out = Output::default();
@@ -269,7 +277,12 @@ fn run(cli: Cli, stdout: &mut Output) -> Result<i32, Failure> {
             };
             // Made in memory first: the generator panics on a failed write, `stdout` reports it.
             let mut script = Vec::new();
-            clap_complete::generate(shell, &mut Cli::command(), "jixiao", &mut script);
+            clap_complete::generate(
+                shell,
+                &mut cli_zh::localized(Cli::command()),
+                "jixiao",
+                &mut script,
+            );
             let _ = stdout.write_all(&script);
             Ok(0)
         }
