@@ -105,6 +105,20 @@ fn staff(report: &Report, out: &mut Vec<Expected>) {
             });
         }
     }
+    // 附件2 实际在职人数 = 正文 在职人数 (S02), once both are stated.
+    if let (Some(body), Some(d)) = (
+        staff.and_then(|s| s.in_service.value()),
+        report.basic_data.as_ref(),
+    ) && d.in_service.is_filled()
+    {
+        out.push(Expected {
+            path: at("basic_data.in_service"),
+            value: body.to_string(),
+            why: format!("正文 {body}"),
+            agrees: d.in_service.value() == Some(body),
+            rule: "S02",
+        });
+    }
     // 控制率 = 在职 ÷ 编制数, shown with the stated decimals (at least one).
     if let Some(d) = report.basic_data.as_ref()
         && let (Some(n), Some(of)) = (d.in_service.value(), d.authorized.value())
@@ -440,6 +454,35 @@ mod tests {
         assert!(crate::rules::testing::fires("C07", group));
         let rules = crate::rules::testing::rules(&group.replace("weight = 30", "weight = 40"));
         assert!(!rules.contains(&"C07".to_owned()), "{rules:?}");
+    }
+
+    #[test]
+    fn the_attachments_in_service_count_is_the_bodys() {
+        let staff = "[basic.staff]\nin_service = 10\n";
+        let data = |n: u32| format!("[basic_data]\nauthorized = 14\nin_service = {n}\n");
+        let head = "schema = \"jixiao/1\"\nscheme = \"hunan-department\"\n[report]\nunit = \"某局\"\nyear = 2023\n";
+        let all = expected(&format!("{head}{staff}{}", data(11)));
+        let e = find(&all, "basic_data.in_service");
+        assert_eq!(
+            (e.value.as_str(), e.why.as_str(), e.agrees, e.rule),
+            ("10", "正文 10", false, "S02")
+        );
+        assert!(crate::rules::testing::fires(
+            "S02",
+            &format!("{staff}{}", data(11))
+        ));
+        // Putting the figure in silences S02.
+        assert!(!crate::rules::testing::fires(
+            "S02",
+            &format!("{staff}{}", data(10))
+        ));
+        assert!(
+            find(
+                &expected(&format!("{head}{staff}{}", data(10))),
+                "basic_data.in_service"
+            )
+            .agrees
+        );
     }
 
     #[test]

@@ -435,9 +435,7 @@ impl<'a> FormBuilder<'a> {
         let data = r.basic_data.as_ref().unwrap_or(&no_data);
         rows.push(self.field("basic_data.authorized", data.authorized.to_string()));
         let mut in_service = self.field("basic_data.in_service", data.in_service.to_string());
-        if let (Some(a), Some(b)) = (data.in_service.value(), staff.in_service.value()) {
-            in_service.computed = Some((format!("正文 {b} {}", tick(a == b)), a == b));
-        }
+        in_service.computed = self.computed("basic_data.in_service");
         rows.push(in_service);
         let mut rate = self.field("basic_data.control_rate", data.control_rate.to_string());
         rate.computed = self.computed("basic_data.control_rate");
