@@ -129,6 +129,36 @@ fn a_paste_of_two_thousand_characters_as_plain_keystrokes_lands_whole_and_the_ne
 }
 
 #[test]
+fn keys_typed_ahead_in_one_burst_fill_one_cell_each() {
+    // A slow connection delivers typed-ahead keys together, as a paste would: Enter must
+    // still commit each short value, and l move right, in the indicator sheet's long-text
+    // cells too (三级指标, 年度指标值).
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("report.toml");
+    std::fs::copy("examples/lusong-emergency-2023.toml", &file).unwrap();
+    let mut s = Session::start(&["edit", file.to_str().unwrap()], 80, 24);
+    s.wait_for("94 / 97");
+    s.send("\x1b4"); // Alt-4: tab 4
+    s.wait_for_screen("二级指标");
+    s.send("\x1b[B\x1b[B\x1b[B"); // ↓↓↓: the first indicator row, 二级指标
+    s.send_quick("\r甲\rl\r乙\rl\r丙\r");
+    s.send_quick("\x13");
+    wait_for_file(&file, |t| t.contains("丙\""));
+    // Enter opens each cell with its text, so each value ends its own field.
+    let report: toml::Table = std::fs::read_to_string(&file).unwrap().parse().unwrap();
+    let first = &report["score_sheet"]["groups"][0]["indicators"][0];
+    for (key, end) in [("category", "甲"), ("name", "乙"), ("target", "丙")] {
+        let value = first[key].as_str().unwrap();
+        assert!(
+            value.ends_with(end) && !value.contains('\n'),
+            "{key} = {value:?}"
+        );
+    }
+    s.send("q");
+    assert_eq!(s.wait_exit(), 0);
+}
+
+#[test]
 fn a_paste_as_keystrokes_keeps_its_line_breaks_in_the_field_and_acts_on_nothing_else() {
     let (_dir, file, mut s) = editing_the_overall_text();
     // Two paragraphs, the break sent as the terminal sends Enter; the second starts with an

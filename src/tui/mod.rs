@@ -135,27 +135,33 @@ pub fn run(app: &mut App) -> io::Result<()> {
                 // arrives as plain keystrokes is thousands of keys, and drawing after each
                 // would make later keys act late.
                 let mut current = first;
+                // Events read ahead to judge an Enter (below), applied in order after it.
+                let mut ahead = std::collections::VecDeque::new();
+                // Characters of text that came just before `current` in this burst.
+                let mut run = 0;
                 loop {
                     let enter_in_editor = is_plain_enter(&current)
                         && matches!(&app.mode, app::Mode::Editing(editor) if editor.multiline);
                     // A paste arriving as keystrokes carries its line breaks as Enter: in a
-                    // long text, one followed at once by more text is a line break inside
-                    // the paste, not "commit" (which would send the rest of the paste to the
-                    // form as commands). No one types the next key within a few
-                    // milliseconds. A short value takes no line break: Enter commits it.
-                    let next = if enter_in_editor {
-                        inbox.recv_timeout(PASTE_GAP).ok()
-                    } else {
-                        inbox.try_recv().ok()
-                    };
-                    if enter_in_editor && next.as_ref().is_some_and(continues_text) {
+                    // long text, an Enter inside such a paste is a line break, not "commit"
+                    // (which would send the rest of the paste to the form as commands).
+                    // Keys typed ahead of a slow connection arrive in a burst too, so the
+                    // burst must also look like a paste: text right after the Enter, and
+                    // enough of it around the Enter. A short value takes no line break.
+                    let line_break = enter_in_editor && pasted_line_break(run, &mut ahead, &inbox);
+                    if line_break {
                         current = Event::Key(event::KeyEvent::new(
                             event::KeyCode::Char('j'),
                             event::KeyModifiers::CONTROL,
                         ));
                     }
+                    run = match text_len(&current) {
+                        Some(n) => run + n,
+                        None if line_break => run,
+                        None => 0,
+                    };
                     handle(app, &mut terminal, current)?;
-                    match next {
+                    match ahead.pop_front().or_else(|| inbox.try_recv().ok()) {
                         Some(event) => current = event,
                         None => break,
                     }
@@ -214,17 +220,56 @@ fn is_plain_enter(event: &Event) -> bool {
         && key.kind != event::KeyEventKind::Release)
 }
 
-/// Text that goes on: a printable character, or a paste.
-fn continues_text(event: &Event) -> bool {
+/// How many characters of text must come around an Enter, within a burst, for it to be a
+/// line break inside a paste rather than a commit typed ahead (`Enter 乙 Enter l Enter 丙`).
+const PASTE_RUN: usize = 8;
+
+/// Whether the Enter just received in a long-text editor is a line break inside a paste:
+/// more of the burst follows it, each event within `PASTE_GAP`, and the text around it
+/// (`before` characters, then what follows, read ahead into `ahead` through further
+/// Enters, up to any other key) comes to `PASTE_RUN` characters.
+fn pasted_line_break(
+    before: usize,
+    ahead: &mut std::collections::VecDeque<Event>,
+    inbox: &std::sync::mpsc::Receiver<Event>,
+) -> bool {
+    let mut i = 0;
+    let mut after = 0;
+    loop {
+        if i == ahead.len() {
+            match inbox.recv_timeout(PASTE_GAP) {
+                Ok(event) => ahead.push_back(event),
+                Err(_) => return false,
+            }
+        }
+        match text_len(&ahead[i]) {
+            Some(n) => after += n,
+            // The paste's other line breaks (a blank line between paragraphs, too).
+            None if is_plain_enter(&ahead[i]) => {}
+            None => return false,
+        }
+        if after > 0 && before + after >= PASTE_RUN {
+            return true;
+        }
+        i += 1;
+    }
+}
+
+/// The characters of text an event carries: one for a printable character, a paste's
+/// length; None for anything else.
+fn text_len(event: &Event) -> Option<usize> {
     match event {
-        Event::Key(key) => {
-            matches!(key.code, event::KeyCode::Char(_))
+        Event::Key(key)
+            if matches!(key.code, event::KeyCode::Char(_))
+                && key.kind != event::KeyEventKind::Release
                 && !key
                     .modifiers
-                    .intersects(event::KeyModifiers::CONTROL | event::KeyModifiers::ALT)
+                    .intersects(event::KeyModifiers::CONTROL | event::KeyModifiers::ALT) =>
+        {
+            Some(1)
         }
-        Event::Paste(_) => true,
-        _ => false,
+        Event::Paste(text) => Some(text.chars().count()),
+        _ => None,
     }
 }
 
