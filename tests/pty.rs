@@ -180,3 +180,34 @@ fn a_paste_as_keystrokes_keeps_its_line_breaks_in_the_field_and_acts_on_nothing_
     s.send("q");
     assert_eq!(s.wait_exit(), 0);
 }
+
+/// Four pastes of 2,000 characters as keys into the same long text: each lands whole, and
+/// (printed, for docs/PERFORMANCE.md) the later ones take no longer than the first,
+/// however long the text already is.
+#[test]
+fn pastes_into_a_growing_text_all_land_whole() {
+    let (_dir, file, mut s) = editing_the_overall_text();
+    let pasted: String = "安全生产监管应急救援能力建设防灾减灾"
+        .chars()
+        .cycle()
+        .take(2000)
+        .collect();
+    for round in 1..=4 {
+        s.clear_output();
+        let started = std::time::Instant::now();
+        s.send_quick(&format!("{pasted}Z{round}"));
+        s.wait_for(&format!("Z{round}"));
+        eprintln!(
+            "paste {round} of 2,000 characters as keys ({} pasted so far): {:?}",
+            round * 2002,
+            started.elapsed()
+        );
+    }
+    s.send_quick("\r\x13");
+    wait_for_file(&file, |t| t.contains("Z4"));
+    let text = std::fs::read_to_string(&file).unwrap();
+    let whole: String = (1..=4).map(|r| format!("{pasted}Z{r}")).collect();
+    assert!(text.contains(&whole), "the four pastes, whole and in order");
+    s.send("q");
+    assert_eq!(s.wait_exit(), 0);
+}

@@ -155,6 +155,27 @@ pub fn run(app: &mut App) -> io::Result<()> {
                             event::KeyModifiers::CONTROL,
                         ));
                     }
+                    // Characters typed into an open editor in one burst go in at once: the
+                    // text area re-wraps its whole text after every insertion, so a paste
+                    // arriving as 2,000 keys into a long text would cost 2,000 re-wraps.
+                    if matches!(app.mode, app::Mode::Editing(_))
+                        && let Some(first) = plain_char(&current)
+                    {
+                        let mut typed = String::from(first);
+                        while let Some(event) = ahead.pop_front().or_else(|| inbox.try_recv().ok())
+                        {
+                            match plain_char(&event) {
+                                Some(c) => typed.push(c),
+                                None => {
+                                    ahead.push_front(event);
+                                    break;
+                                }
+                            }
+                        }
+                        if typed.len() > first.len_utf8() {
+                            current = Event::Paste(typed);
+                        }
+                    }
                     run = match text_len(&current) {
                         Some(n) => run + n,
                         None if line_break => run,
@@ -255,21 +276,30 @@ fn pasted_line_break(
     }
 }
 
-/// The characters of text an event carries: one for a printable character, a paste's
-/// length; None for anything else.
-fn text_len(event: &Event) -> Option<usize> {
+/// The character a key types, for a printable character with no Ctrl or Alt.
+fn plain_char(event: &Event) -> Option<char> {
     match event {
         Event::Key(key)
-            if matches!(key.code, event::KeyCode::Char(_))
-                && key.kind != event::KeyEventKind::Release
+            if key.kind != event::KeyEventKind::Release
                 && !key
                     .modifiers
                     .intersects(event::KeyModifiers::CONTROL | event::KeyModifiers::ALT) =>
         {
-            Some(1)
+            match key.code {
+                event::KeyCode::Char(c) => Some(c),
+                _ => None,
+            }
         }
-        Event::Paste(text) => Some(text.chars().count()),
         _ => None,
+    }
+}
+
+/// The characters of text an event carries: one for a printable character, a paste's
+/// length; None for anything else.
+fn text_len(event: &Event) -> Option<usize> {
+    match event {
+        Event::Paste(text) => Some(text.chars().count()),
+        _ => plain_char(event).map(|_| 1),
     }
 }
 
