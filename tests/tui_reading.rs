@@ -7,41 +7,7 @@ use common::*;
 use crossterm::event::KeyCode;
 use jixiao::tui::app::{App, Mode};
 use jixiao::tui::form::RowKind;
-use jixiao::tui::theme::Theme;
 use jixiao::tui::view;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-
-fn screen(app: &mut App, w: u16, h: u16) -> String {
-    screen_from(app, w, h, 0)
-}
-
-/// The screen's text from column `left` rightwards.
-fn screen_from(app: &mut App, w: u16, h: u16, left: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
-    let mut drawn = None;
-    terminal
-        .draw(|f| drawn = Some(view::draw(f, app, Theme::COLOR)))
-        .unwrap();
-    app.apply_layout(drawn.expect("a frame was drawn"));
-    // The text as read, wide characters once (the buffer holds a blank after each).
-    let buffer = terminal.backend().buffer();
-    let mut out = String::new();
-    for y in 0..h {
-        let mut skip = 0;
-        for x in left..w {
-            let s = buffer[(x, y)].symbol();
-            if skip > 0 {
-                skip -= 1;
-                continue;
-            }
-            skip = unicode_width::UnicodeWidthStr::width(s).saturating_sub(1);
-            out.push_str(s);
-        }
-        out.push('\n');
-    }
-    out
-}
 
 /// The screen's text without blanks, borders and line ends: a wrapped text reads whole.
 fn flat(screen: &str) -> String {

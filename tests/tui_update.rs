@@ -692,7 +692,20 @@ fn the_fix_key_puts_the_computed_funds_score_in_and_undo_takes_it_back() {
         app.rows[row].computed,
         Some(("按方案 10.00 ✗".to_owned(), false))
     );
+    // First shown, old → new: Esc leaves the figure as it was.
     keys(&mut app, "=");
+    let shown = screen(&mut app, 80, 24);
+    assert!(shown.contains("年度资金总额 得分：9 → 10.00"), "{shown}");
+    assert!(shown.contains("按方案 10.00"), "{shown}");
+    // The footer names the prompt's keys, not the form's.
+    let footer = shown.lines().nth(23).unwrap_or_default();
+    assert!(footer.starts_with("请回答：Enter 改为计算值"), "{footer}");
+    press(&mut app, KeyCode::Esc);
+    assert!(matches!(app.mode, Mode::Normal));
+    assert_eq!(app.text(), SEED);
+    // Enter puts it in.
+    keys(&mut app, "=");
+    press(&mut app, KeyCode::Enter);
     assert!(matches!(app.mode, Mode::Normal));
     assert_eq!(said(&app), "已改为计算值：年度资金总额 得分 9 → 10.00");
     assert_eq!(
@@ -763,11 +776,11 @@ fn the_fix_key_puts_a_computed_rate_and_sum_in_place_of_wrong_ones() {
     assert_ne!(text, SEED);
     let mut app = open(&text, false);
     goto(&mut app, "score_sheet.funds.rate");
-    keys(&mut app, "=");
+    keys(&mut app, "=="); // shown, then put in
     assert!(said(&app).ends_with("98% → 99.99%"), "{}", said(&app));
     assert!(!rules(&app).iter().any(|r| r.starts_with("C03")));
     goto(&mut app, "budget.spent");
-    keys(&mut app, "=");
+    keys(&mut app, "=="); // shown, then put in
     assert!(said(&app).ends_with("320.26 → 320.25"), "{}", said(&app));
     assert!(!rules(&app).iter().any(|r| r.starts_with("B01")));
     assert!(app.text().contains("spent = 320.25"));
@@ -788,7 +801,7 @@ fn the_fix_key_fills_a_blank_with_its_computed_figure() {
     assert_ne!(text, SEED);
     let mut app = open(&text, false);
     goto(&mut app, "budget.spent");
-    keys(&mut app, "=");
+    keys(&mut app, "=="); // shown, then put in
     assert!(said(&app).ends_with("（空） → 320.25"), "{}", said(&app));
     assert_eq!(
         app.report.budget.as_ref().unwrap().spent.to_string(),
@@ -799,18 +812,31 @@ fn the_fix_key_fills_a_blank_with_its_computed_figure() {
 }
 
 #[test]
+fn the_fix_key_puts_a_funds_balance_in_its_carryover() {
+    // The seed's 安全监管: 29.50 + 270.08 available, 56.58 spent, 0 carried over (F02).
+    let mut app = open(SEED, false);
+    assert!(rules(&app).contains(&"F02 performance.special_funds[0]".to_owned()));
+    goto(&mut app, "performance.special_funds[0].carryover");
+    keys(&mut app, "==");
+    assert_eq!(said(&app), "已改为计算值：安全监管 结余结转 0 → 243");
+    assert!(!rules(&app).contains(&"F02 performance.special_funds[0]".to_owned()));
+    keys(&mut app, "u");
+    assert_eq!(app.text(), SEED);
+}
+
+#[test]
 fn the_fix_key_on_a_groups_name_fixes_its_weight_and_on_the_fund_count_the_count() {
     let mut app = open(SEED, false);
     assert!(rules(&app).contains(&"C07 score_sheet.groups[0]".to_owned()));
     // The row's computed figure is its weight: fixed from the name cell too.
     goto(&mut app, "score_sheet.groups[0].name");
-    keys(&mut app, "=");
+    keys(&mut app, "=="); // shown, then put in
     assert_eq!(said(&app), "已改为计算值：产出指标 分值 40 → 30");
     let (row, _) = app.cursor[app.tab.index()];
     assert_eq!(app.rows[row].computed.as_ref().map(|c| c.1), Some(true));
     assert!(!rules(&app).contains(&"C07 score_sheet.groups[0]".to_owned()));
     goto(&mut app, "performance.special_fund_count");
-    keys(&mut app, "=");
+    keys(&mut app, "=="); // shown, then put in
     assert!(said(&app).ends_with("5 → 4"), "{}", said(&app));
     assert!(!rules(&app).iter().any(|r| r.starts_with("F01")));
     keys(&mut app, "u");

@@ -34,7 +34,7 @@ pub fn expected_values(report: &Report, scheme: &Scheme) -> Vec<Expected> {
     budget(report, scheme, &mut out);
     costs(report, scheme, &mut out);
     score_sheet(report, scheme, &mut out);
-    special_funds(report, &mut out);
+    special_funds(report, scheme, &mut out);
     score_groups(report, scheme, &mut out);
     out
 }
@@ -212,7 +212,7 @@ fn costs(report: &Report, scheme: &Scheme, out: &mut Vec<Expected>) {
 }
 
 /// 六 专项资金个数 = the funds listed (F01), once the section is there (0 when none listed).
-fn special_funds(report: &Report, out: &mut Vec<Expected>) {
+fn special_funds(report: &Report, scheme: &Scheme, out: &mut Vec<Expected>) {
     let Some(p) = report.performance.as_ref() else {
         return;
     };
@@ -224,6 +224,25 @@ fn special_funds(report: &Report, out: &mut Vec<Expected>) {
         agrees: p.special_fund_count.value().is_none_or(|c| c == listed),
         rule: "F01",
     });
+    // 结余结转 = 预算 + 调整 − 实际支出 (F02), the balance of each fund stated in full.
+    let funds = FieldPath::parse("performance.special_funds").expect("a valid path");
+    for (i, f) in p.special_funds.iter().enumerate() {
+        if let (Some(budget), Some(adjustment), Some(spent), Some(carryover)) = (
+            f.budget.value(),
+            f.adjustment.value(),
+            f.spent.value(),
+            f.carryover.value(),
+        ) {
+            let balance = budget + adjustment - spent;
+            out.push(Expected {
+                path: funds.index(i).key("carryover"),
+                value: amount(balance),
+                why: format!("预算+调整−支出 = {}", amount(balance)),
+                agrees: scheme.agree(budget + adjustment, spent + carryover),
+                rule: "F02",
+            });
+        }
+    }
 }
 
 fn score_sheet(report: &Report, scheme: &Scheme, out: &mut Vec<Expected>) {
@@ -379,8 +398,8 @@ mod tests {
             (group.value.as_str(), group.why.as_str(), group.rule),
             ("30", "指标分值合计 30", "C07")
         );
-        // On the seed the funds score, the fund count and three groups' weights disagree (its
-        // C04, F01 and C07 findings), in the order of the form.
+        // On the seed the funds score, the fund count, 安全监管's balance and three groups'
+        // weights disagree (its C04, F01, F02 and C07 findings), in the order of the form.
         let wrong: Vec<_> = all
             .iter()
             .filter(|e| !e.agrees)
@@ -391,6 +410,7 @@ mod tests {
             [
                 ("C04", "score_sheet.funds.score".to_owned()),
                 ("F01", "performance.special_fund_count".to_owned()),
+                ("F02", "performance.special_funds[0].carryover".to_owned()),
                 ("C07", "score_sheet.groups[0].weight".to_owned()),
                 ("C07", "score_sheet.groups[1].weight".to_owned()),
                 ("C07", "score_sheet.groups[2].weight".to_owned()),
@@ -483,6 +503,28 @@ mod tests {
             )
             .agrees
         );
+    }
+
+    #[test]
+    fn a_funds_balance_is_its_carryover() {
+        // The seed's 安全监管: 29.50 + 270.08 = 299.58 available, 56.58 spent, 0 carried over.
+        let all = expected(SEED);
+        let e = find(&all, "performance.special_funds[0].carryover");
+        assert_eq!((e.value.as_str(), e.agrees, e.rule), ("243", false, "F02"));
+        let fixed = SEED.replacen("carryover = 0\n", "carryover = 243\n", 1);
+        let schemes = SchemeSet::builtin();
+        let f02 = |text: &str| {
+            let loaded = scheme::load_str(text, &schemes).expect("loads");
+            crate::rules::check(&loaded.report, schemes.get("hunan-department").unwrap())
+                .iter()
+                .any(|f| f.rule == "F02" && f.path.to_string() == "performance.special_funds[0]")
+        };
+        assert!(f02(SEED));
+        assert!(
+            !f02(&fixed),
+            "putting the balance in silences F02 on that fund"
+        );
+        assert!(find(&expected(&fixed), "performance.special_funds[0].carryover").agrees);
     }
 
     #[test]

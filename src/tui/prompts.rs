@@ -45,6 +45,8 @@ pub enum Answer {
     DiscardEdit,
     /// A group with indicators: delete it (undo brings it back).
     DeleteGroup,
+    /// The fix key's figure: put it in (undo takes it back).
+    ApplyFix,
 }
 
 /// One choice on a prompt.
@@ -193,8 +195,28 @@ pub const DELETE_GROUP: Prompt = Prompt {
     ],
 };
 
+/// The fix key: the computed figure, old → new, before it goes in.
+pub const FIX: Prompt = Prompt {
+    title: "改为计算值",
+    choices: &[
+        Choice {
+            also: &[key('='), key('y')],
+            ..choice(
+                &[KeyCode::Enter],
+                "改为计算值（可按 u 撤销）",
+                Answer::ApplyFix,
+            )
+        },
+        Choice {
+            also: &[key('n')],
+            ..choice(&[ESC, key('c')], "取消", Answer::Cancel)
+        },
+    ],
+};
+
 /// Every prompt, for the tests that hold the tables to the handler and the drawing.
 pub const ALL: &[&Prompt] = &[
+    &FIX,
     &QUIT,
     &CONFLICT,
     &OWNER_CHANGE,

@@ -668,6 +668,29 @@ fn draw_footer(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
         (Mode::SaveAs { input, .. }, status) => {
             prompt_line("另存为：", input, status.as_ref(), w, theme)
         }
+        // A prompt's keys, from its table (the popup shows them too).
+        (Mode::Confirm(confirm), None) => Line::from(vec![
+            Span::styled("请回答：", theme.title()),
+            Span::styled(
+                truncate(&confirm.prompt().hint(), w.saturating_sub(8)),
+                theme.dim(),
+            ),
+        ]),
+        (Mode::Findings, None) => {
+            let explain = app
+                .keymap
+                .keys_of(Command::Explain)
+                .first()
+                .map(|k| k.to_string())
+                .unwrap_or_default();
+            Line::from(Span::styled(
+                truncate(
+                    &format!("问题列表  ↑↓ 选择  Enter 跳到该字段  {explain} 全屏说明  Esc 返回"),
+                    w,
+                ),
+                theme.dim(),
+            ))
+        }
         // While a field is being edited, the keys of the editor, not those of the form.
         (Mode::Editing(editor), _) => {
             let mut keys = vec![("Enter", "确定")];
@@ -848,7 +871,9 @@ fn draw_confirm(frame: &mut Frame, confirm: &Confirm, theme: Theme, area: Rect) 
     // The prompt's text; its last line, the keys, comes from the prompt's table.
     let mut body: Vec<String> = match confirm {
         Confirm::Quit | Confirm::Conflict { .. } => vec![],
-        Confirm::DiscardEdit(_) | Confirm::DeleteGroup { .. } => confirm.lines(),
+        Confirm::DiscardEdit(_) | Confirm::DeleteGroup { .. } | Confirm::Fix { .. } => {
+            confirm.lines()
+        }
         Confirm::Locked { holder } => vec![
             format!("另一个 jixiao（{}）正在编辑。", visible_inline(holder)),
             "两处同时编辑会互相覆盖。".into(),

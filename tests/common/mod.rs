@@ -166,3 +166,40 @@ pub fn assert_read_alike(text: &str, what: &str) {
         ),
     }
 }
+
+pub fn screen(app: &mut App, w: u16, h: u16) -> String {
+    screen_from(app, w, h, 0)
+}
+
+/// The screen's text from column `left` rightwards.
+pub fn screen_from(app: &mut App, w: u16, h: u16, left: u16) -> String {
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(w, h)).unwrap();
+    let mut drawn = None;
+    terminal
+        .draw(|f| {
+            drawn = Some(jixiao::tui::view::draw(
+                f,
+                app,
+                jixiao::tui::theme::Theme::COLOR,
+            ))
+        })
+        .unwrap();
+    app.apply_layout(drawn.expect("a frame was drawn"));
+    // The text as read, wide characters once (the buffer holds a blank after each).
+    let buffer = terminal.backend().buffer();
+    let mut out = String::new();
+    for y in 0..h {
+        let mut skip = 0;
+        for x in left..w {
+            let s = buffer[(x, y)].symbol();
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            skip = unicode_width::UnicodeWidthStr::width(s).saturating_sub(1);
+            out.push_str(s);
+        }
+        out.push('\n');
+    }
+    out
+}

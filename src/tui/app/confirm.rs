@@ -29,6 +29,7 @@ impl Confirm {
             Confirm::Recover { .. } => &prompts::RECOVER,
             Confirm::DiscardEdit(_) => &prompts::DISCARD_EDIT,
             Confirm::DeleteGroup { .. } => &prompts::DELETE_GROUP,
+            Confirm::Fix { .. } => &prompts::FIX,
         }
     }
 
@@ -44,6 +45,20 @@ impl Confirm {
             } => vec![format!(
                 "一级指标“{label}”下有 {indicators} 个三级指标，将一并删除。"
             )],
+            Confirm::Fix {
+                place,
+                old,
+                new,
+                why,
+                ..
+            } => {
+                let old = if old.trim().is_empty() {
+                    "（空）"
+                } else {
+                    old.trim()
+                };
+                vec![format!("{place}：{old} → {new}"), format!("（{why}）")]
+            }
             _ => Vec::new(),
         }
     }
@@ -147,6 +162,16 @@ impl App {
                     rows_path, index, ..
                 },
             ) => self.remove_row_at(rows_path.clone(), *index),
+            (
+                Answer::ApplyFix,
+                Confirm::Fix {
+                    path,
+                    place,
+                    old,
+                    new,
+                    ..
+                },
+            ) => self.apply_fix(path.clone(), place.clone(), old.clone(), new.clone()),
             // An answer from another prompt's table: cannot happen; the prompt stays.
             (
                 Answer::SaveAs
@@ -154,7 +179,8 @@ impl App {
                 | Answer::SaveAnyway
                 | Answer::Overwrite
                 | Answer::KeepEditing
-                | Answer::DeleteGroup,
+                | Answer::DeleteGroup
+                | Answer::ApplyFix,
                 _,
             ) => self.mode = Mode::Confirm(confirm),
         }
@@ -203,6 +229,13 @@ mod tests {
                 label: "决策".to_owned(),
                 indicators: 3,
             },
+            Confirm::Fix {
+                path: crate::model::FieldPath::parse("score_sheet.funds.score").unwrap(),
+                place: "年度资金总额 得分".to_owned(),
+                old: "9".to_owned(),
+                new: "10.00".to_owned(),
+                why: "按方案 10.00".to_owned(),
+            },
         ]
     }
 
@@ -232,6 +265,7 @@ mod tests {
     fn parse(name: &str) -> KeyCode {
         match name {
             "Esc" => KeyCode::Esc,
+            "Enter" => KeyCode::Enter,
             _ => {
                 let mut chars = name.chars();
                 let (Some(c), None) = (chars.next(), chars.next()) else {

@@ -294,8 +294,18 @@ impl App {
             cell.label.to_owned()
         };
         let place = self.place_of(&cell.path, &label);
-        let path = cell.path.clone();
-        let new = expected.value.clone();
+        // Shown old → new first; Enter (or = again) puts it in.
+        self.mode = Mode::Confirm(super::Confirm::Fix {
+            path: cell.path.clone(),
+            place,
+            old,
+            new: expected.value,
+            why: expected.why,
+        });
+    }
+
+    /// Puts the fix key's figure in, as an ordinary undoable edit.
+    pub(super) fn apply_fix(&mut self, path: FieldPath, place: String, old: String, new: String) {
         let before = self.doc.take_part(&self.doc.part_for(&path));
         let edited = Edited::undoing_value(path.clone(), &old, &new);
         let what = format!("改为计算值 {place}");

@@ -76,6 +76,15 @@ pub enum Confirm {
     },
     /// Esc in an editor whose text changed: k keep editing, d discard.
     DiscardEdit(HeldEditor),
+    /// The fix key's figure, old → new, before it goes in: Enter (or = again) puts it in,
+    /// Esc or c cancels.
+    Fix {
+        path: FieldPath,
+        place: String,
+        old: String,
+        new: String,
+        why: String,
+    },
     /// Deleting a group (一级指标) that has indicators: y delete, c cancel.
     DeleteGroup {
         rows_path: FieldPath,
