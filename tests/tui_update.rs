@@ -843,3 +843,46 @@ fn the_fix_key_on_a_groups_name_fixes_its_weight_and_on_the_fund_count_the_count
     keys(&mut app, "u");
     assert_eq!(app.text(), SEED);
 }
+
+#[test]
+fn ctrl_s_in_an_editor_puts_the_text_in_and_saves_the_file() {
+    use jixiao::scheme::SchemeSet;
+    use jixiao::tui::app::App;
+    use jixiao::tui::keymap::Keymap;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("r.toml");
+    std::fs::write(&file, SEED).unwrap();
+    let (keymap, _) = Keymap::from_texts(None);
+    let Ok(mut app) = App::open(
+        SEED,
+        Some(file.clone()),
+        false,
+        SchemeSet::builtin(),
+        keymap,
+    ) else {
+        panic!("the seed opens");
+    };
+    goto(&mut app, "report.unit");
+    press(&mut app, KeyCode::Enter);
+    keys(&mut app, "测");
+    ctrl(&mut app, 's');
+    assert!(matches!(app.mode, Mode::Normal));
+    assert!(!app.dirty(), "{}", said(&app));
+    let saved = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        saved.contains("unit = \"株洲市芦淞区应急管理局测\""),
+        "{saved}"
+    );
+    assert!(said(&app).contains("已保存"), "{}", said(&app));
+    // Unchanged text: Ctrl-S still saves what else was changed.
+    set(&mut app, "budget.initial", "1");
+    goto(&mut app, "report.unit");
+    press(&mut app, KeyCode::Enter);
+    ctrl(&mut app, 's');
+    assert!(!app.dirty());
+    assert!(
+        std::fs::read_to_string(&file)
+            .unwrap()
+            .contains("initial = 1")
+    );
+}

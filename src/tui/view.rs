@@ -698,6 +698,7 @@ fn draw_footer(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
                 keys.push(("Alt-Enter 或 Ctrl-J", "换行"));
             }
             keys.push(("Esc", "取消"));
+            keys.push(("Ctrl-S", "确定并保存"));
             let mut spans = vec![Span::styled("编辑中  ", theme.title())];
             let mut used = width("编辑中  ");
             for (key, name) in keys {

@@ -167,9 +167,15 @@ impl App {
                 false
             }
         };
+        // Ctrl-S in an editor does what it does in Word: the text goes in, and the file is
+        // saved.
+        let save = ctrl && key.code == KeyCode::Char('s');
         if commit {
             let shown = editor.area.lines().join("\n");
             if shown == editor.original {
+                if save {
+                    self.run(super::Command::Save);
+                }
                 return;
             }
             let text = crate::sanitize::from_editor(&shown);
@@ -182,6 +188,9 @@ impl App {
             }) {
                 Ok(()) => {
                     self.say(format!("已修改 {}", editor.label));
+                    if save {
+                        self.run(super::Command::Save);
+                    }
                     return;
                 }
                 Err(why) => editor.error = Some(why),
