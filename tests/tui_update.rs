@@ -679,7 +679,13 @@ fn undoing_a_new_row_goes_to_its_table_and_says_so() {
         "{}",
         app.rows[row].cells[0].path
     );
-    assert_eq!(said(&app), "已撤销：新增一行");
+    assert_eq!(said(&app), "已撤销：新增 指标 第 4 行");
+    // A deleted row is named by its table, number and name.
+    let mut app = open(SEED, false);
+    goto(&mut app, "performance.special_funds[1].name");
+    keys(&mut app, "d");
+    keys(&mut app, "u");
+    assert_eq!(said(&app), "已撤销：删除 专项资金 第 2 行（疫情防控专项）");
 }
 
 #[test]

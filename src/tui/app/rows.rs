@@ -88,7 +88,8 @@ impl App {
         let at = if empty { 0 } else { index + 1 };
         let before = self.doc.undo_for_rows(&rows_path, RowEdit::Insert(at));
         let edited = Edited::at(rows_path.index(at));
-        let result = self.commit(before, "新增一行".to_owned(), edited, |doc| {
+        let what = format!("新增 {}", self.row_name(&rows_path, at, false));
+        let result = self.commit(before, what.clone(), edited, |doc| {
             doc.insert_row(&rows_path, at)
                 .map(|_| ())
                 .map_err(|e| e.to_string())
@@ -99,7 +100,7 @@ impl App {
                 let is_list = self
                     .current_row()
                     .is_some_and(|r| r.cells.len() == 1 && r.cells[0].path == rows_path.index(at));
-                self.say("已新增一行（u 撤销）");
+                self.say(format!("已{what}（u 撤销）"));
                 if is_list {
                     self.start_edit();
                 }
@@ -146,7 +147,8 @@ impl App {
         let row_path = rows_path.index(index);
         let before = self.doc.undo_for_rows(&rows_path, RowEdit::Remove(index));
         let edited = Edited::at(row_path.clone());
-        match self.commit(before, "删除一行".to_owned(), edited, |doc| {
+        let what = format!("删除 {}", self.row_name(&rows_path, index, true));
+        match self.commit(before, what.clone(), edited, |doc| {
             doc.remove_row(&row_path).map_err(|e| e.to_string())
         }) {
             Ok(()) => {
@@ -154,10 +156,45 @@ impl App {
                 if left > 0 {
                     self.focus_row(&rows_path, index.min(left - 1));
                 }
-                self.say("已删除一行（u 撤销）");
+                self.say(format!("已{what}（u 撤销）"));
             }
             Err(why) => self.warn(why),
         }
+    }
+
+    /// A row as undo names it: its table's label, its number, and (`named`) what its name
+    /// or text says — `专项资金 第 2 行（疫情防控专项）`.
+    fn row_name(&self, rows_path: &FieldPath, index: usize, named: bool) -> String {
+        let keys: Vec<&str> = rows_path
+            .segs()
+            .iter()
+            .filter_map(|seg| match seg {
+                crate::model::Seg::Key(key) => Some(key.as_str()),
+                crate::model::Seg::Index(_) => None,
+            })
+            .collect();
+        let table = crate::model::schema::lookup(&keys).map_or("表格", |f| f.label);
+        let row = rows_path.index(index);
+        let name = named
+            .then(|| {
+                self.doc
+                    .written(&row.key("name"))
+                    .or_else(|| self.doc.written(&row))
+            })
+            .flatten()
+            .map(|n| {
+                n.lines()
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .chars()
+                    .take(16)
+                    .collect::<String>()
+            })
+            .filter(|n| !n.is_empty())
+            .map(|n| format!("（{n}）"))
+            .unwrap_or_default();
+        format!("{table} 第 {} 行{name}", index + 1)
     }
 
     pub(super) fn move_row(&mut self, down: bool) {
