@@ -182,6 +182,7 @@ fn help_in_view_lists_only_what_works_there() {
         "Ctrl-S",
         "上移",
         "编辑框内",
+        ":w",
     ] {
         assert!(!shown.contains(absent), "{absent} in view's help: {shown}");
     }

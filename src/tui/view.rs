@@ -938,10 +938,15 @@ fn draw_help(frame: &mut Frame, app: &App, theme: Theme, area: Rect, scroll: u16
         .into_iter()
         .filter(|(_, d)| !(app.read_only && editing.contains(d)))
         .map(|(keys, description)| {
-            let description = if app.read_only && description == Command::Edit.description() {
-                "查看当前格的全文（只读，可滚动）"
-            } else {
-                description
+            let description = match description {
+                d if app.read_only && d == Command::Edit.description() => {
+                    "查看当前格的全文（只读，可滚动）"
+                }
+                // Only :q works in view (:w says 只读).
+                d if app.read_only && d == Command::CommandLine.description() => {
+                    "命令行（:q 退出）"
+                }
+                d => d,
             };
             Line::from(vec![
                 Span::styled(fit(&keys, 18), theme.title()),
