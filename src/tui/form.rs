@@ -695,6 +695,12 @@ impl<'a> FormBuilder<'a> {
         let no_perf = Performance::default();
         let perf = r.performance.as_ref().unwrap_or(&no_perf);
         rows.push(Row::heading("六、资金使用及绩效情况"));
+        rows.push(Row::heading("六（一）整体支出绩效情况"));
+        rows.push(self.field(
+            "performance.overall",
+            perf.overall.clone().unwrap_or_default(),
+        ));
+        rows.push(Row::heading("六（二）专项资金（万元）"));
         let mut count = self.field(
             "performance.special_fund_count",
             perf.special_fund_count.to_string(),
@@ -705,7 +711,6 @@ impl<'a> FormBuilder<'a> {
             .or_else(|| Some(("列出 0 个 ✓".to_owned(), true)));
         rows.push(count);
         let funds_path = FieldPath::parse("performance.special_funds").expect("valid");
-        rows.push(Row::heading("六（二）专项资金（万元）"));
         rows.push(Row::heading_with(
             "",
             vec!["专项名称", "预算", "调整", "实际支出", "结余结转"],
@@ -777,11 +782,6 @@ impl<'a> FormBuilder<'a> {
             }
             rows.push(total);
         }
-        rows.push(Row::heading("六（一）整体支出绩效情况"));
-        rows.push(self.field(
-            "performance.overall",
-            perf.overall.clone().unwrap_or_default(),
-        ));
         rows
     }
 
