@@ -155,6 +155,16 @@ fn tiny_terminals_do_not_panic() {
         keys(&mut app, "f");
         draw(&mut app, w, h, COLOR);
     }
+    // Below 80×24 the footer says the screen is too small; at 80×24 it does not.
+    for (w, h, small) in [(79, 24, true), (80, 23, true), (80, 24, false)] {
+        let mut app = open(SEED, false);
+        let screen = draw(&mut app, w, h, COLOR).backend().to_string();
+        assert_eq!(
+            screen.contains("窗口小于 80×24"),
+            small,
+            "{w}×{h}: {screen}"
+        );
+    }
 }
 
 #[test]

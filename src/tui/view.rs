@@ -742,6 +742,13 @@ fn draw_footer(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
             let keys: &[(Command, &str)] = if app.read_only { &reviewing } else { &editing };
             let mut spans = Vec::new();
             let mut used = 0;
+            // Below the minimum the layout cuts things: say so, rather than look complete.
+            let screen = frame.area();
+            if screen.width < 80 || screen.height < 24 {
+                let note = "窗口小于 80×24，内容显示不全  ";
+                spans.push(Span::styled(note, theme.bad()));
+                used += width(note);
+            }
             if app.read_only {
                 spans.push(Span::styled("只读  ", theme.bad()));
                 used += 6;
