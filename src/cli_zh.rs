@@ -103,11 +103,16 @@ pub fn error_sentence(error: &clap::Error) -> Option<String> {
     };
     let arg = text(ContextKind::InvalidArg).unwrap_or_default();
     let more = "运行 jixiao --help 查看用法。";
+    // clap's guess at what was meant (`--formt` → `--format`).
+    let guess = text(ContextKind::SuggestedArg)
+        .or_else(|| text(ContextKind::SuggestedSubcommand))
+        .map(|s| format!("是不是 {s}？"))
+        .unwrap_or_default();
     let sentence = match error.kind() {
-        ErrorKind::UnknownArgument => format!("不认识的参数 {arg}。{more}"),
+        ErrorKind::UnknownArgument => format!("不认识的参数 {arg}。{guess}{more}"),
         ErrorKind::InvalidSubcommand => {
             let name = text(ContextKind::InvalidSubcommand).unwrap_or(arg);
-            format!("不认识的命令 {name}。{more}")
+            format!("不认识的命令 {name}。{guess}{more}")
         }
         ErrorKind::InvalidValue => {
             let value = text(ContextKind::InvalidValue).unwrap_or_default();

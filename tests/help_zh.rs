@@ -64,6 +64,10 @@ fn a_wrong_command_line_is_one_chinese_sentence() {
     for (args, expected) in [
         (&["check", "--bogus"][..], "不认识的参数 --bogus"),
         (
+            &["check", "--formt", "json", "a.toml"][..],
+            "是不是 --format？",
+        ),
+        (
             &["check", "--format", "xml", "a.toml"][..],
             "“xml”无效，可选：text、json",
         ),
