@@ -302,6 +302,31 @@ fn handed_in(path: &Path) -> Option<(String, u64)> {
     Some((String::from_utf8_lossy(&bytes).into_owned(), age))
 }
 
+/// Whether the lesson's `value` and `filled` goals about the place a `clears` goal names are
+/// met too: a rule silenced by blanking its figures is not a rule put right.
+fn related_met(
+    lesson: &Lesson,
+    judgement: &Judgement,
+    at: Option<&crate::model::FieldPath>,
+) -> bool {
+    let Some(at) = at else {
+        return true;
+    };
+    let near = |p: &crate::model::FieldPath| p.starts_with(at) || at.starts_with(p);
+    lesson
+        .goals
+        .iter()
+        .zip(&judgement.goals)
+        .all(|(goal, state)| {
+            let related = match &goal.kind {
+                GoalKind::Value { path, .. } => near(path),
+                GoalKind::Filled { paths } => paths.iter().any(near),
+                _ => false,
+            };
+            !related || state.met
+        })
+}
+
 /// Judges the whole class folder: every trainee × lesson from the handed-in file itself.
 pub fn judge_class(
     dir: &Path,
@@ -333,9 +358,11 @@ pub fn judge_class(
             };
             if let Some(j) = &judgement {
                 for (goal, state) in lesson.goals.iter().zip(&j.goals) {
-                    if let GoalKind::Clears { rule, .. } = &goal.kind {
+                    if let GoalKind::Clears { rule, path } = &goal.kind {
                         let failing = rule_state.entry(rule.clone()).or_insert(false);
-                        *failing |= !state.met || !j.locked_changed.is_empty();
+                        *failing |= !state.met
+                            || !j.locked_changed.is_empty()
+                            || !related_met(lesson, j, path.as_ref());
                     }
                 }
             }
@@ -488,4 +515,96 @@ pub fn write_text(view: &ClassView, out: &mut dyn Write) -> std::io::Result<()> 
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tutor::shipped;
+
+    #[test]
+    fn a_trainee_name_becomes_one_safe_path_component() {
+        assert_eq!(safe_name("张三").unwrap(), "张三");
+        assert_eq!(safe_name("../../etc/passwd").unwrap(), "_.._etc_passwd");
+        assert_eq!(safe_name("  .hidden ").unwrap(), "hidden");
+        assert_eq!(safe_name("a\u{1b}[31mb\u{202e}c").unwrap(), "a[31mbc");
+        assert_eq!(safe_name(&"长".repeat(60)).unwrap().chars().count(), 40);
+        for bad in ["", " ", ".", "..", "...", "\u{1b}"] {
+            assert!(safe_name(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn hand_in_lands_in_the_trainees_folder_and_refuses_a_planted_symlink() {
+        let class = tempfile::tempdir().unwrap();
+        class_init(class.path()).unwrap();
+        hand_in(class.path(), "李四", "staff", "schema = \"jixiao/1\"\n").unwrap();
+        assert_eq!(
+            std::fs::read_to_string(class.path().join("李四/staff.toml")).unwrap(),
+            "schema = \"jixiao/1\"\n"
+        );
+        // Saving again replaces the own file.
+        hand_in(class.path(), "李四", "staff", "x = 1\n").unwrap();
+        assert_eq!(
+            std::fs::read_to_string(class.path().join("李四/staff.toml")).unwrap(),
+            "x = 1\n"
+        );
+        // A folder name planted as a symlink to somewhere else is refused.
+        let elsewhere = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(elsewhere.path(), class.path().join("王五")).unwrap();
+        assert!(hand_in(class.path(), "王五", "staff", "x = 1\n").is_err());
+        assert!(!elsewhere.path().join("staff.toml").exists());
+        // So is a file planted as a symlink under a trainee's lesson name.
+        let target = elsewhere.path().join("victim.toml");
+        std::fs::write(&target, "mine").unwrap();
+        std::os::unix::fs::symlink(&target, class.path().join("李四/closing.toml")).unwrap();
+        assert!(hand_in(class.path(), "李四", "closing", "x = 1\n").is_err());
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "mine");
+        assert!(hand_in(class.path(), "李四", "../x", "x = 1\n").is_err());
+    }
+
+    #[test]
+    fn an_accepted_review_goal_completes_the_closing_lesson_in_the_class_view() {
+        let schemes = SchemeSet::builtin();
+        let lessons: Vec<Lesson> = shipped()
+            .into_iter()
+            .filter(|l| l.id == "closing")
+            .collect();
+        let lesson = &lessons[0];
+        let class = tempfile::tempdir().unwrap();
+        class_init(class.path()).unwrap();
+        hand_in(class.path(), "赵六", "closing", &lesson.solution).unwrap();
+        // A symlink to a solved copy in another folder counts for nothing.
+        std::fs::create_dir(class.path().join("钱七")).unwrap();
+        std::os::unix::fs::symlink(
+            class.path().join("赵六/closing.toml"),
+            class.path().join("钱七/closing.toml"),
+        )
+        .unwrap();
+        let before = judge_class(class.path(), &lessons, &schemes).unwrap();
+        assert_eq!(before.trainees, vec!["赵六", "钱七"]);
+        assert!(!before.records[0].done);
+        assert_eq!(before.records[0].goals_met, 3);
+        assert!(before.records[1].judgement.is_none());
+        let review = lesson
+            .goals
+            .iter()
+            .position(|g| matches!(g.kind, GoalKind::Review { .. }))
+            .unwrap();
+        assert!(accept_review(class.path(), lesson, "赵六", 0).is_err());
+        accept_review(class.path(), lesson, "赵六", review).unwrap();
+        accept_review(class.path(), lesson, "赵六", review).unwrap();
+        assert_eq!(
+            accepted_goals(class.path(), "赵六", "closing", true),
+            vec![review]
+        );
+        let after = judge_class(class.path(), &lessons, &schemes).unwrap();
+        assert!(after.records[0].done, "{:#?}", after.records[0]);
+        assert_eq!(after.records[0].points, lesson.points);
+        assert!(!after.records[1].done);
+        assert_eq!(
+            after.rules.iter().map(RuleRow::text).collect::<Vec<_>>(),
+            vec!["N01 仍有 0/1 人没改对", "N02 仍有 0/1 人没改对"]
+        );
+    }
 }

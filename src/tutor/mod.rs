@@ -36,10 +36,20 @@ pub enum TutorError {
 }
 
 impl TutorError {
-    pub(crate) fn io(path: &std::path::Path, e: impl std::fmt::Display) -> TutorError {
+    /// A failed file operation, said in Chinese (the system's own words in brackets).
+    pub(crate) fn io(path: &std::path::Path, e: std::io::Error) -> TutorError {
+        use std::io::ErrorKind::*;
+        let why = match e.kind() {
+            NotFound => "不存在".to_owned(),
+            PermissionDenied | ReadOnlyFilesystem => format!("没有权限（{e}）"),
+            AlreadyExists => "已经存在".to_owned(),
+            NotADirectory => "路径中有一段不是文件夹".to_owned(),
+            StorageFull | QuotaExceeded => format!("磁盘已满（{e}）"),
+            _ => format!("无法访问（{e}）"),
+        };
         TutorError::Io {
-            path: path.display().to_string(),
-            why: e.to_string(),
+            path: crate::sanitize::visible_inline(&path.display().to_string()).into_owned(),
+            why,
         }
     }
 }

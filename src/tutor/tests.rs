@@ -127,12 +127,16 @@ fn blanking_any_figure_a_goal_names_never_completes_a_shipped_lesson() {
                 _ => {}
             }
         }
-        for p in l.locked.iter().map(|p| crate::model::FieldPath::parse(p).unwrap()) {
+        for p in l
+            .locked
+            .iter()
+            .map(|p| crate::model::FieldPath::parse(p).unwrap())
+        {
             paths.push(p);
         }
         for path in paths {
-            let mut doc = crate::store::Document::parse(&crate::store::Source::new(&l.solution))
-                .unwrap();
+            let mut doc =
+                crate::store::Document::parse(&crate::store::Source::new(&l.solution)).unwrap();
             doc.set(&path, "").unwrap();
             let j = judge(&l, &doc.to_text(), &schemes, &[0, 1, 2, 3, 4, 5, 6, 7]);
             assert!(!j.done, "{}: blanking {path} completes it", l.id);
