@@ -290,16 +290,57 @@ fn trainees(dir: &Path) -> Result<Vec<String>, TutorError> {
     Ok(names)
 }
 
-/// A handed-in file's text and age in minutes: `None` when missing, a symlink or not a
+/// What identifies a handed-in file's version without reading it: a save replaces the file
+/// (new inode) or at least changes its time or size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Version {
+    ino: u64,
+    mtime: i64,
+    mtime_ns: i64,
+    len: u64,
+}
+
+/// Judgements of handed-in files, kept between looks at the class folder (`judge_class_with`):
+/// a file is read and judged again only when its version or its accepted goals change.
+#[derive(Debug, Default)]
+pub struct ClassCache {
+    files: std::collections::HashMap<PathBuf, (Version, Vec<usize>, Judgement)>,
+}
+
+/// A handed-in file's judgement and age in minutes: `None` when missing, a symlink or not a
 /// regular file (a link to someone else's solved copy counts for nothing).
-fn handed_in(path: &Path) -> Option<(String, u64)> {
+fn judge_file(
+    path: &Path,
+    lesson: &Lesson,
+    schemes: &SchemeSet,
+    accepted: &[usize],
+    cache: &mut ClassCache,
+) -> Option<(Judgement, u64)> {
     let meta = std::fs::symlink_metadata(path).ok()?;
     if !meta.is_file() {
+        cache.files.remove(path);
         return None;
     }
-    let bytes = crate::store::read_report_file(path).ok()?;
     let age = now().saturating_sub(meta.mtime().max(0) as u64) / 60;
-    Some((String::from_utf8_lossy(&bytes).into_owned(), age))
+    let version = Version {
+        ino: meta.ino(),
+        mtime: meta.mtime(),
+        mtime_ns: meta.mtime_nsec(),
+        len: meta.len(),
+    };
+    if let Some((v, a, j)) = cache.files.get(path)
+        && *v == version
+        && a == accepted
+    {
+        return Some((j.clone(), age));
+    }
+    let bytes = crate::store::read_report_file(path).ok()?;
+    let judgement = judge(lesson, &String::from_utf8_lossy(&bytes), schemes, accepted);
+    cache.files.insert(
+        path.to_path_buf(),
+        (version, accepted.to_vec(), judgement.clone()),
+    );
+    Some((judgement, age))
 }
 
 /// Whether the lesson's `value` and `filled` goals about the place a `clears` goal names are
@@ -333,6 +374,17 @@ pub fn judge_class(
     lessons: &[Lesson],
     schemes: &SchemeSet,
 ) -> Result<ClassView, TutorError> {
+    judge_class_with(dir, lessons, schemes, &mut ClassCache::default())
+}
+
+/// `judge_class` for a live view that looks again and again: files unchanged since the last
+/// look (same inode, time and size, same accepted goals) keep their judgement.
+pub fn judge_class_with(
+    dir: &Path,
+    lessons: &[Lesson],
+    schemes: &SchemeSet,
+    cache: &mut ClassCache,
+) -> Result<ClassView, TutorError> {
     let names = trainees(dir)?;
     let accepted = read_accepted(dir, false);
     let mut records = Vec::new();
@@ -352,8 +404,8 @@ pub fn judge_class(
                 .filter(|a| &a.trainee == name && a.lesson == lesson.id)
                 .map(|a| a.goal)
                 .collect();
-            let (judgement, idle) = match handed_in(&file) {
-                Some((text, age)) => (Some(judge(lesson, &text, schemes, &mine)), Some(age)),
+            let (judgement, idle) = match judge_file(&file, lesson, schemes, &mine, cache) {
+                Some((j, age)) => (Some(j), Some(age)),
                 None => (None, None),
             };
             if let Some(j) = &judgement {
@@ -561,6 +613,34 @@ mod tests {
         assert!(hand_in(class.path(), "李四", "closing", "x = 1\n").is_err());
         assert_eq!(std::fs::read_to_string(&target).unwrap(), "mine");
         assert!(hand_in(class.path(), "李四", "../x", "x = 1\n").is_err());
+    }
+
+    #[test]
+    fn the_live_view_rejudges_a_file_once_it_is_saved_again() {
+        let schemes = SchemeSet::builtin();
+        let lessons: Vec<Lesson> = shipped()
+            .into_iter()
+            .filter(|l| l.id == "special-funds")
+            .collect();
+        let lesson = &lessons[0];
+        let class = tempfile::tempdir().unwrap();
+        class_init(class.path()).unwrap();
+        hand_in(class.path(), "甲", "special-funds", &lesson.start).unwrap();
+        let mut cache = ClassCache::default();
+        let first = judge_class_with(class.path(), &lessons, &schemes, &mut cache).unwrap();
+        assert!(!first.records[0].done);
+        let again = judge_class_with(class.path(), &lessons, &schemes, &mut cache).unwrap();
+        assert_eq!(again.records, first.records);
+        let solved = lesson
+            .start
+            .replacen("special_fund_count = 5", "special_fund_count = 4", 1)
+            .replacen("adjustment = 270.08", "adjustment = 27.08", 1);
+        hand_in(class.path(), "甲", "special-funds", &solved).unwrap();
+        let after = judge_class_with(class.path(), &lessons, &schemes, &mut cache).unwrap();
+        assert!(after.records[0].done, "{:#?}", after.records[0]);
+        std::fs::remove_file(class.path().join("甲/special-funds.toml")).unwrap();
+        let gone = judge_class_with(class.path(), &lessons, &schemes, &mut cache).unwrap();
+        assert!(gone.records[0].judgement.is_none());
     }
 
     #[test]

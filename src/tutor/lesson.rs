@@ -134,6 +134,9 @@ pub struct Lesson {
     /// The lesson file's name (`special-funds.toml`), for messages.
     pub file: String,
     pub origin: Origin,
+    /// The start report as checked once (judging never trusts it beyond the scheme it was
+    /// checked under).
+    pub cache: super::judge::StartCache,
 }
 
 /// A hint, shown in order.
@@ -472,6 +475,7 @@ fn parse_lesson(
         points,
         file: name.to_owned(),
         origin: origin.clone(),
+        cache: Default::default(),
     })
 }
 

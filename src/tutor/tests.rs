@@ -105,7 +105,7 @@ fn goal_texts_are_chinese_with_the_form_labels() {
     let l = lesson("special-funds");
     assert_eq!(
         goal_text(&l, 2),
-        "F02（专项资金收支不平衡）在「六、资金使用及绩效情况 › 专项资金「安全监管」」不再出现"
+        "F02（专项资金收支不平衡）在「六、资金使用及绩效情况 › 专项资金“安全监管”」不再出现"
     );
     assert!(goal_text(&l, 1).contains("填 4"), "{}", goal_text(&l, 1));
     let why = locked_reason(&l, "performance.special_funds[0].spent").unwrap();
