@@ -486,13 +486,15 @@ pub fn write_json(view: &ClassView, out: &mut dyn Write) -> std::io::Result<()> 
     writeln!(out)
 }
 
-/// One CSV field: quoted when needed, and a leading `=`, `+`, `-` or `@` defused so that a
+/// One CSV field: control and invisible characters made visible (it may be read on a
+/// terminal), quoted when needed, and a leading `=`, `+`, `-` or `@` defused so that a
 /// spreadsheet does not run it as a formula.
 fn csv_field(text: &str) -> String {
+    let text = crate::sanitize::visible_inline(text);
     let text = if text.starts_with(['=', '+', '-', '@']) {
         format!("'{text}")
     } else {
-        text.to_owned()
+        text.into_owned()
     };
     if text.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", text.replace('"', "\"\""))
@@ -584,6 +586,15 @@ mod tests {
         for bad in ["", " ", ".", "..", "...", "\u{1b}"] {
             assert!(safe_name(bad).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn csv_fields_are_quoted_defused_and_visible() {
+        assert_eq!(csv_field("张三"), "张三");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("=1+1"), "'=1+1");
+        assert!(!csv_field("a\u{1b}[2Jb").contains('\u{1b}'));
     }
 
     #[test]
