@@ -111,6 +111,36 @@ fn check_lessons_fails_when_start_and_solution_differ_in_a_locked_field() {
 }
 
 #[test]
+fn check_lessons_fails_on_a_lesson_that_blanking_a_figure_completes() {
+    let dir = lesson_dir(
+        &lesson_text("special-funds.start.toml"),
+        &lesson_text("lusong-2023-corrected.toml"),
+    );
+    // Without its `value` goal, a blank count silences F01 as well as the right count does.
+    let lesson = lesson_text("special-funds.toml").replace(
+        "[[goal]]\nvalue = { path = \"performance.special_fund_count\", equals = 4 }\n",
+        "",
+    );
+    assert_ne!(lesson, lesson_text("special-funds.toml"));
+    std::fs::write(dir.path().join("special-funds.toml"), lesson).unwrap();
+    let run = run([
+        "tutor".as_ref(),
+        "check-lessons".as_ref(),
+        dir.path().as_os_str(),
+    ]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains(
+            "把参考答案中的「六、资金使用及绩效情况 › 专项资金个数（正文所述）」删空也算完成"
+        ),
+        "{}",
+        run.stdout
+    );
+    // The adjustment is guarded by its own `value` goal: not reported.
+    assert!(!run.stdout.contains("年中调整"), "{}", run.stdout);
+}
+
+#[test]
 fn check_lessons_reports_a_lesson_file_that_does_not_parse() {
     let dir = lesson_dir(
         &lesson_text("special-funds.start.toml"),
