@@ -157,9 +157,9 @@ pub fn judge(
             };
         }
     };
-    let locked_changed: Vec<String> = lesson
-        .locked
-        .iter()
+    // The scoring scheme is always locked: another scheme would judge by other rules.
+    let locked_changed: Vec<String> = std::iter::once(&"scheme".to_owned())
+        .chain(lesson.locked.iter().filter(|p| p.as_str() != "scheme"))
         .filter(|p| {
             let path = FieldPath::parse(p).expect("checked when the lesson loaded");
             let before = start_doc.and_then(|d| d.written(&path));
@@ -371,6 +371,9 @@ fn goal_text_in(goal: &Goal, doc: Option<&Document>) -> String {
 /// Chinese sentence; `None` when it is allowed.
 pub fn locked_reason(lesson: &Lesson, path: &str) -> Option<String> {
     let edited = FieldPath::parse(path).ok()?;
+    if path == "scheme" {
+        return Some("本课锁定了评分方案：换用别的方案就是按别的规则评分".into());
+    }
     let hit = lesson.locked.iter().find(|l| {
         FieldPath::parse(l)
             .is_ok_and(|locked| locked.starts_with(&edited) || edited.starts_with(&locked))

@@ -143,3 +143,20 @@ fn blanking_any_figure_a_goal_names_never_completes_a_shipped_lesson() {
         }
     }
 }
+
+#[test]
+fn another_scoring_scheme_is_a_locked_change() {
+    let schemes = SchemeSet::builtin();
+    let l = lesson("exec-rate");
+    // Under another scheme the funds row may be scored otherwise; the copy is not trusted.
+    let text = edited(
+        &l.solution,
+        "scheme = \"hunan-department\"",
+        "scheme = \"mof-project-2020\"",
+    );
+    let j = judge(&l, &text, &schemes, &[]);
+    assert_eq!(j.locked_changed, vec!["scheme"]);
+    assert!(!j.done);
+    assert!(locked_reason(&l, "scheme").is_some());
+    assert!(judge(&l, &l.solution, &schemes, &[]).done);
+}
