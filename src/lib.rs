@@ -12,3 +12,5 @@ pub mod scheme;
 pub mod store;
 pub mod synth;
 pub mod tui;
+pub mod tutor;
+pub mod tutor_commands;
