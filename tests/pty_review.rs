@@ -42,3 +42,58 @@ fn review_opens_a_report_returns_to_its_row_and_follows_the_folder() {
     s.send("q");
     assert_eq!(s.wait_exit(), 0);
 }
+
+/// Not a test but the measurement of issue 14's speed target: the time from start to the
+/// first full frame of `jixiao review` (every report listed, the header's counts whole, no
+/// check still running), at 120×40. Run it on the folder `scripts/make_review_folder.sh`
+/// makes, with the release binary:
+///
+///     scripts/make_review_folder.sh /tmp/perf/review
+///     JIXIAO_REVIEW_DIR=/tmp/perf/review JIXIAO_BIN=target/release/jixiao \
+///       cargo test --test pty_review -- --ignored --nocapture
+#[test]
+#[ignore]
+fn measure_the_first_full_frame() {
+    use std::time::{Duration, Instant};
+    let dir = std::env::var("JIXIAO_REVIEW_DIR").expect("JIXIAO_REVIEW_DIR names the folder");
+    let bin = std::env::var("JIXIAO_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_jixiao").into());
+    let runs: usize = std::env::var("JIXIAO_RUNS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(7);
+    let reports = jixiao::review::scan(std::path::Path::new(&dir)).len();
+    let whole = format!("{reports} 份报告");
+    let mut firsts = Vec::new();
+    let mut fulls = Vec::new();
+    for _ in 0..runs {
+        let start = Instant::now();
+        let mut s = Session::start_program(&bin, &["review", &dir], 120, 40);
+        let first = s
+            .screen_until(|screen| screen.shows("复核 ·"), Duration::from_secs(10))
+            .expect("a first frame");
+        let full = s
+            .screen_until(
+                |screen| {
+                    screen.shows(&whole)
+                        && !screen.shows("检查中")
+                        && !screen.shows("正在")
+                        && screen.shows("/ 100")
+                },
+                Duration::from_secs(20),
+            )
+            .expect("a full frame");
+        firsts.push(first - start);
+        fulls.push(full - start);
+        s.send("q");
+        assert_eq!(s.wait_exit(), 0);
+    }
+    let ms = |d: &Duration| format!("{:.0}", d.as_secs_f64() * 1000.0);
+    let mut sorted = fulls.clone();
+    sorted.sort();
+    println!(
+        "{reports} reports: first frame {} ms; first full frame {} ms (median {} ms)",
+        firsts.iter().map(ms).collect::<Vec<_>>().join(", "),
+        fulls.iter().map(ms).collect::<Vec<_>>().join(", "),
+        ms(&sorted[sorted.len() / 2])
+    );
+}

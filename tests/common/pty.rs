@@ -28,7 +28,7 @@ impl Session {
         Session::start_program("sh", &all, cols, rows)
     }
 
-    fn start_program(program: &str, args: &[&str], cols: u16, rows: u16) -> Session {
+    pub fn start_program(program: &str, args: &[&str], cols: u16, rows: u16) -> Session {
         let pty = native_pty_system()
             .openpty(PtySize {
                 rows,
@@ -239,6 +239,31 @@ impl Session {
     /// workbench redraws only the cells that change, so a new message in the footer over the
     /// key help, or a dialog over the table, leaves out every character that was already
     /// there, and the text is whole only on the screen.
+    /// Waits until the screen (as `wait_for_screen` follows it) passes `check`; returns when
+    /// the output that made it pass was read, or None after `timeout`.
+    pub fn screen_until(
+        &self,
+        check: impl Fn(&Screen) -> bool,
+        timeout: Duration,
+    ) -> Option<Instant> {
+        let size = self.master.as_ref()?.get_size().ok()?;
+        let mut screen = Screen::new(size.cols.into(), size.rows.into());
+        let mut fed = 0;
+        let deadline = Instant::now() + timeout;
+        while Instant::now() < deadline {
+            self.drain(50);
+            let read = Instant::now();
+            let output = self.output.lock().unwrap();
+            screen.feed(&output[fed..]);
+            fed = output.len();
+            drop(output);
+            if check(&screen) {
+                return Some(read);
+            }
+        }
+        None
+    }
+
     pub fn wait_for_screen(&self, needle: &str) {
         let size = self
             .master
