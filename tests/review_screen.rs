@@ -338,3 +338,23 @@ fn while_checking_the_header_counts_the_files_done() {
     app.absorb([Update::Done]);
     assert!(!app.checking());
 }
+
+#[test]
+fn an_empty_folder_says_so_once_scanned() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut app = ReviewApp::new(Review::new(dir.path()));
+    let screen = draw(&mut app, 80, 24, Theme::COLOR).backend().to_string();
+    assert!(screen.contains("正在扫描文件夹"), "{screen}");
+    app.absorb([
+        Update::Scan {
+            pending: 0,
+            removed: vec![],
+        },
+        Update::Done,
+    ]);
+    let screen = draw(&mut app, 80, 24, Theme::COLOR).backend().to_string();
+    assert!(screen.contains("这个文件夹里没有 .toml 报告"), "{screen}");
+    assert!(!screen.contains("正在扫描"), "{screen}");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(said(&app), "没有报告");
+}

@@ -70,10 +70,14 @@ fn follow(
     send: &Sender<Update>,
 ) {
     let mut known: HashMap<PathBuf, Option<Stamp>> = HashMap::new();
+    // The first scan is always reported (an empty folder too); later ones when they found
+    // something.
+    let mut first = true;
     while !stop.load(Ordering::Relaxed) {
         let found = scan(root);
         let plan = plan(&known, &found);
-        if !plan.check.is_empty() || !plan.removed.is_empty() || known.is_empty() {
+        if first || !plan.check.is_empty() || !plan.removed.is_empty() {
+            first = false;
             if send
                 .send(Update::Scan {
                     pending: plan.check.len(),
