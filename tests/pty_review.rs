@@ -43,6 +43,33 @@ fn review_opens_a_report_returns_to_its_row_and_follows_the_folder() {
     assert_eq!(s.wait_exit(), 0);
 }
 
+#[test]
+fn sigterm_in_the_workbench_opened_from_the_review_restores_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        "examples/lusong-emergency-2023.toml",
+        dir.path().join("seed.toml"),
+    )
+    .unwrap();
+    let mut s = Session::start(&["review", dir.path().to_str().unwrap()], 100, 30);
+    s.wait_for_screen("94 / 97");
+    s.send("\r");
+    s.wait_for_screen("[只读]");
+    s.clear_output();
+    s.signal(libc::SIGTERM);
+    s.wait_exit();
+    let raw = s.output.lock().unwrap().clone();
+    assert!(
+        raw.contains("\x1b[?1049l"),
+        "the alternate screen is left (raw mode ends with it): {raw:?}"
+    );
+    assert_eq!(
+        raw.matches("\x1b[?1049l").count(),
+        1,
+        "one screen, restored once: {raw:?}"
+    );
+}
+
 /// Not a test but the measurement of issue 14's speed target: the time from start to the
 /// first full frame of `jixiao review` (every report listed, the header's counts whole, no
 /// check still running), at 120×40. Run it on the folder `scripts/make_review_folder.sh`
