@@ -358,3 +358,19 @@ fn an_empty_folder_says_so_once_scanned() {
     press(&mut app, KeyCode::Enter);
     assert_eq!(said(&app), "没有报告");
 }
+
+#[test]
+fn tiny_terminals_do_not_panic() {
+    let (_dir, root) = folder();
+    for (w, h) in [(1, 1), (10, 3), (40, 6), (60, 10)] {
+        let mut app = app(&root);
+        draw(&mut app, w, h, Theme::BASIC);
+        keys(&mut app, "?");
+        draw(&mut app, w, h, Theme::BASIC);
+        press(&mut app, KeyCode::Esc);
+        press(&mut app, KeyCode::Tab);
+        draw(&mut app, w, h, Theme::MONO);
+        keys(&mut app, "x");
+        draw(&mut app, w, h, Theme::MONO);
+    }
+}
