@@ -105,6 +105,8 @@ pub struct ReviewApp {
     pub help_bottom: u16,
     /// Where `x` writes by default (a name in the current folder).
     pub export_default: PathBuf,
+    /// Rows came in since the view was computed.
+    stale: bool,
 }
 
 /// What the last frame found out, for the next key.
@@ -143,6 +145,7 @@ impl ReviewApp {
             rule_scroll: 0,
             help_bottom: u16::MAX,
             export_default,
+            stale: false,
         };
         app.refresh();
         app
@@ -193,13 +196,27 @@ impl ReviewApp {
             }
         }
         if any {
-            self.refresh();
+            // While files are still being checked, the order and the counts are recomputed
+            // only for a frame (`refresh_if_stale`): on a busy two-core machine the workers
+            // need the time more than a frame nobody waits for.
+            self.stale = true;
+            if !self.checking() {
+                self.refresh();
+            }
         }
         any
     }
 
+    /// Recomputes the view if rows came in since it was last computed.
+    pub fn refresh_if_stale(&mut self) {
+        if self.stale {
+            self.refresh();
+        }
+    }
+
     /// Recomputes the rows shown, the counts and the rules, keeping the cursor on its file.
     pub fn refresh(&mut self) {
+        self.stale = false;
         self.shown = review::view(&self.review.rows, &self.filter, self.sort);
         self.stats = review::rule_stats(&self.review.rows);
         self.district = review::district(&self.review.rows);
@@ -584,6 +601,9 @@ pub fn open_and_run(root: PathBuf, warnings: Vec<String>) -> i32 {
     }
 }
 
+/// How often the header's `检查中 k/n` is redrawn while files are being checked.
+const PROGRESS_FRAME: std::time::Duration = std::time::Duration::from_millis(150);
+
 fn run(
     app: &mut ReviewApp,
     follower: &crate::review::follow::Follower,
@@ -599,8 +619,11 @@ fn run(
     // Rows are drawn as they come: the first frame does not wait for the folder's checks.
     app.absorb(follower.updates.try_iter());
     let mut redraw = true;
+    let mut last_frame = std::time::Instant::now();
     loop {
         if redraw {
+            app.refresh_if_stale();
+            last_frame = std::time::Instant::now();
             let mut drawn = None;
             screen
                 .terminal()
@@ -652,7 +675,10 @@ fn run(
             }
             Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
         }
-        if app.absorb(follower.updates.try_iter()) {
+        // Progress is drawn a few times a second; the end of a scan (and any key) at once.
+        if app.absorb(follower.updates.try_iter())
+            && (!app.checking() || last_frame.elapsed() >= PROGRESS_FRAME)
+        {
             redraw = true;
         }
     }

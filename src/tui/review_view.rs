@@ -32,6 +32,7 @@ pub struct Widths {
 const GAP: usize = 1;
 const UNIT_WANT: usize = 24;
 const UNIT_MIN: usize = 12;
+const UNIT_MOST: usize = 40;
 const SCHEME_WANT: usize = 18;
 const FINDING_MIN: usize = 24;
 
@@ -60,7 +61,11 @@ pub fn widths(w: usize, rows: &[&Row]) -> Widths {
     let fixed = year + score + grade + 3 * count + 7 * GAP;
     let rest = w.saturating_sub(fixed);
     let (unit, scheme) = if rest >= unit_want + scheme_want + 2 * GAP + FINDING_MIN + 16 {
-        (unit_want, scheme_want)
+        // A wide terminal gives long unit names their whole width (up to UNIT_MOST) while
+        // the finding keeps at least half of what is left.
+        let longest = widest(&|r| width(r.label()), 4).min(UNIT_MOST);
+        let spare = rest.saturating_sub(unit_want + scheme_want + 2 * GAP + FINDING_MIN) / 2;
+        (unit_want.max(longest.min(unit_want + spare)), scheme_want)
     } else {
         let unit = unit_want.min(rest.saturating_sub(FINDING_MIN + GAP).max(UNIT_MIN));
         (unit, 0)

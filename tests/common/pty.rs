@@ -10,6 +10,9 @@ pub struct Session {
     writer: Box<dyn Write + Send>,
     pub child: Box<dyn portable_pty::Child + Send + Sync>,
     master: Option<Box<dyn portable_pty::MasterPty + Send>>,
+    /// The start of a character whose other bytes have not been read yet: a read can end
+    /// in the middle of one, and decoding it alone would make it U+FFFD for good.
+    partial: Mutex<Vec<u8>>,
 }
 
 impl Session {
@@ -54,6 +57,7 @@ impl Session {
             writer,
             child,
             master: Some(pty.master),
+            partial: Mutex::new(Vec::new()),
         }
     }
 
@@ -87,7 +91,18 @@ impl Session {
                 let mut buf = [0u8; 8192];
                 let n = libc::read(fd, buf.as_mut_ptr().cast(), buf.len());
                 if n > 0 {
-                    let text = String::from_utf8_lossy(&buf[..n as usize]).into_owned();
+                    let mut bytes = self.partial.lock().unwrap();
+                    bytes.extend_from_slice(&buf[..n as usize]);
+                    // Keep an incomplete character at the end for the next read.
+                    let keep = match std::str::from_utf8(&bytes) {
+                        Ok(_) => 0,
+                        Err(e) if e.error_len().is_none() => bytes.len() - e.valid_up_to(),
+                        Err(_) => 0,
+                    };
+                    let whole = bytes.len() - keep;
+                    let rest = bytes.split_off(whole);
+                    let text = String::from_utf8_lossy(&bytes).into_owned();
+                    *bytes = rest;
                     self.output.lock().unwrap().push_str(&text);
                 }
             }
