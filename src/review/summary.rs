@@ -34,6 +34,38 @@ pub fn cut(text: &str, max: usize) -> String {
     out
 }
 
+/// `text` cut to `max` columns in its middle (`株洲市…第101分局`): the names of a district's
+/// units share their start, and differ at the end. Never splits a character.
+pub fn cut_middle(text: &str, max: usize) -> String {
+    if text.width() <= max {
+        return text.to_owned();
+    }
+    if max < 6 {
+        return cut(text, max);
+    }
+    let graphemes: Vec<&str> = text.graphemes(true).collect();
+    let head_room = (max - 1) / 3;
+    let mut head = String::new();
+    let mut used = 0;
+    let mut i = 0;
+    while i < graphemes.len() && used + graphemes[i].width() <= head_room {
+        used += graphemes[i].width();
+        head.push_str(graphemes[i]);
+        i += 1;
+    }
+    let tail_room = max - 1 - used;
+    let mut tail: Vec<&str> = Vec::new();
+    let mut tail_used = 0;
+    let mut j = graphemes.len();
+    while j > i && tail_used + graphemes[j - 1].width() <= tail_room {
+        tail_used += graphemes[j - 1].width();
+        tail.push(graphemes[j - 1]);
+        j -= 1;
+    }
+    tail.reverse();
+    format!("{head}…{}", tail.concat())
+}
+
 /// `text` cut or padded (on the right, or on the left for `right`) to exactly `columns`.
 pub fn pad(text: &str, columns: usize, right: bool) -> String {
     let text = cut(text, columns);
@@ -97,7 +129,7 @@ pub fn write(rows: &[Row], out: &mut dyn Write) -> std::io::Result<()> {
         let [unit, year, scheme, score, grade, e, w, i, finding] = cells;
         let text = format!(
             "{}  {}  {}  {}  {}  {} {} {}  {}",
-            pad(&unit, unit_w, false),
+            pad(&cut_middle(&unit, unit_w), unit_w, false),
             pad(&year, year_w, false),
             pad(&scheme, scheme_w, false),
             pad(&score, score_w, false),

@@ -410,4 +410,10 @@ fn cutting_never_splits_a_wide_character() {
     assert_eq!(summary::cut("应急管理局", 10), "应急管理局");
     assert_eq!(summary::pad("局", 4, false), "局  ");
     assert_eq!(summary::pad("7", 3, true), "  7");
+    // A unit's name is cut in its middle: the district's units differ at the end.
+    let cut = summary::cut_middle("株洲市芦淞区合成测试局第101分局", 23);
+    assert_eq!(cut, "株洲市…测试局第101分局");
+    assert!(unicode_width::UnicodeWidthStr::width(cut.as_str()) <= 23);
+    assert_eq!(summary::cut_middle("应急管理局", 10), "应急管理局");
+    assert_eq!(summary::cut_middle("应急管理局", 9), "应…管理局");
 }

@@ -270,7 +270,8 @@ fn row_line(row: &Row, c: Widths, theme: Theme, selected: bool) -> Line<'static>
     } else {
         tone(theme.dim())
     };
-    let mut spans = vec![Span::styled(fit(row.label(), c.unit), unit_style)];
+    let unit = crate::review::summary::cut_middle(row.label(), c.unit);
+    let mut spans = vec![Span::styled(fit(&unit, c.unit), unit_style)];
     spans.push(Span::styled(" ".repeat(GAP), base));
     spans.push(Span::styled(fit(&year_text(row), c.year), base));
     spans.push(Span::styled(" ".repeat(GAP), base));
