@@ -70,6 +70,25 @@ fn sigterm_in_the_workbench_opened_from_the_review_restores_the_terminal() {
     );
 }
 
+#[test]
+fn capital_e_edits_a_report_with_the_workbench_lock_and_comes_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let seed = dir.path().join("seed.toml");
+    std::fs::copy("examples/lusong-emergency-2023.toml", &seed).unwrap();
+    let lock = dir.path().join(".seed.toml.jixiao-lock");
+    let mut s = Session::start(&["review", dir.path().to_str().unwrap()], 100, 30);
+    s.wait_for_screen("94 / 97");
+    s.send("E");
+    s.wait_for_screen("1/21");
+    // Editing, not viewing: the session holds the file's lock.
+    common::pty::wait_for_file(&lock, |_| true);
+    s.send("q");
+    s.wait_for_screen("已返回复核列表");
+    assert!(!lock.exists(), "the lock goes with the session");
+    s.send("q");
+    assert_eq!(s.wait_exit(), 0);
+}
+
 /// Not a test but the measurement of issue 14's speed target: the time from start to the
 /// first full frame of `jixiao review` (every report listed, the header's counts whole, no
 /// check still running), at 120×40. Run it on the folder `scripts/make_review_folder.sh`

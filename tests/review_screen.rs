@@ -196,6 +196,9 @@ fn enter_asks_to_open_a_report_and_refuses_a_broken_one() {
     press(&mut app, KeyCode::Enter);
     let file = app.open.take().expect("a report to open");
     assert!(file.ends_with(current(&app)));
+    assert!(!app.open_to_edit, "Enter reads");
+    keys(&mut app, "E");
+    assert!(app.open.is_some() && app.open_to_edit, "E edits");
 }
 
 #[test]

@@ -41,6 +41,10 @@ pub enum ReviewMode {
 /// The keys of the review screen, for the key bar and the help: (keys, what they do).
 pub const KEYS: &[(&str, &str)] = &[
     ("Enter", "打开报告（只读工作台，定位到第一个问题；q 返回）"),
+    (
+        "E",
+        "在工作台中编辑报告（与 jixiao edit 相同：加锁、恢复文件、保存前检查）",
+    ),
     ("↑↓ j k", "上下移动"),
     ("PgUp PgDn Home End", "翻页、到首行、到末行"),
     (
@@ -95,8 +99,10 @@ pub struct ReviewApp {
     pub done: usize,
     /// Whether the first scan has ended.
     pub scanned: bool,
-    /// A report to open in the workbench (the run loop opens it).
+    /// A report to open in the workbench (the run loop opens it), and whether to edit it
+    /// (`E`) rather than read it (Enter).
     pub open: Option<PathBuf>,
+    pub open_to_edit: bool,
     pub quit: bool,
     /// Rows on a page, and the first row shown (from the last frame).
     pub page: usize,
@@ -139,6 +145,7 @@ impl ReviewApp {
             done: 0,
             scanned: false,
             open: None,
+            open_to_edit: false,
             quit: false,
             page: 10,
             scroll: 0,
@@ -319,7 +326,8 @@ impl ReviewApp {
             KeyCode::PageDown => self.step(page),
             KeyCode::Home => self.select(0),
             KeyCode::End => self.select(usize::MAX),
-            KeyCode::Enter => self.open_current(),
+            KeyCode::Enter => self.open_current(false),
+            KeyCode::Char('E') => self.open_current(true),
             KeyCode::Char('s') => {
                 self.sort = Sort {
                     column: self.sort.column.next(),
@@ -389,13 +397,14 @@ impl ReviewApp {
         }
     }
 
-    fn open_current(&mut self) {
+    fn open_current(&mut self, edit: bool) {
         let Some(row) = self.current() else {
             self.say("没有报告");
             return;
         };
         if row.loaded {
             self.open = Some(row.file.clone());
+            self.open_to_edit = edit;
             return;
         }
         let why = row
@@ -637,7 +646,8 @@ fn run(
             break;
         }
         if let Some(file) = app.open.take() {
-            open_in_workbench(app, &file, schemes, keymap, &mut screen)?;
+            let edit = std::mem::take(&mut app.open_to_edit);
+            open_in_workbench(app, &file, !edit, schemes, keymap, &mut screen)?;
             if stop.load(Ordering::Relaxed) {
                 break;
             }
@@ -685,11 +695,14 @@ fn run(
     Ok(())
 }
 
-/// Opens a report of the review in the ordinary workbench, read-only, at its first finding
-/// (as `jixiao view` opens it), on the review's own screen; returns when the user quits it.
+/// Opens a report of the review in the ordinary workbench at its first finding, on the
+/// review's own screen: read-only as `jixiao view` opens it, or to edit as `jixiao edit`
+/// does (the session's lock and recovery file, released on the way back). Returns when the
+/// user quits it.
 fn open_in_workbench(
     app: &mut ReviewApp,
     file: &std::path::Path,
+    read_only: bool,
     schemes: &crate::scheme::SchemeSet,
     keymap: &super::keymap::Keymap,
     screen: &mut super::Screen,
@@ -709,7 +722,7 @@ fn open_in_workbench(
     let mut workbench = match super::app::App::open(
         &text,
         Some(file.to_path_buf()),
-        true,
+        read_only,
         schemes.clone(),
         keymap.clone(),
     ) {
@@ -728,7 +741,15 @@ fn open_in_workbench(
         workbench.selected_finding = 0;
         workbench.jump_to_selected();
     }
-    super::run_on(&mut workbench, screen)?;
+    workbench.attach_session();
+    let result = {
+        // Whatever happens below, even a panic, the lock goes.
+        let _unlock = super::UnlockOnDrop(workbench.session_files());
+        let result = super::run_on(&mut workbench, screen);
+        workbench.end_session();
+        result
+    };
+    result?;
     app.say("已返回复核列表");
     Ok(())
 }
