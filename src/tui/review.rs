@@ -657,7 +657,8 @@ fn run(
         // While files are being checked, the screen follows them closely; else the keys
         // are waited for, and the follower's news every few hundred milliseconds.
         let wait = if app.checking() {
-            Duration::from_millis(30)
+            // The last file's row is drawn at most this long after it is made.
+            Duration::from_millis(10)
         } else {
             Duration::from_millis(200)
         };
