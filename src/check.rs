@@ -22,6 +22,8 @@ pub enum Outcome {
     /// Loaded and checked.
     Checked {
         scheme: String,
+        /// The report's cover (title, unit, year): who and which year, for tables of reports.
+        cover: crate::model::Cover,
         source: Source,
         findings: Vec<Finding>,
         totals: Box<Totals>,
@@ -90,6 +92,7 @@ pub fn check_file(path: &Path, schemes: &SchemeSet) -> FileReport {
             let (findings, totals) = rules::analyze(&loaded, scheme);
             Outcome::Checked {
                 scheme: scheme.id.clone(),
+                cover: loaded.report.report.clone(),
                 source: loaded.source,
                 findings,
                 totals: Box::new(totals),
@@ -461,6 +464,7 @@ pub fn write_json(reports: &[FileReport], out: &mut dyn std::io::Write) -> std::
                 source,
                 findings,
                 totals,
+                ..
             } => {
                 let counts = totals.counts;
                 JsonFile {

@@ -6,6 +6,7 @@ pub mod commands;
 pub mod export;
 pub mod finding;
 pub mod model;
+pub mod review;
 pub mod rules;
 pub mod sanitize;
 pub mod scheme;

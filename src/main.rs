@@ -4,6 +4,7 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use jixiao::check::{self, Palette};
 use jixiao::commands::{self, Failure, Terminal};
 use jixiao::export::{self, ExportFormat};
+use jixiao::review::workbook::ReviewFormat;
 use jixiao::scheme::SchemeSet;
 use jixiao::tutor;
 use jixiao::tutor_commands::{self, ClassFormat};
@@ -65,6 +66,20 @@ enum Command {
         /// 把警告也当作失败（退出码 1）
         #[arg(long, value_enum)]
         deny: Option<Deny>,
+        /// 每份报告一行的汇总表（按单位排序，中文对齐），再列出各规则触发的报告数
+        #[arg(long, conflicts_with = "format")]
+        summary: bool,
+    },
+    /// 复核一个文件夹里的全部报告（含子文件夹的 *.toml）：打开复核界面；加 --to 输出复核汇总表
+    Review {
+        /// 报告所在的文件夹
+        dir: PathBuf,
+        /// 不打开界面，输出复核汇总表：xlsx（汇总、问题清单、规则统计）、csv（汇总）、json
+        #[arg(long, value_enum, requires = "output")]
+        to: Option<ReviewFormat>,
+        /// 输出文件（不会覆盖已有文件）
+        #[arg(short, long, value_name = "OUT", requires = "to")]
+        output: Option<PathBuf>,
     },
     /// 说明一条规则：保护什么、公式、怎样改；不带编号时列出全部规则
     Explain {
@@ -284,12 +299,21 @@ fn run(cli: Cli, stdout: &mut Output) -> Result<i32, Failure> {
             files,
             format,
             deny,
+            summary,
         }) => {
             let files = check::expand(&files);
             if files.is_empty() {
                 return Err(Failure::usage("没有找到要检查的 .toml 文件"));
             }
             let reports = check::check_files(&files, &schemes);
+            if summary {
+                let rows: Vec<_> = reports
+                    .iter()
+                    .map(|r| jixiao::review::Row::from_report(r, &r.file, None))
+                    .collect();
+                let _ = jixiao::review::summary::write(&rows, stdout).and_then(|_| stdout.flush());
+                return Ok(check::exit_code(&reports, deny.is_some()));
+            }
             // A failed write stops the report; `main` says so.
             let _ = match format {
                 Format::Text => check::write_text(&reports, palette(), stdout),
@@ -299,6 +323,12 @@ fn run(cli: Cli, stdout: &mut Output) -> Result<i32, Failure> {
             check::write_refusals(&reports, &mut std::io::stderr());
             Ok(check::exit_code(&reports, deny.is_some()))
         }
+        Some(Command::Review { dir, to, output }) => match (to, output) {
+            (Some(format), Some(out)) => {
+                jixiao::review::workbook::command(&dir, format, &out, &schemes, stdout)
+            }
+            _ => review_screen(dir),
+        },
         Some(Command::Explain { id }) => commands::explain(id.as_deref(), stdout).map(|_| 0),
         Some(Command::New {
             file,
@@ -424,6 +454,26 @@ fn workbench(file: Option<PathBuf>, read_only: bool) -> Result<i32, Failure> {
         warnings.push(warning);
     }
     Ok(jixiao::tui::open_and_run(file, read_only, warnings))
+}
+
+/// The review screen, refused like the workbench where it cannot open.
+fn review_screen(dir: PathBuf) -> Result<i32, Failure> {
+    if !dir.is_dir() {
+        return Err(Failure::usage(format!(
+            "{}：不是文件夹",
+            jixiao::sanitize::visible_inline(&dir.display().to_string())
+        )));
+    }
+    let terminal = Terminal::current();
+    if let Some(why) = terminal.refusal(Some(&dir)) {
+        return Err(Failure::usage(why));
+    }
+    let mut warnings = Vec::new();
+    if let Some(warning) = terminal.locale_warning() {
+        let _ = writeln!(std::io::stderr(), "{warning}");
+        warnings.push(warning);
+    }
+    Ok(jixiao::tui::review::open_and_run(dir, warnings))
 }
 
 /// Colour only on a terminal, and never with `NO_COLOR`.

@@ -7,6 +7,8 @@ pub mod history;
 pub mod keymap;
 pub mod prompts;
 mod recorder;
+pub mod review;
+pub mod review_view;
 pub mod text;
 pub mod theme;
 pub mod view;
@@ -82,31 +84,80 @@ fn stop_requested() -> &'static Arc<AtomicBool> {
     })
 }
 
+/// A full-screen session on the terminal: raw mode and the alternate screen (restored when
+/// dropped), ratatui's terminal over standard output, and the keys, read on their own
+/// thread. One per process run: the review screen runs the workbench inside its own.
+pub(crate) struct Screen {
+    terminal: std::mem::ManuallyDrop<Terminal<CrosstermBackend<io::Stdout>>>,
+    inbox: std::sync::mpsc::Receiver<Event>,
+    _guard: TerminalGuard,
+}
+
+impl Screen {
+    pub(crate) fn open() -> io::Result<Screen> {
+        let guard = TerminalGuard::enter()?;
+        // No `terminal.clear()`: it asks the terminal for the cursor position, which a slow or
+        // scripted terminal may never answer. The alternate screen was cleared on entry.
+        let terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+        // Keys are read on their own thread: crossterm's read can spin on a terminal that has
+        // gone away, and the main loop must still notice SIGHUP and leave.
+        let (events, inbox) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            while let Ok(event) = event::read() {
+                if events.send(event).is_err() {
+                    break;
+                }
+                // crossterm reads the terminal 1 KiB at a time and waits for it on an
+                // edge-triggered poll: once its queue is empty, bytes of a long burst still in
+                // the terminal (a paste arriving as keystrokes) are read only when more
+                // arrive, so keys would act late. Should that be so, the terminal is woken up.
+                if !event::poll(Duration::ZERO).unwrap_or(true) && input_pending() {
+                    wake_input();
+                }
+            }
+        });
+        Ok(Screen {
+            terminal: std::mem::ManuallyDrop::new(terminal),
+            inbox,
+            _guard: guard,
+        })
+    }
+
+    pub(crate) fn terminal(&mut self) -> &mut Terminal<CrosstermBackend<io::Stdout>> {
+        &mut self.terminal
+    }
+
+    pub(crate) fn inbox(&self) -> &std::sync::mpsc::Receiver<Event> {
+        &self.inbox
+    }
+}
+
+impl Drop for Screen {
+    fn drop(&mut self) {
+        if terminal_alive() {
+            // SAFETY: dropped once, here, and never used again.
+            unsafe { std::mem::ManuallyDrop::drop(&mut self.terminal) };
+        }
+        // Else ratatui's Drop would try to show the cursor on a terminal that is gone, and
+        // report the failure on a stderr that is gone too (which panics): it is forgotten.
+    }
+}
+
 /// Runs the workbench until the user quits (or a signal asks it to stop).
 pub fn run(app: &mut App) -> io::Result<()> {
+    let mut screen = Screen::open()?;
+    run_on(app, &mut screen)
+}
+
+/// Runs the workbench on a screen already open (the review screen's, for a report opened
+/// from it), until the user quits or a signal asks it to stop.
+pub(crate) fn run_on(app: &mut App, screen: &mut Screen) -> io::Result<()> {
     let stop = Arc::clone(stop_requested());
     let theme = theme::Theme::from_env();
-    let _guard = TerminalGuard::enter()?;
-    // No `terminal.clear()`: it asks the terminal for the cursor position, which a slow or
-    // scripted terminal may never answer. The alternate screen was cleared on entry.
-    let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
-    // Keys are read on their own thread: crossterm's read can spin on a terminal that has
-    // gone away, and the main loop must still notice SIGHUP and leave.
-    let (events, inbox) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        while let Ok(event) = event::read() {
-            if events.send(event).is_err() {
-                break;
-            }
-            // crossterm reads the terminal 1 KiB at a time and waits for it on an
-            // edge-triggered poll: once its queue is empty, bytes of a long burst still in the
-            // terminal (a paste arriving as keystrokes) are read only when more arrive, so
-            // keys would act late. Should that be so, the terminal is woken up.
-            if !event::poll(Duration::ZERO).unwrap_or(true) && input_pending() {
-                wake_input();
-            }
-        }
-    });
+    let Screen {
+        terminal, inbox, ..
+    } = screen;
+    let terminal: &mut Terminal<CrosstermBackend<io::Stdout>> = terminal;
     let mut redraw = true;
     loop {
         if redraw {
@@ -148,7 +199,7 @@ pub fn run(app: &mut App) -> io::Result<()> {
                     // Keys typed ahead of a slow connection arrive in a burst too, so the
                     // burst must also look like a paste: text right after the Enter, and
                     // enough of it around the Enter. A short value takes no line break.
-                    let line_break = enter_in_editor && pasted_line_break(run, &mut ahead, &inbox);
+                    let line_break = enter_in_editor && pasted_line_break(run, &mut ahead, inbox);
                     if line_break {
                         current = Event::Key(event::KeyEvent::new(
                             event::KeyCode::Char('j'),
@@ -181,7 +232,7 @@ pub fn run(app: &mut App) -> io::Result<()> {
                         None if line_break => run,
                         None => 0,
                     };
-                    handle(app, &mut terminal, current)?;
+                    handle(app, terminal, current)?;
                     match ahead.pop_front().or_else(|| inbox.try_recv().ok()) {
                         Some(event) => current = event,
                         None => break,
@@ -206,11 +257,6 @@ pub fn run(app: &mut App) -> io::Result<()> {
             Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
         }
         redraw = true;
-    }
-    if !terminal_alive() {
-        // ratatui's Drop would try to show the cursor on a terminal that is gone, and report
-        // the failure on a stderr that is gone too (which panics).
-        std::mem::forget(terminal);
     }
     Ok(())
 }

@@ -10,6 +10,9 @@ pub struct Session {
     writer: Box<dyn Write + Send>,
     pub child: Box<dyn portable_pty::Child + Send + Sync>,
     master: Option<Box<dyn portable_pty::MasterPty + Send>>,
+    /// The start of a character whose other bytes have not been read yet: a read can end
+    /// in the middle of one, and decoding it alone would make it U+FFFD for good.
+    partial: Mutex<Vec<u8>>,
 }
 
 impl Session {
@@ -28,7 +31,7 @@ impl Session {
         Session::start_program("sh", &all, cols, rows)
     }
 
-    fn start_program(program: &str, args: &[&str], cols: u16, rows: u16) -> Session {
+    pub fn start_program(program: &str, args: &[&str], cols: u16, rows: u16) -> Session {
         let pty = native_pty_system()
             .openpty(PtySize {
                 rows,
@@ -54,6 +57,7 @@ impl Session {
             writer,
             child,
             master: Some(pty.master),
+            partial: Mutex::new(Vec::new()),
         }
     }
 
@@ -87,7 +91,18 @@ impl Session {
                 let mut buf = [0u8; 8192];
                 let n = libc::read(fd, buf.as_mut_ptr().cast(), buf.len());
                 if n > 0 {
-                    let text = String::from_utf8_lossy(&buf[..n as usize]).into_owned();
+                    let mut bytes = self.partial.lock().unwrap();
+                    bytes.extend_from_slice(&buf[..n as usize]);
+                    // Keep an incomplete character at the end for the next read.
+                    let keep = match std::str::from_utf8(&bytes) {
+                        Ok(_) => 0,
+                        Err(e) if e.error_len().is_none() => bytes.len() - e.valid_up_to(),
+                        Err(_) => 0,
+                    };
+                    let whole = bytes.len() - keep;
+                    let rest = bytes.split_off(whole);
+                    let text = String::from_utf8_lossy(&bytes).into_owned();
+                    *bytes = rest;
                     self.output.lock().unwrap().push_str(&text);
                 }
             }
@@ -239,6 +254,31 @@ impl Session {
     /// workbench redraws only the cells that change, so a new message in the footer over the
     /// key help, or a dialog over the table, leaves out every character that was already
     /// there, and the text is whole only on the screen.
+    /// Waits until the screen (as `wait_for_screen` follows it) passes `check`; returns when
+    /// the output that made it pass was read, or None after `timeout`.
+    pub fn screen_until(
+        &self,
+        check: impl Fn(&Screen) -> bool,
+        timeout: Duration,
+    ) -> Option<Instant> {
+        let size = self.master.as_ref()?.get_size().ok()?;
+        let mut screen = Screen::new(size.cols.into(), size.rows.into());
+        let mut fed = 0;
+        let deadline = Instant::now() + timeout;
+        while Instant::now() < deadline {
+            self.drain(50);
+            let read = Instant::now();
+            let output = self.output.lock().unwrap();
+            screen.feed(&output[fed..]);
+            fed = output.len();
+            drop(output);
+            if check(&screen) {
+                return Some(read);
+            }
+        }
+        None
+    }
+
     pub fn wait_for_screen(&self, needle: &str) {
         let size = self
             .master
