@@ -71,6 +71,9 @@ enum Command {
     Explain {
         /// 规则编号，如 F02
         id: Option<String>,
+        /// 全屏显示（供培训时投影），q 或 Esc 退出
+        #[arg(long, requires = "id")]
+        screen: bool,
     },
     /// 新建一份带中文注释的空白报告（不会覆盖已有文件）
     New {
@@ -236,7 +239,11 @@ fn run(cli: Cli, stdout: &mut Output) -> Result<i32, Failure> {
             check::write_refusals(&reports, &mut std::io::stderr());
             Ok(check::exit_code(&reports, deny.is_some()))
         }
-        Some(Command::Explain { id }) => commands::explain(id.as_deref(), stdout).map(|_| 0),
+        Some(Command::Explain {
+            id: Some(id),
+            screen: true,
+        }) => explain_screen(&id),
+        Some(Command::Explain { id, .. }) => commands::explain(id.as_deref(), stdout).map(|_| 0),
         Some(Command::New {
             file,
             scheme,
@@ -316,6 +323,31 @@ fn workbench(file: Option<PathBuf>, read_only: bool) -> Result<i32, Failure> {
         warnings.push(warning);
     }
     Ok(jixiao::tui::open_and_run(file, read_only, warnings))
+}
+
+/// `jixiao explain ID --screen`: the explanation full screen, where a full screen can open
+/// (refused like the workbench, pointing to the text explanation).
+fn explain_screen(id: &str) -> Result<i32, Failure> {
+    if jixiao::rules::catalog::find(id).is_none() {
+        // The text command's message for an unknown rule.
+        return commands::explain(Some(id), &mut std::io::sink()).map(|_| 0);
+    }
+    let shown = jixiao::sanitize::visible_inline(id).into_owned();
+    if let Some(why) =
+        Terminal::current().refusal_pointing_to(&format!("用 jixiao explain {shown} 查看文字说明"))
+    {
+        return Err(Failure::usage(why));
+    }
+    match jixiao::tui::explain_screen(id) {
+        Ok(_) => Ok(0),
+        Err(e) => {
+            jixiao::tui::restore_terminal();
+            Err(Failure {
+                message: format!("无法显示全屏说明：{e}"),
+                code: 1,
+            })
+        }
+    }
 }
 
 /// Colour only on a terminal, and never with `NO_COLOR`.

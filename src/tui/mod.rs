@@ -82,110 +82,212 @@ fn stop_requested() -> &'static Arc<AtomicBool> {
     })
 }
 
-/// Runs the workbench until the user quits (or a signal asks it to stop).
-pub fn run(app: &mut App) -> io::Result<()> {
-    let stop = Arc::clone(stop_requested());
-    let theme = theme::Theme::from_env();
-    let _guard = TerminalGuard::enter()?;
-    // No `terminal.clear()`: it asks the terminal for the cursor position, which a slow or
-    // scripted terminal may never answer. The alternate screen was cleared on entry.
-    let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
-    // Keys are read on their own thread: crossterm's read can spin on a terminal that has
-    // gone away, and the main loop must still notice SIGHUP and leave.
-    let (events, inbox) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        while let Ok(event) = event::read() {
-            if events.send(event).is_err() {
-                break;
-            }
-            // crossterm reads the terminal 1 KiB at a time and waits for it on an
-            // edge-triggered poll: once its queue is empty, bytes of a long burst still in the
-            // terminal (a paste arriving as keystrokes) are read only when more arrive, so
-            // keys would act late. Should that be so, the terminal is woken up.
-            if !event::poll(Duration::ZERO).unwrap_or(true) && input_pending() {
-                wake_input();
-            }
-        }
-    });
-    let mut redraw = true;
-    loop {
-        if redraw {
-            let mut drawn = None;
-            terminal.draw(|frame| drawn = Some(view::draw(frame, app, theme)))?;
-            if let Some(drawn) = drawn {
-                app.apply_layout(drawn);
-            }
-        }
-        if app.quit || stop.load(Ordering::Relaxed) {
-            break;
-        }
-        if app.recovery_overdue() {
-            app.write_recovery();
-        }
-        // The recovery file is written once the user pauses (on a large report writing it
-        // takes longer than the edit itself), and always before the loop ends.
-        let wait = if app.recovery_behind() {
-            RECOVERY_PAUSE
-        } else {
-            Duration::from_millis(200)
-        };
-        match inbox.recv_timeout(wait) {
-            Ok(first) => {
-                // Every event already waiting is applied before the next frame: a paste that
-                // arrives as plain keystrokes is thousands of keys, and drawing after each
-                // would make later keys act late.
-                let mut current = first;
-                loop {
-                    let enter_in_editor = is_plain_enter(&current)
-                        && matches!(&app.mode, app::Mode::Editing(editor) if editor.multiline);
-                    // A paste arriving as keystrokes carries its line breaks as Enter: in a
-                    // long text, one followed at once by more text is a line break inside
-                    // the paste, not "commit" (which would send the rest of the paste to the
-                    // form as commands). No one types the next key within a few
-                    // milliseconds. A short value takes no line break: Enter commits it.
-                    let next = if enter_in_editor {
-                        inbox.recv_timeout(PASTE_GAP).ok()
-                    } else {
-                        inbox.try_recv().ok()
-                    };
-                    if enter_in_editor && next.as_ref().is_some_and(continues_text) {
-                        current = Event::Key(event::KeyEvent::new(
-                            event::KeyCode::Char('j'),
-                            event::KeyModifiers::CONTROL,
-                        ));
-                    }
-                    handle(app, &mut terminal, current)?;
-                    match next {
-                        Some(event) => current = event,
-                        None => break,
-                    }
-                    if app.quit || stop.load(Ordering::Relaxed) {
-                        break;
-                    }
-                }
-            }
-            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
-                // Redrawn only if that changed what is shown: a failure in the footer, or
-                // [+] gone when the edits led back to the saved text.
-                let (status, dirty) = (app.status.clone(), app.dirty());
-                app.write_recovery();
-                app.recovery_failure();
-                redraw = app.status != status || app.dirty() != dirty;
-                if !terminal_alive() {
+/// The terminal's events, read on a thread of their own for the whole process: crossterm's
+/// read can spin on a terminal that has gone away, and a loop must still notice SIGHUP and
+/// leave. One reader serves every screen (the workbench, the lesson list, the class grid),
+/// so that no key is taken by a reader whose screen has closed.
+fn inbox() -> &'static std::sync::Mutex<std::sync::mpsc::Receiver<Event>> {
+    static INBOX: std::sync::OnceLock<std::sync::Mutex<std::sync::mpsc::Receiver<Event>>> =
+        std::sync::OnceLock::new();
+    INBOX.get_or_init(|| {
+        let (events, inbox) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            while let Ok(event) = event::read() {
+                if events.send(event).is_err() {
                     break;
                 }
-                continue;
+                // crossterm reads the terminal 1 KiB at a time and waits for it on an
+                // edge-triggered poll: once its queue is empty, bytes of a long burst still in
+                // the terminal (a paste arriving as keystrokes) are read only when more
+                // arrive, so keys would act late. Should that be so, the terminal is woken up.
+                if !event::poll(Duration::ZERO).unwrap_or(true) && input_pending() {
+                    wake_input();
+                }
             }
-            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
+        });
+        std::sync::Mutex::new(inbox)
+    })
+}
+
+/// A full screen held open: raw mode and the alternate screen (restored when dropped), and
+/// ratatui's terminal over it. The workbench and the screens around it (the lesson list, the
+/// class grid, a rule's explanation) take turns on one `Screen`; ratatui redraws only what
+/// differs between their frames.
+pub struct Screen {
+    /// None once the terminal has gone away (its Drop would write to it).
+    terminal: Option<Terminal<CrosstermBackend<io::Stdout>>>,
+    _guard: TerminalGuard,
+    pub theme: theme::Theme,
+}
+
+/// What waiting for the next event brought.
+pub enum Next {
+    Event(Event),
+    /// Nothing within the wait (a screen that polls does its work now).
+    Idle,
+    /// A signal asked to stop, or the terminal has gone away.
+    Stop,
+}
+
+impl Screen {
+    pub fn open() -> io::Result<Screen> {
+        stop_requested();
+        let theme = theme::Theme::from_env();
+        let guard = TerminalGuard::enter()?;
+        // No `terminal.clear()`: it asks the terminal for the cursor position, which a slow
+        // or scripted terminal may never answer. The alternate screen was cleared on entry.
+        let terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
+        Ok(Screen {
+            terminal: Some(terminal),
+            _guard: guard,
+            theme,
+        })
+    }
+
+    /// Draws a frame.
+    pub fn draw(&mut self, render: impl FnOnce(&mut ratatui::Frame)) -> io::Result<()> {
+        if let Some(terminal) = &mut self.terminal {
+            terminal.draw(render)?;
         }
-        redraw = true;
+        Ok(())
     }
-    if !terminal_alive() {
-        // ratatui's Drop would try to show the cursor on a terminal that is gone, and report
-        // the failure on a stderr that is gone too (which panics).
-        std::mem::forget(terminal);
+
+    /// Waits at most `wait` for the next event; a resize is applied here.
+    pub fn next(&mut self, wait: Duration) -> io::Result<Next> {
+        if stop_requested().load(Ordering::Relaxed) {
+            return Ok(Next::Stop);
+        }
+        let received = inbox()
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .recv_timeout(wait);
+        match received {
+            Ok(Event::Resize(..)) => {
+                if let Some(terminal) = &mut self.terminal {
+                    terminal.autoresize()?;
+                }
+                Ok(Next::Idle)
+            }
+            Ok(event) => Ok(Next::Event(event)),
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                if stop_requested().load(Ordering::Relaxed) {
+                    return Ok(Next::Stop);
+                }
+                if !terminal_alive() {
+                    self.lose_terminal();
+                    return Ok(Next::Stop);
+                }
+                Ok(Next::Idle)
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => Ok(Next::Stop),
+        }
     }
-    Ok(())
+
+    /// Whether a signal asked every screen to stop.
+    pub fn stopping(&self) -> bool {
+        stop_requested().load(Ordering::Relaxed) || self.terminal.is_none()
+    }
+
+    /// The terminal has gone away: ratatui's Drop would try to show the cursor on it, and
+    /// report the failure on a stderr that is gone too (which panics).
+    fn lose_terminal(&mut self) {
+        if let Some(terminal) = self.terminal.take() {
+            std::mem::forget(terminal);
+        }
+    }
+
+    /// Runs the workbench on this screen until the user quits (or a signal asks it to stop).
+    pub fn run_app(&mut self, app: &mut App) -> io::Result<()> {
+        let stop = Arc::clone(stop_requested());
+        let theme = self.theme;
+        let Some(terminal) = &mut self.terminal else {
+            return Ok(());
+        };
+        let inbox = inbox().lock().unwrap_or_else(|e| e.into_inner());
+        let mut redraw = true;
+        loop {
+            if redraw {
+                let mut drawn = None;
+                terminal.draw(|frame| drawn = Some(view::draw(frame, app, theme)))?;
+                if let Some(drawn) = drawn {
+                    app.apply_layout(drawn);
+                }
+            }
+            if app.quit || stop.load(Ordering::Relaxed) {
+                break;
+            }
+            if app.recovery_overdue() {
+                app.write_recovery();
+            }
+            // The recovery file is written once the user pauses (on a large report writing it
+            // takes longer than the edit itself), and always before the loop ends.
+            let wait = if app.recovery_behind() {
+                RECOVERY_PAUSE
+            } else {
+                Duration::from_millis(200)
+            };
+            match inbox.recv_timeout(wait) {
+                Ok(first) => {
+                    // Every event already waiting is applied before the next frame: a paste
+                    // that arrives as plain keystrokes is thousands of keys, and drawing after
+                    // each would make later keys act late.
+                    let mut current = first;
+                    loop {
+                        let enter_in_editor = is_plain_enter(&current)
+                            && matches!(&app.mode, app::Mode::Editing(editor) if editor.multiline);
+                        // A paste arriving as keystrokes carries its line breaks as Enter: in
+                        // a long text, one followed at once by more text is a line break
+                        // inside the paste, not "commit" (which would send the rest of the
+                        // paste to the form as commands). No one types the next key within a
+                        // few milliseconds. A short value takes no line break: Enter commits.
+                        let next = if enter_in_editor {
+                            inbox.recv_timeout(PASTE_GAP).ok()
+                        } else {
+                            inbox.try_recv().ok()
+                        };
+                        if enter_in_editor && next.as_ref().is_some_and(continues_text) {
+                            current = Event::Key(event::KeyEvent::new(
+                                event::KeyCode::Char('j'),
+                                event::KeyModifiers::CONTROL,
+                            ));
+                        }
+                        handle(app, terminal, current)?;
+                        match next {
+                            Some(event) => current = event,
+                            None => break,
+                        }
+                        if app.quit || stop.load(Ordering::Relaxed) {
+                            break;
+                        }
+                    }
+                }
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                    // Redrawn only if that changed what is shown: a failure in the footer, or
+                    // [+] gone when the edits led back to the saved text.
+                    let (status, dirty) = (app.status.clone(), app.dirty());
+                    app.write_recovery();
+                    app.recovery_failure();
+                    redraw = app.status != status || app.dirty() != dirty;
+                    if !terminal_alive() {
+                        break;
+                    }
+                    continue;
+                }
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
+            }
+            redraw = true;
+        }
+        drop(inbox);
+        if !terminal_alive() {
+            self.lose_terminal();
+        }
+        Ok(())
+    }
+}
+
+/// Runs the workbench until the user quits (or a signal asks it to stop).
+pub fn run(app: &mut App) -> io::Result<()> {
+    Screen::open()?.run_app(app)
 }
 
 /// Applies one terminal event to the app.
@@ -505,4 +607,24 @@ fn report_open_failure(path: &std::path::Path, failure: Option<crate::store::Loa
     );
     eprintln!("请先修正以上错误，再用 jixiao edit 打开。");
     2
+}
+
+/// `jixiao explain ID --screen`: the rule's explanation full screen, as the workbench shows
+/// it, until q or Esc. Returns false when there is no such rule.
+pub fn explain_screen(id: &str) -> io::Result<bool> {
+    let Some(rule) = crate::rules::catalog::find(id) else {
+        return Ok(false);
+    };
+    let mut page = view::explain::PageScreen::rule(rule);
+    let mut screen = Screen::open()?;
+    let theme = screen.theme;
+    while !page.closed && !screen.stopping() {
+        screen.draw(|frame| page.draw(frame, theme))?;
+        if let Next::Event(Event::Key(key)) = screen.next(Duration::from_millis(200))? {
+            page.key(key);
+        } else if screen.stopping() {
+            break;
+        }
+    }
+    Ok(true)
 }
