@@ -12,3 +12,4 @@ pub mod scheme;
 pub mod store;
 pub mod synth;
 pub mod tui;
+pub mod tutor;

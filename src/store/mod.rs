@@ -21,4 +21,5 @@ pub use save::{
     SaveError, SaveOptions, Saved, beside, create_new_file, resolve_target, save_report,
     write_new_or_own,
 };
+pub use sidecar::{effective_uid, read as read_beside};
 pub use source::{LineIndex, Source};

@@ -1,0 +1,115 @@
+//! The tutor core against the shipped lessons.
+
+use super::*;
+use crate::scheme::SchemeSet;
+
+fn lesson(id: &str) -> Lesson {
+    shipped()
+        .into_iter()
+        .find(|l| l.id == id)
+        .unwrap_or_else(|| panic!("no shipped lesson {id}"))
+}
+
+/// The start report with one exact piece of text replaced (it must be there once).
+fn edited(text: &str, from: &str, to: &str) -> String {
+    assert_eq!(text.matches(from).count(), 1, "{from}");
+    text.replacen(from, to, 1)
+}
+
+#[test]
+fn the_shipped_track_passes_its_own_check() {
+    let lessons = shipped();
+    let problems = check_lessons(&lessons, &SchemeSet::builtin());
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+#[test]
+fn special_funds_is_done_by_the_correct_figures_only() {
+    let schemes = SchemeSet::builtin();
+    let l = lesson("special-funds");
+    let start = judge(&l, &l.start, &schemes, &[]);
+    assert!(!start.done);
+    assert_eq!(start.points, 1, "{start:#?}"); // no new findings, nothing else
+    let fixed = edited(
+        &edited(&l.start, "special_fund_count = 5", "special_fund_count = 4"),
+        "adjustment = 270.08",
+        "adjustment = 27.08",
+    );
+    let j = judge(&l, &fixed, &schemes, &[]);
+    assert!(j.done, "{j:#?}");
+    assert_eq!(j.points, l.points);
+    assert_eq!(j.goals_met(), l.goals.len());
+}
+
+#[test]
+fn blanking_the_special_fund_figures_does_not_complete_the_lesson() {
+    let schemes = SchemeSet::builtin();
+    let l = lesson("special-funds");
+    let blanked = edited(
+        &edited(
+            &l.start,
+            "special_fund_count = 5",
+            "special_fund_count = \"\"",
+        ),
+        "adjustment = 270.08",
+        "adjustment = \"\"",
+    );
+    let j = judge(&l, &blanked, &schemes, &[]);
+    assert!(!j.done, "{j:#?}");
+    // F01 is silent on a blank count, but the values are not there.
+    let value_goals: Vec<&GoalState> = j.goals.iter().filter(|g| g.text.contains("填")).collect();
+    assert_eq!(value_goals.len(), 2);
+    assert!(value_goals.iter().all(|g| !g.met), "{value_goals:#?}");
+}
+
+#[test]
+fn changing_a_locked_figure_fails_the_lesson_however_the_rest_is_right() {
+    let schemes = SchemeSet::builtin();
+    let l = lesson("special-funds");
+    // Balances F02 by moving the given 实际支出 instead of the wrong adjustment.
+    let text = edited(
+        &edited(&l.start, "special_fund_count = 5", "special_fund_count = 4"),
+        "spent = 56.58",
+        "spent = 299.58",
+    );
+    let j = judge(&l, &text, &schemes, &[]);
+    assert!(!j.done);
+    assert_eq!(j.points, 0);
+    assert_eq!(j.locked_changed, vec!["performance.special_funds[0].spent"]);
+    // The same figure spelled differently is the same figure.
+    let same = edited(&l.start, "spent = 56.58", "spent = 56.580");
+    assert!(judge(&l, &same, &schemes, &[]).locked_changed.is_empty());
+}
+
+#[test]
+fn a_copy_that_does_not_load_meets_nothing_and_says_why() {
+    let l = lesson("special-funds");
+    let j = judge(
+        &l,
+        "schema = \"jixiao/1\"\n[budget\n",
+        &SchemeSet::builtin(),
+        &[],
+    );
+    assert!(!j.done);
+    assert!(j.goals.iter().all(|g| !g.met));
+    assert!(
+        j.problem.as_deref().unwrap().contains("无法读取"),
+        "{:?}",
+        j.problem
+    );
+}
+
+#[test]
+fn goal_texts_are_chinese_with_the_form_labels() {
+    let l = lesson("special-funds");
+    assert_eq!(
+        goal_text(&l, 2),
+        "F02（专项资金收支不平衡）在「六、资金使用及绩效情况 › 专项资金「安全监管」」不再出现"
+    );
+    assert!(goal_text(&l, 1).contains("填 4"), "{}", goal_text(&l, 1));
+    let why = locked_reason(&l, "performance.special_funds[0].spent").unwrap();
+    assert!(why.contains("实际支出"), "{why}");
+    assert!(locked_reason(&l, "performance.special_funds[0].adjustment").is_none());
+    // Removing the row would remove locked figures too.
+    assert!(locked_reason(&l, "performance.special_funds[0]").is_some());
+}
