@@ -2,6 +2,7 @@
 //! update, view), with a terminal guard that always restores the terminal.
 
 pub mod app;
+pub mod class;
 pub mod form;
 pub mod history;
 pub mod keymap;
@@ -9,6 +10,7 @@ pub mod prompts;
 mod recorder;
 pub mod text;
 pub mod theme;
+pub mod tutor;
 pub mod view;
 
 use app::{Action, App};
