@@ -13,3 +13,4 @@ pub mod store;
 pub mod synth;
 pub mod tui;
 pub mod tutor;
+pub mod tutor_commands;

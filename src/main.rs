@@ -5,6 +5,8 @@ use jixiao::check::{self, Palette};
 use jixiao::commands::{self, Failure, Terminal};
 use jixiao::export::{self, ExportFormat};
 use jixiao::scheme::SchemeSet;
+use jixiao::tutor;
+use jixiao::tutor_commands::{self, ClassFormat};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -119,6 +121,35 @@ enum Command {
         #[arg(value_enum)]
         shell: CompletionShell,
     },
+    /// 培训：按课程在工作台中改正常见错误，每次保存都用检查规则重新判定
+    #[command(args_conflicts_with_subcommands = true)]
+    Tutor {
+        #[command(subcommand)]
+        action: Option<TutorAction>,
+        /// 班级文件夹：每次保存都把作业交到 DIR/名字/课程.toml
+        #[arg(long, value_name = "DIR")]
+        class: Option<PathBuf>,
+        /// 交作业用的名字
+        #[arg(long)]
+        name: Option<String>,
+        /// 自编课程的文件夹（默认 $XDG_DATA_HOME/jixiao/lessons）
+        #[arg(long, value_name = "DIR")]
+        lessons: Option<PathBuf>,
+    },
+    /// 培训班：建立交作业的文件夹（class init DIR），查看全班每人每课的完成情况（class DIR）
+    #[command(args_conflicts_with_subcommands = true)]
+    Class {
+        #[command(subcommand)]
+        action: Option<ClassAction>,
+        /// 班级文件夹
+        dir: Option<PathBuf>,
+        /// 输出格式：json 或 csv，每人每课一条记录（不写则列成文字）
+        #[arg(long, value_enum)]
+        format: Option<ClassFormatArg>,
+        /// 自编课程的文件夹（默认 $XDG_DATA_HOME/jixiao/lessons）
+        #[arg(long, value_name = "DIR")]
+        lessons: Option<PathBuf>,
+    },
     /// 生成一份可复现的合成报告，供性能测量使用
     #[command(hide = true)]
     Synth {
@@ -137,6 +168,30 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+}
+
+#[derive(Subcommand)]
+enum TutorAction {
+    /// 检查课程：起始报告至少有一个目标未达成，参考答案达成全部目标，锁定的数两者相同
+    CheckLessons {
+        /// 课程文件夹（不写则检查内置课程）
+        dir: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum ClassAction {
+    /// 建立班级文件夹：同组可写、setgid（子文件夹沿用本组）、粘滞位（每人只能删改自己的文件）
+    Init {
+        /// 要建立的文件夹
+        dir: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ClassFormatArg {
+    Json,
+    Csv,
 }
 
 fn main() -> ExitCode {
@@ -280,6 +335,42 @@ fn run(cli: Cli, stdout: &mut Output) -> Result<i32, Failure> {
             let _ = stdout.write_all(&script);
             Ok(0)
         }
+        Some(Command::Tutor {
+            action: Some(TutorAction::CheckLessons { dir }),
+            ..
+        }) => tutor_commands::check_lessons(dir.as_deref(), &schemes, stdout),
+        Some(Command::Tutor {
+            action: None,
+            lessons,
+            ..
+        }) => {
+            let lessons = tutor::track(lessons.as_deref()).map_err(tutor_failure)?;
+            let workspace = tutor::Workspace::default_location().map_err(tutor_failure)?;
+            tutor_commands::list_lessons(&lessons, &workspace, &schemes, stdout)
+        }
+        Some(Command::Class {
+            action: Some(ClassAction::Init { dir }),
+            ..
+        }) => tutor_commands::class_init(&dir, stdout),
+        Some(Command::Class {
+            action: None,
+            dir,
+            format,
+            lessons,
+        }) => {
+            let Some(dir) = dir else {
+                return Err(Failure::usage(
+                    "请给出班级文件夹：jixiao class DIR，或 jixiao class init DIR 新建",
+                ));
+            };
+            let lessons = tutor::track(lessons.as_deref()).map_err(tutor_failure)?;
+            let format = match format {
+                Some(ClassFormatArg::Json) => ClassFormat::Json,
+                Some(ClassFormatArg::Csv) => ClassFormat::Csv,
+                None => ClassFormat::Text,
+            };
+            tutor_commands::class_report(&dir, &lessons, &schemes, format, stdout)
+        }
         Some(Command::Synth {
             out,
             projects,
@@ -305,6 +396,13 @@ fn run(cli: Cli, stdout: &mut Output) -> Result<i32, Failure> {
             );
             Ok(0)
         }
+    }
+}
+
+fn tutor_failure(e: tutor::TutorError) -> Failure {
+    Failure {
+        message: e.to_string(),
+        code: 1,
     }
 }
 

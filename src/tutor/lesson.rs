@@ -25,12 +25,12 @@ pub(super) static SHIPPED_FILES: &[(&str, &str)] = &[
         include_str!("../../config/lessons/track.toml"),
     ),
     (
-        "lusong-2023-corrected.toml",
-        include_str!("../../config/lessons/lusong-2023-corrected.toml"),
-    ),
-    (
         "lusong-2023-seed.toml",
         include_str!("../../config/lessons/lusong-2023-seed.toml"),
+    ),
+    (
+        "lusong-2023-corrected.toml",
+        include_str!("../../config/lessons/lusong-2023-corrected.toml"),
     ),
     (
         "special-funds.toml",
@@ -39,6 +39,66 @@ pub(super) static SHIPPED_FILES: &[(&str, &str)] = &[
     (
         "special-funds.start.toml",
         include_str!("../../config/lessons/special-funds.start.toml"),
+    ),
+    (
+        "budget-arithmetic.toml",
+        include_str!("../../config/lessons/budget-arithmetic.toml"),
+    ),
+    (
+        "budget-arithmetic.start.toml",
+        include_str!("../../config/lessons/budget-arithmetic.start.toml"),
+    ),
+    (
+        "staff.toml",
+        include_str!("../../config/lessons/staff.toml"),
+    ),
+    (
+        "staff.start.toml",
+        include_str!("../../config/lessons/staff.start.toml"),
+    ),
+    (
+        "exec-rate.toml",
+        include_str!("../../config/lessons/exec-rate.toml"),
+    ),
+    (
+        "exec-rate.start.toml",
+        include_str!("../../config/lessons/exec-rate.start.toml"),
+    ),
+    (
+        "weights.toml",
+        include_str!("../../config/lessons/weights.toml"),
+    ),
+    (
+        "weights.start.toml",
+        include_str!("../../config/lessons/weights.start.toml"),
+    ),
+    (
+        "scores.toml",
+        include_str!("../../config/lessons/scores.toml"),
+    ),
+    (
+        "scores.start.toml",
+        include_str!("../../config/lessons/scores.start.toml"),
+    ),
+    (
+        "indicators.toml",
+        include_str!("../../config/lessons/indicators.toml"),
+    ),
+    (
+        "indicators.start.toml",
+        include_str!("../../config/lessons/indicators.start.toml"),
+    ),
+    (
+        "closing.toml",
+        include_str!("../../config/lessons/closing.toml"),
+    ),
+    (
+        "closing.start.toml",
+        include_str!("../../config/lessons/closing.start.toml"),
+    ),
+    (
+        "capstone.toml",
+        include_str!("../../config/lessons/capstone.toml"),
     ),
 ];
 

@@ -19,6 +19,7 @@ fn edited(text: &str, from: &str, to: &str) -> String {
 #[test]
 fn the_shipped_track_passes_its_own_check() {
     let lessons = shipped();
+    assert!(lessons.len() >= 9, "{} lessons", lessons.len());
     let problems = check_lessons(&lessons, &SchemeSet::builtin());
     assert!(problems.is_empty(), "{problems:#?}");
 }
@@ -112,4 +113,29 @@ fn goal_texts_are_chinese_with_the_form_labels() {
     assert!(locked_reason(&l, "performance.special_funds[0].adjustment").is_none());
     // Removing the row would remove locked figures too.
     assert!(locked_reason(&l, "performance.special_funds[0]").is_some());
+}
+
+#[test]
+fn blanking_any_figure_a_goal_names_never_completes_a_shipped_lesson() {
+    let schemes = SchemeSet::builtin();
+    for l in shipped() {
+        let mut paths = Vec::new();
+        for g in &l.goals {
+            match &g.kind {
+                GoalKind::Value { path, .. } => paths.push(path.clone()),
+                GoalKind::Filled { paths: p } => paths.extend(p.iter().cloned()),
+                _ => {}
+            }
+        }
+        for p in l.locked.iter().map(|p| crate::model::FieldPath::parse(p).unwrap()) {
+            paths.push(p);
+        }
+        for path in paths {
+            let mut doc = crate::store::Document::parse(&crate::store::Source::new(&l.solution))
+                .unwrap();
+            doc.set(&path, "").unwrap();
+            let j = judge(&l, &doc.to_text(), &schemes, &[0, 1, 2, 3, 4, 5, 6, 7]);
+            assert!(!j.done, "{}: blanking {path} completes it", l.id);
+        }
+    }
 }
