@@ -307,10 +307,14 @@ impl ClassScreen {
             } else {
                 theme.dim()
             };
-            header.push(Span::styled(
-                fit(&format!(" 第{}课", i + 1), cols.cell),
-                style,
-            ));
+            // 第N课 where it fits, else the number alone.
+            let long = format!(" 第{}课", i + 1);
+            let title = if super::text::width(&long) <= cols.cell {
+                long
+            } else {
+                format!(" {}", i + 1)
+            };
+            header.push(Span::styled(fit(&title, cols.cell), style));
         }
         header.push(Span::styled(fit(" 空闲", GridColumns::IDLE), theme.dim()));
         header.push(Span::styled(fit(" 提示", GridColumns::HINTS), theme.dim()));
@@ -476,7 +480,7 @@ impl GridColumns {
 
     fn new(w: usize, lessons: usize) -> GridColumns {
         let room = w.saturating_sub(Self::IDLE + Self::HINTS);
-        let name = (room / 4).clamp(8, 16);
+        let name = (room / 5).clamp(8, 16);
         let cell = (room.saturating_sub(name) / lessons.max(1)).clamp(4, 8);
         GridColumns { name, cell }
     }
