@@ -129,6 +129,9 @@ fn the_lesson_is_completed_in_the_update_that_commits_the_last_figure() {
     assert!(!all_met(&app));
     let pane = app.guide().unwrap().pane();
     assert!(pane.title.contains("专项资金"), "{}", pane.title);
+    // The cursor starts on the first goal's field, on its tab.
+    let cell = &app.current_row().unwrap().cells[app.cursor[app.tab.index()].1];
+    assert_eq!(cell.path.to_string(), "performance.special_fund_count");
     solve(&mut app);
     assert!(all_met(&app), "{:?}", goals(&app));
     let pane = app.guide().unwrap().pane();
@@ -273,7 +276,7 @@ fn the_lesson_pane_fits_at_80x24_and_in_no_color() {
     let dir = tempfile::tempdir().unwrap();
     let mut list = list_in(dir.path(), None);
     let mut app = open_special_funds(&mut list);
-    keys(&mut app, "3");
+    assert_eq!(app.tab.index(), 2, "the lesson opens on 项目资金");
     set(&mut app, "performance.special_fund_count", "4");
     let terminal = draw_app(&mut app, 80, 24, Theme::MONO);
     no_colour(&terminal);

@@ -12,7 +12,7 @@ use super::theme::Theme;
 use crate::model::FieldPath;
 use crate::sanitize::visible_inline;
 use crate::scheme::SchemeSet;
-use crate::tutor::{self, Hint, Judgement, Lesson, Status, Workspace};
+use crate::tutor::{self, GoalKind, Hint, Judgement, Lesson, Status, Workspace};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -189,6 +189,10 @@ impl TutorList {
             self.class.clone(),
         );
         app.set_guide(Box::new(guide));
+        // The cursor starts where the lesson's first goal points (its tab and field).
+        if let Some(path) = self.lessons[index].goals.iter().find_map(goal_path) {
+            app.go_to(&path);
+        }
         Ok((app, first))
     }
 
@@ -356,6 +360,16 @@ fn problem_of(j: &Judgement) -> Option<String> {
             j.locked_changed.join("、")
         )
     })
+}
+
+/// The place a goal is about, if it names one.
+fn goal_path(goal: &tutor::Goal) -> Option<FieldPath> {
+    match &goal.kind {
+        GoalKind::Clears { path, .. } => path.clone(),
+        GoalKind::Value { path, .. } => Some(path.clone()),
+        GoalKind::Filled { paths } => paths.first().cloned(),
+        _ => None,
+    }
 }
 
 /// The detail box's height on a screen `height` rows tall: a third of it, 6 at least.

@@ -115,6 +115,12 @@ impl App {
         self.guide = Some(guide);
     }
 
+    /// Moves the cursor to the cell that shows `path` (or the nearest), switching tabs: where
+    /// a guide wants the user to start.
+    pub fn go_to(&mut self, path: &FieldPath) {
+        self.go_to_field(path);
+    }
+
     pub fn guide(&self) -> Option<&dyn Guide> {
         self.guide.as_deref()
     }
