@@ -477,10 +477,7 @@ fn screen_result(result: std::io::Result<()>) -> Result<i32, Failure> {
 }
 
 fn tutor_failure(e: tutor::TutorError) -> Failure {
-    Failure {
-        message: e.to_string(),
-        code: 1,
-    }
+    tutor_commands::failed(e)
 }
 
 /// The workbench, if this is a terminal it can open on: `TERM=dumb` or no terminal is

@@ -16,9 +16,11 @@ pub enum ClassFormat {
     Csv,
 }
 
-fn failed(e: tutor::TutorError) -> Failure {
+/// A tutor error as the command's failure (exit 1), made safe to print: lesson files and
+/// folder names are not trusted.
+pub fn failed(e: tutor::TutorError) -> Failure {
     Failure {
-        message: e.to_string(),
+        message: crate::sanitize::visible(&e.to_string()).into_owned(),
         code: 1,
     }
 }

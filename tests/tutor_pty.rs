@@ -27,11 +27,38 @@ fn open_lesson_at_the_count(s: &mut Session) {
     s.send("\x1b");
 }
 
-const COUNT_MET: &str = "✓ 「六、资金使用及绩效情况 › 专项资金个数（正文所述）」填 4";
-const ADJUSTMENT_MET: &str =
-    "✓ 「六、资金使用及绩效情况 › 专项资金「安全监管」 › 年中调整」填 27.08";
-const ADJUSTMENT_UNMET: &str =
-    "✗ 「六、资金使用及绩效情况 › 专项资金「安全监管」 › 年中调整」填 27.08";
+fn special_funds() -> jixiao::tutor::Lesson {
+    jixiao::tutor::shipped()
+        .into_iter()
+        .find(|l| l.id == "special-funds")
+        .unwrap()
+}
+
+/// The start of the pane's line for the lesson's `value` goal on `path`, marked met or not
+/// (in the core's words, as far as one screen line surely holds).
+fn goal_line(path: &str, met: bool) -> String {
+    let lesson = special_funds();
+    let index = lesson
+        .goals
+        .iter()
+        .position(|g| {
+            matches!(&g.kind, jixiao::tutor::GoalKind::Value { path: p, .. } if p.to_string() == path)
+        })
+        .unwrap_or_else(|| panic!("a value goal on {path}"));
+    let text: String = jixiao::tutor::goal_text(&lesson, index)
+        .chars()
+        .take(18)
+        .collect();
+    format!("{} {text}", if met { "✓" } else { "✗" })
+}
+
+fn count_met() -> String {
+    goal_line("performance.special_fund_count", true)
+}
+
+fn adjustment(met: bool) -> String {
+    goal_line("performance.special_funds[0].adjustment", met)
+}
 
 #[test]
 fn a_trainee_completes_the_special_funds_lesson_and_it_stays_done() {
@@ -41,11 +68,11 @@ fn a_trainee_completes_the_special_funds_lesson_and_it_stays_done() {
     open_lesson_at_the_count(&mut s);
     // Typing a digit on the count replaces it.
     s.send("4\r");
-    s.wait_for_screen(COUNT_MET);
+    s.wait_for_screen(&count_met());
     // Down to 安全监管's row, right to its 调整.
     s.send("jll");
     s.send("27.08\r");
-    s.wait_for_screen(ADJUSTMENT_MET);
+    s.wait_for_screen(&adjustment(true));
     s.wait_for_screen("本课完成 ✓");
     s.send("\x13");
     wait_for_file(&work, |t| t.contains("adjustment = 27.08"));
@@ -69,14 +96,14 @@ fn blanking_the_figure_does_not_complete_the_lesson() {
     let mut s = tutor(data.path());
     open_lesson_at_the_count(&mut s);
     s.send("4\r");
-    s.wait_for_screen(COUNT_MET);
+    s.wait_for_screen(&count_met());
     s.send("jll");
     // Open the editor on 270.08 and delete it all.
     s.send("\r");
     s.wait_for_screen("Enter 确定");
     s.send(&"\x7f".repeat(8));
     s.send("\r");
-    s.wait_for_screen(ADJUSTMENT_UNMET);
+    s.wait_for_screen(&adjustment(false));
     s.send("\x13");
     wait_for_file(&work, |t| !t.contains("270.08"));
     s.send("q");
@@ -93,7 +120,14 @@ fn a_locked_figure_is_refused_on_screen() {
     open_lesson_at_the_count(&mut s);
     // 安全监管's 实际支出 is the fourth cell of its row.
     s.send("jlll\r");
-    s.wait_for_screen("本课锁定了「六、资金使用及绩效情况 › 专项资金「安全监管」");
+    let reason: String =
+        jixiao::tutor::locked_reason(&special_funds(), "performance.special_funds[0].spent")
+            .unwrap()
+            .chars()
+            .take(20)
+            .collect();
+    assert!(reason.starts_with("本课锁定了"), "{reason}");
+    s.wait_for_screen(&reason);
     s.send("q");
     s.wait_for_screen("进行中");
     s.send("q");
@@ -107,10 +141,7 @@ fn the_class_grid_picks_up_a_new_save_by_itself() {
     jixiao::tutor::class_init(&class).unwrap();
     let mut s = Session::start(&["class", class.to_str().unwrap()], 80, 24);
     s.wait_for_screen("班级文件夹里还没有学员交来的作业");
-    let lesson = jixiao::tutor::shipped()
-        .into_iter()
-        .find(|l| l.id == "special-funds")
-        .unwrap();
+    let lesson = special_funds();
     let saved = Instant::now();
     jixiao::tutor::hand_in(&class, "trainee-a", "special-funds", &lesson.start).unwrap();
     // No key is sent: the grid polls the folder.
@@ -186,7 +217,7 @@ fn a_trainee_with_a_class_hands_in_on_save() {
     s.wait_for_screen("学员 甲 · 班级 class");
     open_lesson_at_the_count(&mut s);
     s.send("4\r");
-    s.wait_for_screen(COUNT_MET);
+    s.wait_for_screen(&count_met());
     s.send("\x13");
     wait_for_file(&class.join("甲/special-funds.toml"), |t| {
         t.contains("special_fund_count = 4")

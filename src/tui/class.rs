@@ -1,7 +1,7 @@
 //! `jixiao class DIR`: the trainer's live view of the room (TUTOR.md, the trainer) — a
 //! trainee × lesson grid (✓, points, idle minutes, hints) and the rule column ("C03 仍有
-//! 9/14 人没改对"), re-judged from the handed-in files by polling (no inotify: the folder
-//! may be on NFS). Enter opens a trainee's file read-only in the ordinary workbench; `a`
+//! 9/14 人没改对"), re-judged from the handed-in files by polling every 2 s (no inotify: the
+//! folder may be on NFS); a file unchanged since the last look keeps its judgement. Enter opens a trainee's file read-only in the ordinary workbench; `a`
 //! accepts a `review` goal.
 
 use super::app::App;
@@ -10,7 +10,7 @@ use super::text::{fit, truncate};
 use super::theme::Theme;
 use crate::sanitize::visible_inline;
 use crate::scheme::SchemeSet;
-use crate::tutor::{self, ClassRecord, ClassView, GoalKind, Lesson};
+use crate::tutor::{self, ClassCache, ClassRecord, ClassView, GoalKind, Lesson};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -21,8 +21,6 @@ use std::time::{Duration, Instant, SystemTime};
 
 /// How often the folder is looked at.
 pub const POLL: Duration = Duration::from_secs(2);
-/// How often the grid is re-judged even when no file changed (idle minutes move on).
-const REJUDGE: Duration = Duration::from_secs(30);
 
 /// What a key on the grid asks of the run loop.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,10 +28,6 @@ pub enum ClassAction {
     /// Open this trainee's file read-only.
     Open(PathBuf),
 }
-
-/// The files whose change shows in the grid, with their size and modification time: the
-/// grid is re-judged only when this changes (or every `REJUDGE`).
-type Fingerprint = Vec<(PathBuf, u64, Option<SystemTime>)>;
 
 pub struct ClassScreen {
     pub dir: PathBuf,
@@ -47,8 +41,8 @@ pub struct ClassScreen {
     /// When the folder was last judged (shown as 更新于).
     pub judged_at: Option<SystemTime>,
     schemes: SchemeSet,
-    fingerprint: Fingerprint,
-    judged: Option<Instant>,
+    /// The judgements of files unchanged since the last look are kept (`judge_class_with`).
+    cache: ClassCache,
 }
 
 impl ClassScreen {
@@ -63,29 +57,24 @@ impl ClassScreen {
             quit: false,
             judged_at: None,
             schemes,
-            fingerprint: Vec::new(),
-            judged: None,
+            cache: ClassCache::default(),
         };
         screen.rejudge();
         screen
     }
 
-    /// Looks at the folder: re-judges when a file changed (or a while has passed). Returns
-    /// whether the grid was re-judged.
+    /// Looks at the folder again: only files saved since the last look are judged again.
+    /// Returns whether the grid changed.
     pub fn poll(&mut self) -> bool {
-        let now = fingerprint(&self.dir);
-        let stale = self.judged.is_none_or(|at| at.elapsed() >= REJUDGE);
-        if now == self.fingerprint && !stale {
-            return false;
-        }
+        let before = self.view.clone();
         self.rejudge();
-        true
+        self.view != before
     }
 
-    /// Judges every handed-in file again.
+    /// Judges every handed-in file again: those unchanged since the last look keep their
+    /// judgement (same inode, time, size and accepted goals).
     pub fn rejudge(&mut self) {
-        self.fingerprint = fingerprint(&self.dir);
-        match tutor::judge_class(&self.dir, &self.lessons, &self.schemes) {
+        match tutor::judge_class_with(&self.dir, &self.lessons, &self.schemes, &mut self.cache) {
             Ok(view) => {
                 self.view = view;
                 if matches!(&self.status, Some((_, true))) && self.status_is_folder_error() {
@@ -96,7 +85,6 @@ impl ClassScreen {
                 self.status = Some((format!("无法读取班级文件夹：{e}"), true));
             }
         }
-        self.judged = Some(Instant::now());
         self.judged_at = Some(SystemTime::now());
         self.row = self.row.min(self.view.trainees.len().saturating_sub(1));
         self.col = self.col.min(self.lessons.len().saturating_sub(1));
@@ -497,41 +485,6 @@ pub(super) fn folder_name(dir: &Path) -> String {
 fn clock(secs: u64) -> String {
     let day = secs % 86_400;
     format!("{:02}:{:02}:{:02}", day / 3600, day % 3600 / 60, day % 60)
-}
-
-/// The size and modification time of every file the grid is judged from: each trainee's
-/// hand-ins and progress, and the trainer's accepted goals.
-fn fingerprint(dir: &Path) -> Fingerprint {
-    let mut out = Vec::new();
-    let stamp = |path: &Path| {
-        std::fs::symlink_metadata(path)
-            .ok()
-            .map(|m| (m.len(), m.modified().ok()))
-    };
-    if let Some((len, at)) = stamp(&dir.join(".accepted.toml")) {
-        out.push((dir.join(".accepted.toml"), len, at));
-    }
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return out;
-    };
-    for entry in entries.flatten() {
-        let folder = entry.path();
-        if !entry.file_type().is_ok_and(|t| t.is_dir()) {
-            continue;
-        }
-        out.push((folder.clone(), 0, None));
-        let Ok(files) = std::fs::read_dir(&folder) else {
-            continue;
-        };
-        for file in files.flatten() {
-            let path = file.path();
-            if let Some((len, at)) = stamp(&path) {
-                out.push((path, len, at));
-            }
-        }
-    }
-    out.sort();
-    out
 }
 
 /// `jixiao class DIR` on a terminal: the grid until q; Enter opens a file read-only in the

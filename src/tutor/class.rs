@@ -290,16 +290,82 @@ fn trainees(dir: &Path) -> Result<Vec<String>, TutorError> {
     Ok(names)
 }
 
-/// A handed-in file's text and age in minutes: `None` when missing, a symlink or not a
+/// What identifies a handed-in file's version without reading it: a save replaces the file
+/// (new inode) or at least changes its time or size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Version {
+    ino: u64,
+    mtime: i64,
+    mtime_ns: i64,
+    len: u64,
+}
+
+/// Judgements of handed-in files, kept between looks at the class folder (`judge_class_with`):
+/// a file is read and judged again only when its version or its accepted goals change.
+#[derive(Debug, Default)]
+pub struct ClassCache {
+    files: std::collections::HashMap<PathBuf, (Version, Vec<usize>, Judgement)>,
+}
+
+/// A handed-in file's judgement and age in minutes: `None` when missing, a symlink or not a
 /// regular file (a link to someone else's solved copy counts for nothing).
-fn handed_in(path: &Path) -> Option<(String, u64)> {
+fn judge_file(
+    path: &Path,
+    lesson: &Lesson,
+    schemes: &SchemeSet,
+    accepted: &[usize],
+    cache: &mut ClassCache,
+) -> Option<(Judgement, u64)> {
     let meta = std::fs::symlink_metadata(path).ok()?;
     if !meta.is_file() {
+        cache.files.remove(path);
         return None;
     }
-    let bytes = crate::store::read_report_file(path).ok()?;
     let age = now().saturating_sub(meta.mtime().max(0) as u64) / 60;
-    Some((String::from_utf8_lossy(&bytes).into_owned(), age))
+    let version = Version {
+        ino: meta.ino(),
+        mtime: meta.mtime(),
+        mtime_ns: meta.mtime_nsec(),
+        len: meta.len(),
+    };
+    if let Some((v, a, j)) = cache.files.get(path)
+        && *v == version
+        && a == accepted
+    {
+        return Some((j.clone(), age));
+    }
+    let bytes = crate::store::read_report_file(path).ok()?;
+    let judgement = judge(lesson, &String::from_utf8_lossy(&bytes), schemes, accepted);
+    cache.files.insert(
+        path.to_path_buf(),
+        (version, accepted.to_vec(), judgement.clone()),
+    );
+    Some((judgement, age))
+}
+
+/// Whether the lesson's `value` and `filled` goals about the place a `clears` goal names are
+/// met too: a rule silenced by blanking its figures is not a rule put right.
+fn related_met(
+    lesson: &Lesson,
+    judgement: &Judgement,
+    at: Option<&crate::model::FieldPath>,
+) -> bool {
+    let Some(at) = at else {
+        return true;
+    };
+    let near = |p: &crate::model::FieldPath| p.starts_with(at) || at.starts_with(p);
+    lesson
+        .goals
+        .iter()
+        .zip(&judgement.goals)
+        .all(|(goal, state)| {
+            let related = match &goal.kind {
+                GoalKind::Value { path, .. } => near(path),
+                GoalKind::Filled { paths } => paths.iter().any(near),
+                _ => false,
+            };
+            !related || state.met
+        })
 }
 
 /// Judges the whole class folder: every trainee × lesson from the handed-in file itself.
@@ -307,6 +373,17 @@ pub fn judge_class(
     dir: &Path,
     lessons: &[Lesson],
     schemes: &SchemeSet,
+) -> Result<ClassView, TutorError> {
+    judge_class_with(dir, lessons, schemes, &mut ClassCache::default())
+}
+
+/// `judge_class` for a live view that looks again and again: files unchanged since the last
+/// look (same inode, time and size, same accepted goals) keep their judgement.
+pub fn judge_class_with(
+    dir: &Path,
+    lessons: &[Lesson],
+    schemes: &SchemeSet,
+    cache: &mut ClassCache,
 ) -> Result<ClassView, TutorError> {
     let names = trainees(dir)?;
     let accepted = read_accepted(dir, false);
@@ -327,15 +404,17 @@ pub fn judge_class(
                 .filter(|a| &a.trainee == name && a.lesson == lesson.id)
                 .map(|a| a.goal)
                 .collect();
-            let (judgement, idle) = match handed_in(&file) {
-                Some((text, age)) => (Some(judge(lesson, &text, schemes, &mine)), Some(age)),
+            let (judgement, idle) = match judge_file(&file, lesson, schemes, &mine, cache) {
+                Some((j, age)) => (Some(j), Some(age)),
                 None => (None, None),
             };
             if let Some(j) = &judgement {
                 for (goal, state) in lesson.goals.iter().zip(&j.goals) {
-                    if let GoalKind::Clears { rule, .. } = &goal.kind {
+                    if let GoalKind::Clears { rule, path } = &goal.kind {
                         let failing = rule_state.entry(rule.clone()).or_insert(false);
-                        *failing |= !state.met || !j.locked_changed.is_empty();
+                        *failing |= !state.met
+                            || !j.locked_changed.is_empty()
+                            || !related_met(lesson, j, path.as_ref());
                     }
                 }
             }
@@ -407,13 +486,15 @@ pub fn write_json(view: &ClassView, out: &mut dyn Write) -> std::io::Result<()> 
     writeln!(out)
 }
 
-/// One CSV field: quoted when needed, and a leading `=`, `+`, `-` or `@` defused so that a
+/// One CSV field: control and invisible characters made visible (it may be read on a
+/// terminal), quoted when needed, and a leading `=`, `+`, `-` or `@` defused so that a
 /// spreadsheet does not run it as a formula.
 fn csv_field(text: &str) -> String {
+    let text = crate::sanitize::visible_inline(text);
     let text = if text.starts_with(['=', '+', '-', '@']) {
         format!("'{text}")
     } else {
-        text.to_owned()
+        text.into_owned()
     };
     if text.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", text.replace('"', "\"\""))
@@ -488,4 +569,133 @@ pub fn write_text(view: &ClassView, out: &mut dyn Write) -> std::io::Result<()> 
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tutor::shipped;
+
+    #[test]
+    fn a_trainee_name_becomes_one_safe_path_component() {
+        assert_eq!(safe_name("张三").unwrap(), "张三");
+        assert_eq!(safe_name("../../etc/passwd").unwrap(), "_.._etc_passwd");
+        assert_eq!(safe_name("  .hidden ").unwrap(), "hidden");
+        assert_eq!(safe_name("a\u{1b}[31mb\u{202e}c").unwrap(), "a[31mbc");
+        assert_eq!(safe_name(&"长".repeat(60)).unwrap().chars().count(), 40);
+        for bad in ["", " ", ".", "..", "...", "\u{1b}"] {
+            assert!(safe_name(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn csv_fields_are_quoted_defused_and_visible() {
+        assert_eq!(csv_field("张三"), "张三");
+        assert_eq!(csv_field("a,b"), "\"a,b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("=1+1"), "'=1+1");
+        assert!(!csv_field("a\u{1b}[2Jb").contains('\u{1b}'));
+    }
+
+    #[test]
+    fn hand_in_lands_in_the_trainees_folder_and_refuses_a_planted_symlink() {
+        let class = tempfile::tempdir().unwrap();
+        class_init(class.path()).unwrap();
+        hand_in(class.path(), "李四", "staff", "schema = \"jixiao/1\"\n").unwrap();
+        assert_eq!(
+            std::fs::read_to_string(class.path().join("李四/staff.toml")).unwrap(),
+            "schema = \"jixiao/1\"\n"
+        );
+        // Saving again replaces the own file.
+        hand_in(class.path(), "李四", "staff", "x = 1\n").unwrap();
+        assert_eq!(
+            std::fs::read_to_string(class.path().join("李四/staff.toml")).unwrap(),
+            "x = 1\n"
+        );
+        // A folder name planted as a symlink to somewhere else is refused.
+        let elsewhere = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(elsewhere.path(), class.path().join("王五")).unwrap();
+        assert!(hand_in(class.path(), "王五", "staff", "x = 1\n").is_err());
+        assert!(!elsewhere.path().join("staff.toml").exists());
+        // So is a file planted as a symlink under a trainee's lesson name.
+        let target = elsewhere.path().join("victim.toml");
+        std::fs::write(&target, "mine").unwrap();
+        std::os::unix::fs::symlink(&target, class.path().join("李四/closing.toml")).unwrap();
+        assert!(hand_in(class.path(), "李四", "closing", "x = 1\n").is_err());
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "mine");
+        assert!(hand_in(class.path(), "李四", "../x", "x = 1\n").is_err());
+    }
+
+    #[test]
+    fn the_live_view_rejudges_a_file_once_it_is_saved_again() {
+        let schemes = SchemeSet::builtin();
+        let lessons: Vec<Lesson> = shipped()
+            .into_iter()
+            .filter(|l| l.id == "special-funds")
+            .collect();
+        let lesson = &lessons[0];
+        let class = tempfile::tempdir().unwrap();
+        class_init(class.path()).unwrap();
+        hand_in(class.path(), "甲", "special-funds", &lesson.start).unwrap();
+        let mut cache = ClassCache::default();
+        let first = judge_class_with(class.path(), &lessons, &schemes, &mut cache).unwrap();
+        assert!(!first.records[0].done);
+        let again = judge_class_with(class.path(), &lessons, &schemes, &mut cache).unwrap();
+        assert_eq!(again.records, first.records);
+        let solved = lesson
+            .start
+            .replacen("special_fund_count = 5", "special_fund_count = 4", 1)
+            .replacen("adjustment = 270.08", "adjustment = 27.08", 1);
+        hand_in(class.path(), "甲", "special-funds", &solved).unwrap();
+        let after = judge_class_with(class.path(), &lessons, &schemes, &mut cache).unwrap();
+        assert!(after.records[0].done, "{:#?}", after.records[0]);
+        std::fs::remove_file(class.path().join("甲/special-funds.toml")).unwrap();
+        let gone = judge_class_with(class.path(), &lessons, &schemes, &mut cache).unwrap();
+        assert!(gone.records[0].judgement.is_none());
+    }
+
+    #[test]
+    fn an_accepted_review_goal_completes_the_closing_lesson_in_the_class_view() {
+        let schemes = SchemeSet::builtin();
+        let lessons: Vec<Lesson> = shipped()
+            .into_iter()
+            .filter(|l| l.id == "closing")
+            .collect();
+        let lesson = &lessons[0];
+        let class = tempfile::tempdir().unwrap();
+        class_init(class.path()).unwrap();
+        hand_in(class.path(), "赵六", "closing", &lesson.solution).unwrap();
+        // A symlink to a solved copy in another folder counts for nothing.
+        std::fs::create_dir(class.path().join("钱七")).unwrap();
+        std::os::unix::fs::symlink(
+            class.path().join("赵六/closing.toml"),
+            class.path().join("钱七/closing.toml"),
+        )
+        .unwrap();
+        let before = judge_class(class.path(), &lessons, &schemes).unwrap();
+        assert_eq!(before.trainees, vec!["赵六", "钱七"]);
+        assert!(!before.records[0].done);
+        assert_eq!(before.records[0].goals_met, 3);
+        assert!(before.records[1].judgement.is_none());
+        let review = lesson
+            .goals
+            .iter()
+            .position(|g| matches!(g.kind, GoalKind::Review { .. }))
+            .unwrap();
+        assert!(accept_review(class.path(), lesson, "赵六", 0).is_err());
+        accept_review(class.path(), lesson, "赵六", review).unwrap();
+        accept_review(class.path(), lesson, "赵六", review).unwrap();
+        assert_eq!(
+            accepted_goals(class.path(), "赵六", "closing", true),
+            vec![review]
+        );
+        let after = judge_class(class.path(), &lessons, &schemes).unwrap();
+        assert!(after.records[0].done, "{:#?}", after.records[0]);
+        assert_eq!(after.records[0].points, lesson.points);
+        assert!(!after.records[1].done);
+        assert_eq!(
+            after.rules.iter().map(RuleRow::text).collect::<Vec<_>>(),
+            vec!["N01 仍有 0/1 人没改对", "N02 仍有 0/1 人没改对"]
+        );
+    }
 }

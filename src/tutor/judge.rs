@@ -49,6 +49,7 @@ struct Checked {
     findings: Vec<Finding>,
     totals: Totals,
     doc: Option<Document>,
+    scheme: crate::scheme::Scheme,
 }
 
 fn check(text: &str, schemes: &SchemeSet) -> Result<Checked, String> {
@@ -69,7 +70,55 @@ fn check(text: &str, schemes: &SchemeSet) -> Result<Checked, String> {
         findings,
         totals,
         doc,
+        scheme: scheme.clone(),
     })
+}
+
+/// The start report as judged once: its findings (for `no_new_findings`), its document (for
+/// locked fields and labels), the goals' texts, and the scheme it was checked under.
+pub(crate) struct Prepared {
+    scheme: Option<crate::scheme::Scheme>,
+    start: Option<Checked>,
+    texts: Vec<String>,
+}
+
+/// A lesson's start report, checked once and kept while the scheme set gives the same scheme
+/// (judging a class folder judges the same start for every trainee).
+#[derive(Clone, Default)]
+pub struct StartCache(std::sync::Arc<std::sync::Mutex<Option<std::sync::Arc<Prepared>>>>);
+
+impl std::fmt::Debug for StartCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("StartCache")
+    }
+}
+
+fn prepared(lesson: &Lesson, schemes: &SchemeSet) -> std::sync::Arc<Prepared> {
+    let mut slot = lesson
+        .cache
+        .0
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(p) = slot.as_ref()
+        && let Some(scheme) = &p.scheme
+        && schemes.get(&scheme.id) == Some(scheme)
+    {
+        return p.clone();
+    }
+    let start = check(&lesson.start, schemes).ok();
+    let scheme = start.as_ref().map(|s| s.scheme.clone());
+    let texts = lesson
+        .goals
+        .iter()
+        .map(|g| goal_text_in(g, start.as_ref().and_then(|s| s.doc.as_ref())))
+        .collect();
+    let fresh = std::sync::Arc::new(Prepared {
+        scheme,
+        start,
+        texts,
+    });
+    *slot = Some(fresh.clone());
+    fresh
 }
 
 /// Judges a trainee's work copy (`work_text`) against the lesson. `accepted` lists the
@@ -80,13 +129,10 @@ pub fn judge(
     schemes: &SchemeSet,
     accepted: &[usize],
 ) -> Judgement {
-    let start = check(&lesson.start, schemes).ok();
-    let start_doc = start.as_ref().and_then(|s| s.doc.as_ref());
-    let texts: Vec<String> = lesson
-        .goals
-        .iter()
-        .map(|g| goal_text_in(g, start_doc))
-        .collect();
+    let prepared = prepared(lesson, schemes);
+    let start = prepared.start.as_ref();
+    let start_doc = start.and_then(|s| s.doc.as_ref());
+    let texts = prepared.texts.clone();
     let max_points = lesson.points;
     let work = match check(work_text, schemes) {
         Ok(w) => w,
@@ -111,9 +157,9 @@ pub fn judge(
             };
         }
     };
-    let locked_changed: Vec<String> = lesson
-        .locked
-        .iter()
+    // The scoring scheme is always locked: another scheme would judge by other rules.
+    let locked_changed: Vec<String> = std::iter::once(&"scheme".to_owned())
+        .chain(lesson.locked.iter().filter(|p| p.as_str() != "scheme"))
         .filter(|p| {
             let path = FieldPath::parse(p).expect("checked when the lesson loaded");
             let before = start_doc.and_then(|d| d.written(&path));
@@ -129,7 +175,7 @@ pub fn judge(
         .zip(texts)
         .map(|((i, g), text)| GoalState {
             text,
-            met: met(g, i, &work, start.as_ref(), accepted),
+            met: met(g, i, &work, start, accepted),
             points: g.points,
             by_hand: matches!(g.kind, GoalKind::Review { .. }),
         })
@@ -221,8 +267,9 @@ fn same_value(path: &FieldPath, a: Option<&str>, b: Option<&str>) -> bool {
     }
 }
 
-/// A path in the labels of the form: `附件3 自评表 › 年度资金总额 › 执行率`; a row is named
-/// by its `name` where the report gives one (`专项资金「安全监管」`), else by its number.
+/// A path in the labels of the form, short enough for the lesson pane: the field and the
+/// table or row it is in (`年度资金总额 › 执行率`, `专项资金“安全监管” › 年中调整`); a row is
+/// named by its 二级指标 or `name` where the report gives one, else by its number.
 pub fn path_label(path: &FieldPath, doc: Option<&Document>) -> String {
     let mut parts: Vec<String> = Vec::new();
     let mut fields = schema::ROOT;
@@ -244,19 +291,24 @@ pub fn path_label(path: &FieldPath, doc: Option<&Document>) -> String {
             }
             Seg::Index(i) => {
                 so_far = so_far.index(*i);
-                let name = doc
-                    .and_then(|d| d.written(&so_far.key("name")))
-                    .filter(|n| !blank(n))
-                    .map(|n| crate::model::first_line_short(&n, 16));
+                let written = |key: &str| {
+                    doc.and_then(|d| d.written(&so_far.key(key)))
+                        .filter(|n| !blank(n) && n.trim() != "/")
+                        .map(|n| {
+                            visible_inline(&crate::model::first_line_short(&n, 16)).into_owned()
+                        })
+                };
                 let last = parts.pop().unwrap_or_default();
-                parts.push(match name {
-                    Some(n) => format!("{last}「{}」", visible_inline(&n)),
-                    None => format!("{last}第 {} 行", i + 1),
+                parts.push(match (written("category"), written("name")) {
+                    (Some(category), _) => category,
+                    (None, Some(name)) => format!("{last}“{name}”"),
+                    (None, None) => format!("{last}第 {} 行", i + 1),
                 });
             }
         }
     }
-    parts.join(" › ")
+    let keep = parts.len().saturating_sub(2);
+    parts[keep..].join(" › ")
 }
 
 /// A goal's Chinese text: the lesson's own, or made from the goal with the form's labels
@@ -319,6 +371,9 @@ fn goal_text_in(goal: &Goal, doc: Option<&Document>) -> String {
 /// Chinese sentence; `None` when it is allowed.
 pub fn locked_reason(lesson: &Lesson, path: &str) -> Option<String> {
     let edited = FieldPath::parse(path).ok()?;
+    if path == "scheme" {
+        return Some("本课锁定了评分方案：换用别的方案就是按别的规则评分".into());
+    }
     let hit = lesson.locked.iter().find(|l| {
         FieldPath::parse(l)
             .is_ok_and(|locked| locked.starts_with(&edited) || edited.starts_with(&locked))

@@ -134,6 +134,9 @@ pub struct Lesson {
     /// The lesson file's name (`special-funds.toml`), for messages.
     pub file: String,
     pub origin: Origin,
+    /// The start report as checked once (judging never trusts it beyond the scheme it was
+    /// checked under).
+    pub cache: super::judge::StartCache,
 }
 
 /// A hint, shown in order.
@@ -472,6 +475,7 @@ fn parse_lesson(
         points,
         file: name.to_owned(),
         origin: origin.clone(),
+        cache: Default::default(),
     })
 }
 
@@ -671,5 +675,61 @@ mod tests {
             let err = from_files(&lesson_file(bad), &user).unwrap_err();
             assert!(matches!(err, TutorError::Lesson { .. }), "{bad}: {err}");
         }
+    }
+}
+
+#[cfg(test)]
+mod user_tests {
+    use super::*;
+
+    #[test]
+    fn a_user_folder_replaces_a_shipped_lesson_by_id_and_adds_its_own_in_track_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let shipped_text = SHIPPED_FILES
+            .iter()
+            .find(|(n, _)| *n == "special-funds.toml")
+            .unwrap()
+            .1;
+        let start = SHIPPED_FILES
+            .iter()
+            .find(|(n, _)| *n == "special-funds.start.toml")
+            .unwrap()
+            .1;
+        let replaced = shipped_text
+            .replace("专项资金：个数和收支要对得上", "本地改写的专项资金课")
+            .replace("lusong-2023-corrected.toml", "special-funds.start.toml");
+        std::fs::write(dir.path().join("special-funds.toml"), replaced).unwrap();
+        std::fs::write(dir.path().join("special-funds.start.toml"), start).unwrap();
+        for id in ["zz-local", "aa-local"] {
+            std::fs::write(
+                dir.path().join(format!("{id}.toml")),
+                format!(
+                    "format = \"jixiao-lesson/1\"\nid = \"{id}\"\ntitle = \"本地\"\ntext = \"讲\"\nstart = \"special-funds.start.toml\"\nsolution = \"special-funds.start.toml\"\n[[goal]]\nclean = \"error\"\n"
+                ),
+            )
+            .unwrap();
+        }
+        std::fs::write(
+            dir.path().join("track.toml"),
+            "format = \"jixiao-track/1\"\nlessons = [\"zz-local\", \"special-funds\"]\n",
+        )
+        .unwrap();
+        let lessons = track(Some(dir.path())).unwrap();
+        let ids: Vec<&str> = lessons.iter().map(|l| l.id.as_str()).collect();
+        let shipped_ids: Vec<String> = shipped().into_iter().map(|l| l.id).collect();
+        assert_eq!(&ids[..shipped_ids.len()], shipped_ids.as_slice());
+        assert_eq!(&ids[shipped_ids.len()..], ["zz-local", "aa-local"]);
+        assert_eq!(lessons[0].title, "本地改写的专项资金课");
+        assert_eq!(lessons[0].origin, Origin::User(dir.path().to_path_buf()));
+        // A folder given on the command line must exist.
+        assert!(track(Some(&dir.path().join("missing"))).is_err());
+        // A track naming a lesson that is not there is refused.
+        std::fs::write(
+            dir.path().join("track.toml"),
+            "format = \"jixiao-track/1\"\nlessons = [\"nothing-here\"]\n",
+        )
+        .unwrap();
+        let err = load_dir(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("nothing-here"), "{err}");
     }
 }

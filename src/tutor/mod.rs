@@ -14,8 +14,9 @@ mod progress;
 
 pub use check::{LessonProblem, check_lessons, write_check_report};
 pub use class::{
-    ClassRecord, ClassView, RuleRow, accept_review, accepted_goals, class_init, hand_in,
-    hand_in_progress, judge_class, safe_name, write_csv, write_json, write_text,
+    ClassCache, ClassRecord, ClassView, RuleRow, accept_review, accepted_goals, class_init,
+    hand_in, hand_in_progress, judge_class, judge_class_with, safe_name, write_csv, write_json,
+    write_text,
 };
 pub use judge::{GoalState, Judgement, goal_text, judge, locked_reason, path_label};
 pub use lesson::{
@@ -36,10 +37,20 @@ pub enum TutorError {
 }
 
 impl TutorError {
-    pub(crate) fn io(path: &std::path::Path, e: impl std::fmt::Display) -> TutorError {
+    /// A failed file operation, said in Chinese (the system's own words in brackets).
+    pub(crate) fn io(path: &std::path::Path, e: std::io::Error) -> TutorError {
+        use std::io::ErrorKind::*;
+        let why = match e.kind() {
+            NotFound => "不存在".to_owned(),
+            PermissionDenied | ReadOnlyFilesystem => format!("没有权限（{e}）"),
+            AlreadyExists => "已经存在".to_owned(),
+            NotADirectory => "路径中有一段不是文件夹".to_owned(),
+            StorageFull | QuotaExceeded => format!("磁盘已满（{e}）"),
+            _ => format!("无法访问（{e}）"),
+        };
         TutorError::Io {
-            path: path.display().to_string(),
-            why: e.to_string(),
+            path: crate::sanitize::visible_inline(&path.display().to_string()).into_owned(),
+            why,
         }
     }
 }

@@ -222,3 +222,53 @@ pub(super) fn now() -> u64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tutor::shipped;
+
+    #[test]
+    fn a_lesson_opens_on_a_copy_of_its_start_once_and_progress_is_a_cache() {
+        let schemes = SchemeSet::builtin();
+        let lesson = shipped().into_iter().next().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let ws = Workspace::at(dir.path().join("tutor"));
+        assert_eq!(
+            ws.status(&lesson, &schemes, &[]).unwrap(),
+            Status::NotStarted
+        );
+        let path = ws.open_lesson(&lesson).unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), lesson.start);
+        assert_eq!(
+            ws.status(&lesson, &schemes, &[]).unwrap(),
+            Status::InProgress
+        );
+        // The trainee's edits survive opening the lesson again.
+        let solved = lesson
+            .start
+            .replacen("special_fund_count = 5", "special_fund_count = 4", 1)
+            .replacen("adjustment = 270.08", "adjustment = 27.08", 1);
+        std::fs::write(&path, &solved).unwrap();
+        assert_eq!(ws.open_lesson(&lesson).unwrap(), path);
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), solved);
+        let judged = ws.judge_lesson(&lesson, &schemes, &[]).unwrap().unwrap();
+        assert!(judged.done);
+        ws.record(&lesson.id, &judged).unwrap();
+        assert_eq!(ws.use_hint(&lesson.id, 3).unwrap(), 1);
+        let progress = ws.progress();
+        assert_eq!(progress.lesson(&lesson.id).status, Status::Done);
+        assert_eq!(progress.lesson(&lesson.id).hints_used, 1);
+        assert_eq!(progress.lesson(&lesson.id).points, lesson.points);
+        // A cache that claims "done" for an untouched copy is not believed.
+        std::fs::write(&path, &lesson.start).unwrap();
+        assert_eq!(ws.progress().lesson(&lesson.id).status, Status::Done);
+        assert_eq!(
+            ws.status(&lesson, &schemes, &[]).unwrap(),
+            Status::InProgress
+        );
+        // An unreadable progress file is empty progress.
+        std::fs::write(dir.path().join("tutor/progress.toml"), "not toml [").unwrap();
+        assert_eq!(ws.progress(), Progress::default());
+    }
+}

@@ -105,7 +105,7 @@ fn goal_texts_are_chinese_with_the_form_labels() {
     let l = lesson("special-funds");
     assert_eq!(
         goal_text(&l, 2),
-        "F02（专项资金收支不平衡）在「六、资金使用及绩效情况 › 专项资金「安全监管」」不再出现"
+        "F02（专项资金收支不平衡）在「六、资金使用及绩效情况 › 专项资金“安全监管”」不再出现"
     );
     assert!(goal_text(&l, 1).contains("填 4"), "{}", goal_text(&l, 1));
     let why = locked_reason(&l, "performance.special_funds[0].spent").unwrap();
@@ -127,15 +127,36 @@ fn blanking_any_figure_a_goal_names_never_completes_a_shipped_lesson() {
                 _ => {}
             }
         }
-        for p in l.locked.iter().map(|p| crate::model::FieldPath::parse(p).unwrap()) {
+        for p in l
+            .locked
+            .iter()
+            .map(|p| crate::model::FieldPath::parse(p).unwrap())
+        {
             paths.push(p);
         }
         for path in paths {
-            let mut doc = crate::store::Document::parse(&crate::store::Source::new(&l.solution))
-                .unwrap();
+            let mut doc =
+                crate::store::Document::parse(&crate::store::Source::new(&l.solution)).unwrap();
             doc.set(&path, "").unwrap();
             let j = judge(&l, &doc.to_text(), &schemes, &[0, 1, 2, 3, 4, 5, 6, 7]);
             assert!(!j.done, "{}: blanking {path} completes it", l.id);
         }
     }
+}
+
+#[test]
+fn another_scoring_scheme_is_a_locked_change() {
+    let schemes = SchemeSet::builtin();
+    let l = lesson("exec-rate");
+    // Under another scheme the funds row may be scored otherwise; the copy is not trusted.
+    let text = edited(
+        &l.solution,
+        "scheme = \"hunan-department\"",
+        "scheme = \"mof-project-2020\"",
+    );
+    let j = judge(&l, &text, &schemes, &[]);
+    assert_eq!(j.locked_changed, vec!["scheme"]);
+    assert!(!j.done);
+    assert!(locked_reason(&l, "scheme").is_some());
+    assert!(judge(&l, &l.solution, &schemes, &[]).done);
 }
