@@ -1,5 +1,10 @@
 //! `jixiao tutor` and `jixiao class` screens: update() tests of the lesson list, a lesson in
 //! the workbench with its pane, the class grid; TestBackend snapshots at 80×24 and NO_COLOR.
+//!
+//! The lessons are the test track in `tests/fixtures/lessons/` (the 专项资金 lesson with its
+//! goals' texts written out, and a copy with a `review` goal): the screens are tested, and
+//! their snapshots do not follow the shipped lessons' wording. The shipped track is judged by
+//! the core's tests and run end to end in `tests/tutor_pty.rs`.
 
 mod common;
 
@@ -22,9 +27,19 @@ fn keymap() -> Keymap {
     Keymap::from_texts(None).0
 }
 
+/// The test track.
+fn lessons() -> Vec<tutor::Lesson> {
+    tutor::load_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/lessons")).unwrap()
+}
+
+/// The 专项资金 lesson of the test track.
+fn funds_lesson() -> tutor::Lesson {
+    lessons().into_iter().find(|l| l.id == "funds").unwrap()
+}
+
 fn list_in(dir: &Path, class: Option<Class>) -> TutorList {
     TutorList::new(
-        tutor::shipped(),
+        lessons(),
         Workspace::at(dir.join("tutor")),
         SchemeSet::builtin(),
         class,
@@ -35,12 +50,12 @@ fn key(code: KeyCode) -> KeyEvent {
     KeyEvent::new(code, KeyModifiers::NONE)
 }
 
-/// The index of the 专项资金 lesson in the shipped track.
+/// The index of the 专项资金 lesson in the test track.
 fn special_funds(list: &TutorList) -> usize {
     list.lessons
         .iter()
-        .position(|l| l.id == "special-funds")
-        .expect("the 专项资金 lesson is shipped")
+        .position(|l| l.id == "funds")
+        .expect("the 专项资金 lesson is in the test track")
 }
 
 /// Opens the 专项资金 lesson from the list, as Enter does.
@@ -124,7 +139,7 @@ fn the_lesson_is_completed_in_the_update_that_commits_the_last_figure() {
     let mut list = list_in(dir.path(), None);
     let mut app = open_special_funds(&mut list);
     // The work copy is made from the start report, and the start fails a goal.
-    let work = dir.path().join("tutor/work/special-funds.toml");
+    let work = dir.path().join("tutor/work/funds.toml");
     assert!(work.is_file());
     assert!(!all_met(&app));
     let pane = app.guide().unwrap().pane();
@@ -198,7 +213,7 @@ fn hints_come_in_order_and_the_explain_hint_opens_the_full_screen_explanation() 
     let pane = app.guide().unwrap().pane();
     assert!(pane.lines.iter().any(|l| l.text.starts_with("提示 3/3")));
     let progress = Workspace::at(dir.path().join("tutor")).progress();
-    assert_eq!(progress.lesson("special-funds").hints_used, 3);
+    assert_eq!(progress.lesson("funds").hints_used, 3);
     drop(app);
     list.refresh();
     assert_eq!(list.rows[special_funds(&list)].hints, 3);
@@ -267,7 +282,7 @@ fn with_a_class_every_save_hands_in() {
         "{}",
         status(&app)
     );
-    let handed = std::fs::read_to_string(class_dir.join("张三/special-funds.toml")).unwrap();
+    let handed = std::fs::read_to_string(class_dir.join("张三/funds.toml")).unwrap();
     assert_eq!(handed, app.text());
 }
 
@@ -295,10 +310,7 @@ fn the_lesson_pane_fits_at_80x24_and_in_no_color() {
 fn class_of_three(dir: &Path) -> std::path::PathBuf {
     let class_dir = dir.join("class");
     tutor::class_init(&class_dir).unwrap();
-    let lesson = tutor::shipped()
-        .into_iter()
-        .find(|l| l.id == "special-funds")
-        .unwrap();
+    let lesson = funds_lesson();
     let solved = lesson
         .start
         .replacen("special_fund_count = 5", "special_fund_count = 4", 1)
@@ -309,13 +321,15 @@ fn class_of_three(dir: &Path) -> std::path::PathBuf {
         .replacen("special_fund_count = 5", "special_fund_count = 4", 1)
         .replacen("adjustment = 270.08", "adjustment = \"\"", 1);
     for (name, text) in [("甲", &solved), ("乙", &lesson.start), ("丙", &blanked)] {
-        tutor::hand_in(&class_dir, name, "special-funds", text).unwrap();
+        for id in ["funds", "review"] {
+            tutor::hand_in(&class_dir, name, id, text).unwrap();
+        }
     }
     class_dir
 }
 
 fn class_screen(dir: &Path) -> ClassScreen {
-    ClassScreen::new(dir.to_owned(), tutor::shipped(), SchemeSet::builtin())
+    ClassScreen::new(dir.to_owned(), lessons(), SchemeSet::builtin())
 }
 
 #[test]
@@ -325,16 +339,12 @@ fn the_class_grid_judges_every_file_and_names_what_the_room_gets_wrong() {
     let mut screen = class_screen(&class_dir);
     // The clock of the last judging is not part of the snapshot.
     screen.judged_at = None;
-    screen.col = screen
-        .lessons
-        .iter()
-        .position(|l| l.id == "special-funds")
-        .unwrap();
+    screen.col = screen.lessons.iter().position(|l| l.id == "funds").unwrap();
     let done: Vec<(String, bool)> = screen
         .view
         .records
         .iter()
-        .filter(|r| r.lesson == "special-funds")
+        .filter(|r| r.lesson == "funds")
         .map(|r| (r.trainee.clone(), r.done))
         .collect();
     assert_eq!(
@@ -364,24 +374,18 @@ fn the_class_grid_judges_every_file_and_names_what_the_room_gets_wrong() {
 fn enter_opens_a_handed_in_file_and_refuses_a_missing_one() {
     let dir = tempfile::tempdir().unwrap();
     let class_dir = class_of_three(dir.path());
+    // 甲 has not handed in the second lesson.
+    std::fs::remove_file(class_dir.join("甲/review.toml")).unwrap();
     let mut screen = class_screen(&class_dir);
-    let sf = screen
-        .lessons
-        .iter()
-        .position(|l| l.id == "special-funds")
-        .unwrap();
-    screen.col = sf;
+    screen.col = 0;
     screen.row = 2; // 甲
     assert_eq!(
         screen.key(key(KeyCode::Enter)),
-        Some(ClassAction::Open(class_dir.join("甲/special-funds.toml")))
+        Some(ClassAction::Open(class_dir.join("甲/funds.toml")))
     );
-    // Another lesson nobody handed in.
-    if screen.lessons.len() > 1 {
-        screen.col = if sf == 0 { 1 } else { 0 };
-        assert_eq!(screen.key(key(KeyCode::Enter)), None);
-        assert!(screen.status.as_ref().unwrap().0.contains("还没有交这一课"));
-    }
+    screen.col = 1;
+    assert_eq!(screen.key(key(KeyCode::Enter)), None);
+    assert_eq!(screen.status.as_ref().unwrap().0, "甲 还没有交这一课");
     // Moving stays inside the grid.
     for _ in 0..10 {
         screen.key(key(KeyCode::Down));
@@ -399,54 +403,32 @@ fn a_new_save_is_picked_up_by_the_next_poll() {
     let class_dir = class_of_three(dir.path());
     let mut screen = class_screen(&class_dir);
     assert!(!screen.poll(), "nothing changed, nothing re-judged");
-    let lesson = tutor::shipped()
-        .into_iter()
-        .find(|l| l.id == "special-funds")
-        .unwrap();
+    let lesson = funds_lesson();
     let solved = lesson
         .start
         .replacen("special_fund_count = 5", "special_fund_count = 4", 1)
         .replacen("adjustment = 270.08", "adjustment = 27.08", 1);
-    tutor::hand_in(&class_dir, "乙", "special-funds", &solved).unwrap();
+    tutor::hand_in(&class_dir, "乙", "funds", &solved).unwrap();
     assert!(screen.poll());
     let record = screen
         .view
         .records
         .iter()
-        .find(|r| r.trainee == "乙" && r.lesson == "special-funds")
+        .find(|r| r.trainee == "乙" && r.lesson == "funds")
         .unwrap();
     assert!(record.done);
     // A new trainee too.
-    tutor::hand_in(&class_dir, "丁", "special-funds", &lesson.start).unwrap();
+    tutor::hand_in(&class_dir, "丁", "funds", &lesson.start).unwrap();
     assert!(screen.poll());
     assert_eq!(screen.view.trainees.len(), 4);
-}
-
-/// A user lesson: the 专项资金 lesson with a `review` goal added.
-fn review_lessons(dir: &Path) -> Vec<jixiao::tutor::Lesson> {
-    let lessons = dir.join("lessons");
-    std::fs::create_dir(&lessons).unwrap();
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("config/lessons");
-    for name in ["special-funds.start.toml", "lusong-2023-corrected.toml"] {
-        std::fs::copy(root.join(name), lessons.join(name)).unwrap();
-    }
-    let text = std::fs::read_to_string(root.join("special-funds.toml")).unwrap();
-    let text = text.replacen(
-        "[[hint]]",
-        "[[goal]]\nreview = \"写出这处错误是怎么发现的\"\n\n[[hint]]",
-        1,
-    );
-    std::fs::write(lessons.join("special-funds.toml"), text).unwrap();
-    tutor::load_dir(&lessons).unwrap()
 }
 
 #[test]
 fn a_accepts_the_selected_cells_review_goal() {
     let dir = tempfile::tempdir().unwrap();
     let class_dir = class_of_three(dir.path());
-    let lessons = review_lessons(dir.path());
-    let mut screen = ClassScreen::new(class_dir.clone(), lessons, SchemeSet::builtin());
-    screen.col = 0;
+    let mut screen = class_screen(&class_dir);
+    screen.col = 1; // the lesson with a review goal
     screen.row = 2; // 甲: solved, but the review goal waits.
     assert!(!screen.selected().unwrap().done);
     screen.key(key(KeyCode::Char('a')));
@@ -472,4 +454,50 @@ fn a_accepts_the_selected_cells_review_goal() {
         message.contains("没有需要教员认可的目标") || message.contains("还没有交"),
         "{message}"
     );
+}
+
+#[test]
+fn a_long_track_scrolls_the_grid_sideways_to_the_selected_lesson() {
+    let dir = tempfile::tempdir().unwrap();
+    let class_dir = class_of_three(dir.path());
+    // Twenty lessons: the 专项资金 lesson, then copies under other ids.
+    let first = funds_lesson();
+    let mut lessons = vec![first.clone()];
+    for i in 2..=20 {
+        let mut copy = first.clone();
+        copy.id = format!("copy-{i}");
+        lessons.push(copy);
+    }
+    let mut screen = ClassScreen::new(class_dir, lessons, SchemeSet::builtin());
+    screen.judged_at = None;
+    let draw = |screen: &ClassScreen| {
+        let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+        terminal.draw(|f| screen.draw(f, Theme::COLOR)).unwrap();
+        terminal.backend().to_string()
+    };
+    // The grid's header is the second line.
+    let header = |text: &str| text.lines().nth(1).unwrap().to_owned();
+    let text = draw(&screen);
+    assert!(header(&text).contains(" 1 "), "{text}");
+    assert!(!header(&text).contains(" 20 "), "{text}");
+    for _ in 0..19 {
+        screen.key(key(KeyCode::Right));
+    }
+    assert_eq!(screen.col, 19);
+    let text = draw(&screen);
+    assert!(
+        header(&text).contains(" 20 "),
+        "the selected lesson is in view: {text}"
+    );
+    assert!(header(&text).contains("学员 ‹"), "{text}");
+    assert!(text.contains("第20课"), "the detail names it: {text}");
+}
+
+#[test]
+fn the_lesson_list_snapshot_at_80x24_no_color() {
+    let dir = tempfile::tempdir().unwrap();
+    let list = list_in(dir.path(), None);
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    terminal.draw(|f| list.draw(f, Theme::MONO)).unwrap();
+    insta::assert_snapshot!("lesson_list_80x24_mono", terminal.backend());
 }

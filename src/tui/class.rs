@@ -288,8 +288,16 @@ impl ClassScreen {
             return;
         }
         let cols = GridColumns::new(w, self.lessons.len());
-        let mut header = vec![Span::styled(fit(" 学员", cols.name), theme.dim())];
-        for (i, _) in self.lessons.iter().enumerate() {
+        // As many lessons as fit, scrolled so that the selected one is in view.
+        let shown = cols.fitting(w);
+        let first_col = (self.col + 1).saturating_sub(shown);
+        let name_title = if first_col > 0 {
+            " 学员 ‹"
+        } else {
+            " 学员"
+        };
+        let mut header = vec![Span::styled(fit(name_title, cols.name), theme.dim())];
+        for (i, _) in self.lessons.iter().enumerate().skip(first_col).take(shown) {
             let style = if i == self.col {
                 theme.title()
             } else {
@@ -332,7 +340,7 @@ impl ClassScreen {
                 fit(&format!(" {}", visible_inline(trainee)), cols.name),
                 row_style,
             )];
-            for (c, lesson) in self.lessons.iter().enumerate() {
+            for (c, lesson) in self.lessons.iter().enumerate().skip(first_col).take(shown) {
                 let record = records.iter().find(|rec| rec.lesson == lesson.id);
                 let (text, style) = match record {
                     Some(rec) if rec.judgement.is_none() => (" ·".to_owned(), theme.dim()),
@@ -471,6 +479,11 @@ impl GridColumns {
         let name = (room / 5).clamp(8, 16);
         let cell = (room.saturating_sub(name) / lessons.max(1)).clamp(4, 8);
         GridColumns { name, cell }
+    }
+
+    /// How many lesson columns fit in `w` columns (one at least).
+    fn fitting(&self, w: usize) -> usize {
+        (w.saturating_sub(self.name + Self::IDLE + Self::HINTS) / self.cell.max(1)).max(1)
     }
 }
 
