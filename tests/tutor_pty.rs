@@ -226,3 +226,60 @@ fn a_trainee_with_a_class_hands_in_on_save() {
     s.send("q");
     assert_eq!(s.wait_exit(), 0);
 }
+
+#[test]
+fn a_signal_in_a_lesson_keeps_the_edit_and_restores_the_terminal() {
+    let data = tempfile::tempdir().unwrap();
+    let work_dir = data.path().join("jixiao/tutor/work");
+    let mut s = tutor(data.path());
+    open_lesson_at_the_count(&mut s);
+    s.send("4\r");
+    s.wait_for_screen(&count_met());
+    // Not saved: the recovery file beside the work copy holds the edit.
+    wait_for_file(&work_dir.join(".special-funds.toml.jixiao-recover"), |t| {
+        t.contains("special_fund_count = 4")
+    });
+    s.clear_output();
+    s.signal(libc::SIGHUP);
+    s.wait_exit();
+    let raw = s.output.lock().unwrap().clone();
+    assert!(
+        raw.contains("\x1b[?1049l"),
+        "the alternate screen is left: {raw:?}"
+    );
+    assert!(
+        !work_dir.join(".special-funds.toml.jixiao-lock").exists(),
+        "the lock is released"
+    );
+    // Reopened, the lesson offers the edit back.
+    let mut s = tutor(data.path());
+    s.wait_for_screen("1. 专项资金：个数和收支要对得上");
+    s.send("\r");
+    s.wait_for("恢复");
+    s.send("r");
+    s.wait_for_screen(&count_met());
+    s.send("\x13");
+    wait_for_file(&work_dir.join("special-funds.toml"), |t| {
+        t.contains("special_fund_count = 4")
+    });
+    s.send("q");
+    s.send("q");
+    assert_eq!(s.wait_exit(), 0);
+}
+
+#[test]
+fn a_signal_on_the_class_grid_restores_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let class = dir.path().join("class");
+    jixiao::tutor::class_init(&class).unwrap();
+    let mut s = Session::start(&["class", class.to_str().unwrap()], 80, 24);
+    s.wait_for_screen("班级文件夹里还没有学员交来的作业");
+    s.clear_output();
+    s.signal(libc::SIGTERM);
+    s.wait_exit();
+    let raw = s.output.lock().unwrap().clone();
+    assert!(
+        raw.contains("\x1b[?1049l"),
+        "the alternate screen is left: {raw:?}"
+    );
+}
