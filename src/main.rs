@@ -443,8 +443,11 @@ fn tutor_screen(
     schemes: SchemeSet,
     class: Option<jixiao::tui::tutor::Class>,
 ) -> Result<i32, Failure> {
-    let (keymap, _) = jixiao::tui::keymap::Keymap::load();
+    let (keymap, problems) = jixiao::tui::keymap::Keymap::load();
     let mut list = jixiao::tui::tutor::TutorList::new(lessons, workspace, schemes, class);
+    if let Some(warning) = screen_warnings(problems) {
+        list.warn(warning);
+    }
     screen_result(jixiao::tui::tutor::run(&mut list, keymap))
 }
 
@@ -460,9 +463,22 @@ fn class_screen(
             jixiao::sanitize::visible_inline(&dir.display().to_string())
         )));
     }
-    let (keymap, _) = jixiao::tui::keymap::Keymap::load();
+    let (keymap, problems) = jixiao::tui::keymap::Keymap::load();
     let mut screen = jixiao::tui::class::ClassScreen::new(dir, lessons, schemes);
+    if let Some(warning) = screen_warnings(problems) {
+        screen.status = Some((warning, true));
+    }
     screen_result(jixiao::tui::class::run(&mut screen, keymap))
+}
+
+/// What a full screen shows in its footer once it is up (stderr is hidden by it): problems in
+/// keys.toml, and a locale that is not UTF-8 (also on stderr first, as the workbench does).
+fn screen_warnings(mut problems: Vec<String>) -> Option<String> {
+    if let Some(warning) = Terminal::current().locale_warning() {
+        let _ = writeln!(std::io::stderr(), "{warning}");
+        problems.insert(0, warning);
+    }
+    (!problems.is_empty()).then(|| problems.join("；"))
 }
 
 /// A full screen's end: an error restores the terminal first, then is reported.

@@ -283,3 +283,20 @@ fn a_signal_on_the_class_grid_restores_the_terminal() {
         "the alternate screen is left: {raw:?}"
     );
 }
+
+#[test]
+fn a_c_locale_is_warned_about_on_the_lesson_list() {
+    let data = tempfile::tempdir().unwrap();
+    let mut s = Session::start_with_env(
+        &["tutor"],
+        &[
+            ("XDG_DATA_HOME", data.path().to_str().unwrap()),
+            ("LC_ALL", "C"),
+        ],
+        80,
+        24,
+    );
+    s.wait_for_screen("不是 UTF-8");
+    s.send("q");
+    assert_eq!(s.wait_exit(), 0);
+}
