@@ -50,10 +50,10 @@ pub fn rule_page(rule: &RuleInfo, finding: Option<&str>) -> Page {
     }
 }
 
-/// A cell's whole text.
+/// A page of text: a cell's whole text in `view` (its title says 只读), a lesson's text.
 pub fn text_page(title: &str, text: &str) -> Page {
     Page {
-        title: format!("{title}（只读）"),
+        title: title.to_owned(),
         sections: vec![("", text.to_owned())],
         hint: "↑↓ PageUp/PageDown 滚动 · Esc 关闭",
     }

@@ -114,7 +114,8 @@ pub enum Mode {
         /// Opened from the findings list (Esc goes back there).
         from_list: bool,
     },
-    /// A cell's whole text, read-only (Enter in `view`).
+    /// A page of text, read-only: a cell's whole text (Enter in `view`), or a page a guide
+    /// shows (a lesson's text).
     FullText {
         title: String,
         text: String,
