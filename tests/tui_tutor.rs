@@ -501,3 +501,31 @@ fn the_lesson_list_snapshot_at_80x24_no_color() {
     terminal.draw(|f| list.draw(f, Theme::MONO)).unwrap();
     insta::assert_snapshot!("lesson_list_80x24_mono", terminal.backend());
 }
+
+#[test]
+fn a_work_copy_edited_outside_with_a_locked_figure_changed_is_marked_on_the_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut list = list_in(dir.path(), None);
+    let index = special_funds(&list);
+    drop(open_special_funds(&mut list));
+    // A text editor changes 安全监管's 实际支出 (locked) so that the balance holds.
+    let work = dir.path().join("tutor/work/funds.toml");
+    let text = std::fs::read_to_string(&work).unwrap();
+    let edited = text
+        .replacen("special_fund_count = 5", "special_fund_count = 4", 1)
+        .replacen("spent = 56.58", "spent = 299.58", 1);
+    assert_ne!(edited, text);
+    std::fs::write(&work, edited).unwrap();
+    list.refresh();
+    let row = &list.rows[index];
+    assert_eq!(row.status, Status::InProgress);
+    assert_eq!(row.points, 0, "no points while a locked figure is changed");
+    let problem = row.problem.clone().unwrap();
+    assert!(problem.starts_with("锁定的数被改动了"), "{problem}");
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    list.selected = index;
+    terminal.draw(|f| list.draw(f, Theme::MONO)).unwrap();
+    let screen = terminal.backend().to_string();
+    assert!(screen.contains(" ✗  1. 专项资金"), "{screen}");
+    assert!(screen.contains("✗ 锁定的数被改动了"), "{screen}");
+}
