@@ -529,3 +529,44 @@ fn a_work_copy_edited_outside_with_a_locked_figure_changed_is_marked_on_the_list
     assert!(screen.contains(" ✗  1. 专项资金"), "{screen}");
     assert!(screen.contains("✗ 锁定的数被改动了"), "{screen}");
 }
+
+#[test]
+fn enter_shows_the_trainees_goals_beside_the_read_only_file_and_a_accepts_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let class_dir = class_of_three(dir.path());
+    let mut screen = class_screen(&class_dir);
+    screen.row = 2; // 甲, solved
+    screen.col = 1; // the lesson with a review goal
+    assert!(matches!(
+        screen.key(key(KeyCode::Enter)),
+        Some(ClassAction::Open(_))
+    ));
+    let mut app = screen.open_selected(keymap()).unwrap();
+    assert!(app.read_only);
+    let pane = app.guide().unwrap().pane();
+    assert!(pane.title.starts_with("甲 · 第 2 课"), "{}", pane.title);
+    let marks: Vec<bool> = goals(&app).iter().map(|(_, m)| *m).collect();
+    assert_eq!(marks.iter().filter(|m| !**m).count(), 1, "{marks:?}");
+    // Edits stay refused.
+    let before = app.text();
+    set(&mut app, "performance.special_fund_count", "9");
+    assert_eq!(app.text(), before);
+    // s: what the solution and the trainee changed.
+    keys(&mut app, "s");
+    let Mode::FullText { text, .. } = &app.mode else {
+        panic!("the difference is shown");
+    };
+    assert!(text.contains("学员改了这些地方"), "{text}");
+    assert!(text.contains("adjustment = 27.08"), "{text}");
+    press(&mut app, KeyCode::Esc);
+    // a: the review goal is accepted, the pane judged again at once.
+    keys(&mut app, "a");
+    assert!(status(&app).starts_with("已认可："), "{}", status(&app));
+    assert!(all_met(&app), "{:?}", goals(&app));
+    keys(&mut app, "a");
+    assert_eq!(status(&app), "这一课没有待认可的目标");
+    // Back on the grid, 甲's lesson is done.
+    drop(app);
+    screen.rejudge();
+    assert!(screen.selected().unwrap().done);
+}

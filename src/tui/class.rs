@@ -521,8 +521,8 @@ pub fn run(screen_state: &mut ClassScreen, keymap: Keymap) -> std::io::Result<()
         let Next::Event(Event::Key(key)) = next else {
             continue;
         };
-        if let Some(ClassAction::Open(file)) = screen_state.key(key) {
-            match open_read_only(&file, &screen_state.schemes, keymap.clone()) {
+        if let Some(ClassAction::Open(_)) = screen_state.key(key) {
+            match screen_state.open_selected(keymap.clone()) {
                 Ok(mut app) => {
                     screen.run_app(&mut app)?;
                     screen_state.rejudge();
@@ -533,6 +533,147 @@ pub fn run(screen_state: &mut ClassScreen, keymap: Keymap) -> std::io::Result<()
         }
     }
     Ok(())
+}
+
+impl ClassScreen {
+    /// The selected trainee's file of the selected lesson, read-only in the ordinary
+    /// workbench, with the lesson's goals beside it (`ReviewGuide`).
+    pub fn open_selected(&self, keymap: Keymap) -> Result<App, String> {
+        let record = self.selected().ok_or("没有选中的作业")?;
+        let lesson = self.lessons.get(self.col).ok_or("没有这一课")?.clone();
+        let mut app = open_read_only(&record.file, &self.schemes, keymap)?;
+        app.set_guide(Box::new(ReviewGuide {
+            lesson,
+            number: self.col + 1,
+            trainee: record.trainee.clone(),
+            dir: self.dir.clone(),
+            schemes: self.schemes.clone(),
+            judgement: None,
+            current: String::new(),
+        }));
+        Ok(app)
+    }
+}
+
+/// The trainer's view of a trainee's lesson beside the read-only workbench: the goals as
+/// judged (with the review goals the trainer accepted), `a` to accept the next review goal
+/// after reading the file, `t` the lesson's text, `s` what the solution and the trainee
+/// changed.
+pub struct ReviewGuide {
+    lesson: Lesson,
+    number: usize,
+    trainee: String,
+    dir: PathBuf,
+    schemes: SchemeSet,
+    judgement: Option<tutor::Judgement>,
+    current: String,
+}
+
+impl ReviewGuide {
+    fn judge(&mut self) {
+        let accepted = tutor::accepted_goals(&self.dir, &self.trainee, &self.lesson.id, true);
+        self.judgement = Some(tutor::judge(
+            &self.lesson,
+            &self.current,
+            &self.schemes,
+            &accepted,
+        ));
+    }
+}
+
+impl super::app::Guide for ReviewGuide {
+    fn refuse(&self, _path: &crate::model::FieldPath) -> Option<String> {
+        Some("这是学员交来的作业，只读".into())
+    }
+
+    fn changed(&mut self, text: &str) {
+        self.current = text.to_owned();
+        self.judge();
+    }
+
+    fn pane(&self) -> super::app::Pane {
+        use super::app::PaneLine;
+        let mut lines = Vec::new();
+        let (points, max) = self
+            .judgement
+            .as_ref()
+            .map_or((0, self.lesson.points), |j| (j.points, j.max_points));
+        if let Some(j) = &self.judgement {
+            for goal in &j.goals {
+                lines.push(PaneLine::goal(
+                    format!("{}（{} 分）", goal.text, goal.points),
+                    goal.met,
+                ));
+            }
+            if !j.locked_changed.is_empty() {
+                lines.push(PaneLine::goal(
+                    format!("改动了锁定的数：{}", j.locked_changed.join("、")),
+                    false,
+                ));
+            }
+            if let Some(problem) = &j.problem {
+                lines.push(PaneLine::goal(problem.clone(), false));
+            }
+        }
+        lines.push(PaneLine::dim(
+            "a 认可下一个待认可的目标 · t 课文 · s 参考答案与学员的改动 · q 回到全班",
+        ));
+        super::app::Pane {
+            title: format!(
+                "{} · 第 {} 课 · {points}/{max} 分 · {}",
+                self.trainee, self.number, self.lesson.title
+            ),
+            lines,
+        }
+    }
+
+    fn keys(&self) -> Vec<(char, &'static str)> {
+        vec![('a', "认可"), ('t', "课文"), ('s', "参考答案")]
+    }
+
+    fn key(&mut self, key: char) -> Option<super::app::Reply> {
+        use super::app::Reply;
+        match key {
+            'a' => {
+                let open = self.judgement.as_ref().and_then(|j| {
+                    self.lesson
+                        .goals
+                        .iter()
+                        .zip(&j.goals)
+                        .position(|(g, s)| matches!(g.kind, GoalKind::Review { .. }) && !s.met)
+                });
+                let Some(goal) = open else {
+                    return Some(Reply::Warn("这一课没有待认可的目标".into()));
+                };
+                match tutor::accept_review(&self.dir, &self.lesson, &self.trainee, goal) {
+                    Ok(()) => {
+                        self.judge();
+                        Some(Reply::Say(format!(
+                            "已认可：{}",
+                            self.judgement
+                                .as_ref()
+                                .map(|j| j.goals[goal].text.clone())
+                                .unwrap_or_default()
+                        )))
+                    }
+                    Err(e) => Some(Reply::Warn(format!("无法认可：{e}"))),
+                }
+            }
+            't' => Some(Reply::Page {
+                title: format!("第 {} 课 · {}", self.number, self.lesson.title),
+                text: self.lesson.text.trim().to_owned(),
+            }),
+            's' => Some(Reply::Page {
+                title: format!("{} · 第 {} 课 · 参考答案对比", self.trainee, self.number),
+                text: super::tutor::solution_difference(&self.lesson, &self.current, "学员"),
+            }),
+            _ => None,
+        }
+    }
+
+    fn saved(&mut self, _text: &str) -> Result<Option<String>, String> {
+        Ok(None)
+    }
 }
 
 /// A trainee's file, read-only in the ordinary workbench.

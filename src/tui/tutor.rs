@@ -536,22 +536,28 @@ impl LessonGuide {
                 missing.max(1)
             ));
         }
-        let solution =
-            crate::store::describe_difference(&self.lesson.start, &self.lesson.solution, 40);
-        let yours = crate::store::describe_difference(&self.lesson.start, &self.current, 40);
-        let mut text = String::from("参考答案改了这些地方（- 题目原来的，+ 参考答案）：\n");
-        text.push_str(&solution.join("\n"));
-        text.push_str("\n\n你改了这些地方（- 题目原来的，+ 你的）：\n");
-        if yours.is_empty() {
-            text.push_str("（没有改动）");
-        } else {
-            text.push_str(&yours.join("\n"));
-        }
         Reply::Page {
             title: format!("第 {} 课 · 参考答案对比", self.number),
-            text,
+            text: solution_difference(&self.lesson, &self.current, "你"),
         }
     }
+}
+
+/// What the solution changed in the start report, and what `who` (你, 学员) changed.
+pub(super) fn solution_difference(lesson: &Lesson, current: &str, who: &str) -> String {
+    let solution = crate::store::describe_difference(&lesson.start, &lesson.solution, 40);
+    let theirs = crate::store::describe_difference(&lesson.start, current, 40);
+    let mut text = String::from("参考答案改了这些地方（- 题目原来的，+ 参考答案）：\n");
+    text.push_str(&solution.join("\n"));
+    text.push_str(&format!(
+        "\n\n{who}改了这些地方（- 题目原来的，+ {who}的）：\n"
+    ));
+    if theirs.is_empty() {
+        text.push_str("（没有改动）");
+    } else {
+        text.push_str(&theirs.join("\n"));
+    }
+    text
 }
 
 /// A hint as the pane shows it: `提示 2/3：…`.
