@@ -543,6 +543,12 @@ fn enter_shows_the_trainees_goals_beside_the_read_only_file_and_a_accepts_there(
     ));
     let mut app = screen.open_selected(keymap()).unwrap();
     assert!(app.read_only);
+    let cell = &app.current_row().unwrap().cells[app.cursor[app.tab.index()].1];
+    assert_eq!(
+        cell.path.to_string(),
+        "performance.special_fund_count",
+        "the cursor starts on the lesson's first goal"
+    );
     let pane = app.guide().unwrap().pane();
     assert!(pane.title.starts_with("甲 · 第 2 课"), "{}", pane.title);
     let marks: Vec<bool> = goals(&app).iter().map(|(_, m)| *m).collect();

@@ -542,6 +542,10 @@ impl ClassScreen {
         let record = self.selected().ok_or("没有选中的作业")?;
         let lesson = self.lessons.get(self.col).ok_or("没有这一课")?.clone();
         let mut app = open_read_only(&record.file, &self.schemes, keymap)?;
+        // The cursor starts where the lesson's first goal points, as for the trainee.
+        if let Some(path) = lesson.goals.iter().find_map(super::tutor::goal_path) {
+            app.go_to(&path);
+        }
         app.set_guide(Box::new(ReviewGuide {
             lesson,
             number: self.col + 1,

@@ -363,7 +363,7 @@ fn problem_of(j: &Judgement) -> Option<String> {
 }
 
 /// The place a goal is about, if it names one.
-fn goal_path(goal: &tutor::Goal) -> Option<FieldPath> {
+pub(super) fn goal_path(goal: &tutor::Goal) -> Option<FieldPath> {
     match &goal.kind {
         GoalKind::Clears { path, .. } => path.clone(),
         GoalKind::Value { path, .. } => Some(path.clone()),

@@ -756,8 +756,15 @@ fn draw_footer(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
                 (Command::Help, "帮助"),
                 (Command::Quit, "退出"),
             ];
+            let reviewing_guided = [
+                (Command::Edit, "全文"),
+                (Command::NextFinding, "下一个问题"),
+                (Command::Help, "帮助"),
+                (Command::Quit, "退出"),
+            ];
             let keys: &[(Command, &str)] = match (app.read_only, app.guide().is_some()) {
-                (true, _) => &reviewing,
+                (true, true) => &reviewing_guided,
+                (true, false) => &reviewing,
                 (false, true) => &guided,
                 (false, false) => &editing,
             };
