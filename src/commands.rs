@@ -333,14 +333,20 @@ impl Terminal {
             }
             None => "jixiao check 文件".to_owned(),
         };
+        self.refusal_pointing_to(&format!("用 {check} 检查报告"))
+    }
+
+    /// Why a full screen cannot open here, in one sentence ending with what to do instead
+    /// (`instead`, e.g. "用 jixiao explain C03 查看文字说明").
+    pub fn refusal_pointing_to(&self, instead: &str) -> Option<String> {
         if self.term.as_deref() == Some("dumb") {
             return Some(format!(
-                "这个终端（TERM=dumb）显示不了全屏工作台，请换用完整的终端打开，或用 {check} 检查报告。"
+                "这个终端（TERM=dumb）显示不了全屏工作台，请换用完整的终端打开，或{instead}。"
             ));
         }
         if !self.stdin_tty || !self.stdout_tty {
             return Some(format!(
-                "工作台要在终端里打开（现在的输入或输出不是终端），不在终端时请用 {check} 检查报告。"
+                "工作台要在终端里打开（现在的输入或输出不是终端），不在终端时请{instead}。"
             ));
         }
         None

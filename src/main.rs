@@ -85,6 +85,9 @@ enum Command {
     Explain {
         /// 规则编号，如 F02
         id: Option<String>,
+        /// 全屏显示（供培训时投影），q 或 Esc 退出
+        #[arg(long, requires = "id")]
+        screen: bool,
     },
     /// 新建一份带中文注释的空白报告（不会覆盖已有文件）
     New {
@@ -329,7 +332,11 @@ fn run(cli: Cli, stdout: &mut Output) -> Result<i32, Failure> {
             }
             _ => review_screen(dir),
         },
-        Some(Command::Explain { id }) => commands::explain(id.as_deref(), stdout).map(|_| 0),
+        Some(Command::Explain {
+            id: Some(id),
+            screen: true,
+        }) => explain_screen(&id),
+        Some(Command::Explain { id, .. }) => commands::explain(id.as_deref(), stdout).map(|_| 0),
         Some(Command::New {
             file,
             scheme,
@@ -378,11 +385,17 @@ fn run(cli: Cli, stdout: &mut Output) -> Result<i32, Failure> {
         Some(Command::Tutor {
             action: None,
             lessons,
-            ..
+            class,
+            name,
         }) => {
             let lessons = tutor::track(lessons.as_deref()).map_err(tutor_failure)?;
             let workspace = tutor::Workspace::default_location().map_err(tutor_failure)?;
-            tutor_commands::list_lessons(&lessons, &workspace, &schemes, stdout)
+            let class = tutor_class(class, name)?;
+            // On a terminal, the lesson list and the lessons; elsewhere the list as text.
+            match Terminal::current().refusal(None) {
+                None => tutor_screen(lessons, workspace, schemes, class),
+                Some(_) => tutor_commands::list_lessons(&lessons, &workspace, &schemes, stdout),
+            }
         }
         Some(Command::Class {
             action: Some(ClassAction::Init { dir }),
@@ -403,6 +416,10 @@ fn run(cli: Cli, stdout: &mut Output) -> Result<i32, Failure> {
             let format = match format {
                 Some(ClassFormatArg::Json) => ClassFormat::Json,
                 Some(ClassFormatArg::Csv) => ClassFormat::Csv,
+                // On a terminal, the live grid; elsewhere the table as text.
+                None if Terminal::current().refusal(None).is_none() => {
+                    return class_screen(dir, lessons, schemes);
+                }
                 None => ClassFormat::Text,
             };
             tutor_commands::class_report(&dir, &lessons, &schemes, format, stdout)
@@ -433,6 +450,89 @@ fn run(cli: Cli, stdout: &mut Output) -> Result<i32, Failure> {
             Ok(0)
         }
     }
+}
+
+/// `--class DIR --name NAME`: the class folder must exist (the trainer makes it with
+/// `class init`), the name defaults to the login name and must make a folder name.
+fn tutor_class(
+    class: Option<PathBuf>,
+    name: Option<String>,
+) -> Result<Option<jixiao::tui::tutor::Class>, Failure> {
+    let Some(dir) = class else {
+        if name.is_some() {
+            return Err(Failure::usage(
+                "--name 要和 --class 一起用：jixiao tutor --class 班级文件夹 --name 名字",
+            ));
+        }
+        return Ok(None);
+    };
+    if !dir.is_dir() {
+        return Err(Failure::usage(format!(
+            "班级文件夹 {} 不存在（请教员先运行 jixiao class init 文件夹）",
+            jixiao::sanitize::visible_inline(&dir.display().to_string())
+        )));
+    }
+    let Some(name) = name.or_else(|| std::env::var("USER").ok().filter(|u| !u.is_empty())) else {
+        return Err(Failure::usage("请用 --name 写上你的名字（交作业用）"));
+    };
+    let name = tutor::safe_name(&name).map_err(|e| Failure::usage(e.to_string()))?;
+    Ok(Some(jixiao::tui::tutor::Class { dir, name }))
+}
+
+/// `jixiao tutor` on a terminal.
+fn tutor_screen(
+    lessons: Vec<tutor::Lesson>,
+    workspace: tutor::Workspace,
+    schemes: SchemeSet,
+    class: Option<jixiao::tui::tutor::Class>,
+) -> Result<i32, Failure> {
+    let (keymap, problems) = jixiao::tui::keymap::Keymap::load();
+    let mut list = jixiao::tui::tutor::TutorList::new(lessons, workspace, schemes, class);
+    if let Some(warning) = screen_warnings(problems) {
+        list.warn(warning);
+    }
+    screen_result(jixiao::tui::tutor::run(&mut list, keymap))
+}
+
+/// `jixiao class DIR` on a terminal.
+fn class_screen(
+    dir: PathBuf,
+    lessons: Vec<tutor::Lesson>,
+    schemes: SchemeSet,
+) -> Result<i32, Failure> {
+    if !dir.is_dir() {
+        return Err(Failure::usage(format!(
+            "班级文件夹 {} 不存在（用 jixiao class init 文件夹 新建）",
+            jixiao::sanitize::visible_inline(&dir.display().to_string())
+        )));
+    }
+    let (keymap, problems) = jixiao::tui::keymap::Keymap::load();
+    let mut screen = jixiao::tui::class::ClassScreen::new(dir, lessons, schemes);
+    if let Some(warning) = screen_warnings(problems) {
+        screen.status = Some((warning, true));
+    }
+    screen_result(jixiao::tui::class::run(&mut screen, keymap))
+}
+
+/// What a full screen shows in its footer once it is up (stderr is hidden by it): problems in
+/// keys.toml, and a locale that is not UTF-8 (also on stderr first, as the workbench does).
+fn screen_warnings(mut problems: Vec<String>) -> Option<String> {
+    if let Some(warning) = Terminal::current().locale_warning() {
+        let _ = writeln!(std::io::stderr(), "{warning}");
+        problems.insert(0, warning);
+    }
+    (!problems.is_empty()).then(|| problems.join("；"))
+}
+
+/// A full screen's end: an error restores the terminal first, then is reported.
+fn screen_result(result: std::io::Result<()>) -> Result<i32, Failure> {
+    result.map(|()| 0).map_err(|e| {
+        jixiao::tui::restore_terminal();
+        Failure {
+            message: format!("全屏界面出错：{e}"),
+            code: 1,
+        }
+    })
 }
 
 fn tutor_failure(e: tutor::TutorError) -> Failure {
@@ -474,6 +574,31 @@ fn review_screen(dir: PathBuf) -> Result<i32, Failure> {
         warnings.push(warning);
     }
     Ok(jixiao::tui::review::open_and_run(dir, warnings))
+}
+
+/// `jixiao explain ID --screen`: the explanation full screen, where a full screen can open
+/// (refused like the workbench, pointing to the text explanation).
+fn explain_screen(id: &str) -> Result<i32, Failure> {
+    if jixiao::rules::catalog::find(id).is_none() {
+        // The text command's message for an unknown rule.
+        return commands::explain(Some(id), &mut std::io::sink()).map(|_| 0);
+    }
+    let shown = jixiao::sanitize::visible_inline(id).into_owned();
+    if let Some(why) =
+        Terminal::current().refusal_pointing_to(&format!("用 jixiao explain {shown} 查看文字说明"))
+    {
+        return Err(Failure::usage(why));
+    }
+    match jixiao::tui::explain_screen(id) {
+        Ok(_) => Ok(0),
+        Err(e) => {
+            jixiao::tui::restore_terminal();
+            Err(Failure {
+                message: format!("无法显示全屏说明：{e}"),
+                code: 1,
+            })
+        }
+    }
 }
 
 /// Colour only on a terminal, and never with `NO_COLOR`.

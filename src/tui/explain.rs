@@ -50,10 +50,10 @@ pub fn rule_page(rule: &RuleInfo, finding: Option<&str>) -> Page {
     }
 }
 
-/// A cell's whole text.
+/// A page of text: a cell's whole text in `view` (its title says 只读), a lesson's text.
 pub fn text_page(title: &str, text: &str) -> Page {
     Page {
-        title: format!("{title}（只读）"),
+        title: title.to_owned(),
         sections: vec![("", text.to_owned())],
         hint: "↑↓ PageUp/PageDown 滚动 · Esc 关闭",
     }
@@ -116,4 +116,61 @@ pub fn draw(frame: &mut Frame, area: Rect, theme: Theme, page: &Page, scroll: u1
         .saturating_sub(text.height);
     frame.render_widget(Paragraph::new(lines).scroll((scroll.min(bottom), 0)), text);
     bottom
+}
+
+/// A page shown on its own, with nothing behind it: `jixiao explain ID --screen` at the front
+/// of a room. The keys scroll it; q or Esc closes it.
+pub struct PageScreen {
+    pub page: Page,
+    pub scroll: u16,
+    /// How far the page can scroll with its last line still on screen (from the last frame).
+    pub bottom: u16,
+    /// Lines a page key moves (from the last frame).
+    pub step: u16,
+    pub closed: bool,
+}
+
+impl PageScreen {
+    /// The explanation of `rule` as the workbench shows it on `i`, with the worked example
+    /// from the catalogue (taken from the seed report).
+    pub fn rule(rule: &RuleInfo) -> PageScreen {
+        let mut page = rule_page(rule, None);
+        page.hint = "↑↓ PageUp/PageDown 滚动 · q 或 Esc 退出";
+        PageScreen {
+            page,
+            scroll: 0,
+            bottom: u16::MAX,
+            step: 10,
+            closed: false,
+        }
+    }
+
+    pub fn key(&mut self, key: crossterm::event::KeyEvent) {
+        use crossterm::event::{KeyCode, KeyEventKind};
+        if key.kind == KeyEventKind::Release {
+            return;
+        }
+        let to = match key.code {
+            KeyCode::Esc | KeyCode::Char('q') => {
+                self.closed = true;
+                return;
+            }
+            KeyCode::Down | KeyCode::Char('j') | KeyCode::Enter => self.scroll.saturating_add(1),
+            KeyCode::Up | KeyCode::Char('k') => self.scroll.saturating_sub(1),
+            KeyCode::PageDown | KeyCode::Char(' ') => self.scroll.saturating_add(self.step),
+            KeyCode::PageUp => self.scroll.saturating_sub(self.step),
+            KeyCode::Home | KeyCode::Char('g') => 0,
+            KeyCode::End | KeyCode::Char('G') => self.bottom,
+            _ => self.scroll,
+        };
+        self.scroll = to.min(self.bottom);
+    }
+
+    /// Draws the page over the whole frame and keeps what the frame found out.
+    pub fn draw(&mut self, frame: &mut Frame, theme: Theme) {
+        let area = frame.area();
+        self.bottom = draw(frame, area, theme, &self.page, self.scroll);
+        self.scroll = self.scroll.min(self.bottom);
+        self.step = area.height.saturating_sub(4).max(1);
+    }
 }

@@ -2,6 +2,7 @@
 //! update, view), with a terminal guard that always restores the terminal.
 
 pub mod app;
+pub mod class;
 pub mod form;
 pub mod history;
 pub mod keymap;
@@ -11,6 +12,7 @@ pub mod review;
 pub mod review_view;
 pub mod text;
 pub mod theme;
+pub mod tutor;
 pub mod view;
 
 use app::{Action, App};
@@ -84,23 +86,14 @@ fn stop_requested() -> &'static Arc<AtomicBool> {
     })
 }
 
-/// A full-screen session on the terminal: raw mode and the alternate screen (restored when
-/// dropped), ratatui's terminal over standard output, and the keys, read on their own
-/// thread. One per process run: the review screen runs the workbench inside its own.
-pub(crate) struct Screen {
-    terminal: std::mem::ManuallyDrop<Terminal<CrosstermBackend<io::Stdout>>>,
-    inbox: std::sync::mpsc::Receiver<Event>,
-    _guard: TerminalGuard,
-}
-
-impl Screen {
-    pub(crate) fn open() -> io::Result<Screen> {
-        let guard = TerminalGuard::enter()?;
-        // No `terminal.clear()`: it asks the terminal for the cursor position, which a slow or
-        // scripted terminal may never answer. The alternate screen was cleared on entry.
-        let terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
-        // Keys are read on their own thread: crossterm's read can spin on a terminal that has
-        // gone away, and the main loop must still notice SIGHUP and leave.
+/// The terminal's events, read on a thread of their own for the whole process: crossterm's
+/// read can spin on a terminal that has gone away, and a loop must still notice SIGHUP and
+/// leave. One reader serves every screen (the workbench, the lesson list, the class grid),
+/// so that no key is taken by a reader whose screen has closed.
+fn inbox() -> &'static std::sync::Mutex<std::sync::mpsc::Receiver<Event>> {
+    static INBOX: std::sync::OnceLock<std::sync::Mutex<std::sync::mpsc::Receiver<Event>>> =
+        std::sync::OnceLock::new();
+    INBOX.get_or_init(|| {
         let (events, inbox) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
             while let Ok(event) = event::read() {
@@ -116,149 +109,220 @@ impl Screen {
                 }
             }
         });
+        std::sync::Mutex::new(inbox)
+    })
+}
+
+/// A full screen held open: raw mode and the alternate screen (restored when dropped), and
+/// ratatui's terminal over it. The workbench and the screens around it (the lesson list, the
+/// class grid, a rule's explanation) take turns on one `Screen`; ratatui redraws only what
+/// differs between their frames.
+pub struct Screen {
+    /// None once the terminal has gone away (its Drop would write to it).
+    terminal: Option<Terminal<CrosstermBackend<io::Stdout>>>,
+    _guard: TerminalGuard,
+    pub theme: theme::Theme,
+}
+
+/// What waiting for the next event brought.
+pub enum Next {
+    Event(Event),
+    /// Nothing within the wait (a screen that polls does its work now).
+    Idle,
+    /// The terminal was resized (and the screen's buffer with it): draw again.
+    Resized,
+    /// A signal asked to stop, or the terminal has gone away.
+    Stop,
+}
+
+impl Screen {
+    pub fn open() -> io::Result<Screen> {
+        stop_requested();
+        let theme = theme::Theme::from_env();
+        let guard = TerminalGuard::enter()?;
+        // No `terminal.clear()`: it asks the terminal for the cursor position, which a slow
+        // or scripted terminal may never answer. The alternate screen was cleared on entry.
+        let terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
         Ok(Screen {
-            terminal: std::mem::ManuallyDrop::new(terminal),
-            inbox,
+            terminal: Some(terminal),
             _guard: guard,
+            theme,
         })
     }
 
-    pub(crate) fn terminal(&mut self) -> &mut Terminal<CrosstermBackend<io::Stdout>> {
-        &mut self.terminal
-    }
-
-    pub(crate) fn inbox(&self) -> &std::sync::mpsc::Receiver<Event> {
-        &self.inbox
-    }
-}
-
-impl Drop for Screen {
-    fn drop(&mut self) {
-        if terminal_alive() {
-            // SAFETY: dropped once, here, and never used again.
-            unsafe { std::mem::ManuallyDrop::drop(&mut self.terminal) };
+    /// Draws a frame.
+    pub fn draw(&mut self, render: impl FnOnce(&mut ratatui::Frame)) -> io::Result<()> {
+        if let Some(terminal) = &mut self.terminal {
+            terminal.draw(render)?;
         }
-        // Else ratatui's Drop would try to show the cursor on a terminal that is gone, and
-        // report the failure on a stderr that is gone too (which panics): it is forgotten.
+        Ok(())
+    }
+
+    /// Waits at most `wait` for the next event; a resize is applied here.
+    pub fn next(&mut self, wait: Duration) -> io::Result<Next> {
+        if stop_requested().load(Ordering::Relaxed) {
+            return Ok(Next::Stop);
+        }
+        let received = inbox()
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .recv_timeout(wait);
+        match received {
+            Ok(Event::Resize(..)) => {
+                if let Some(terminal) = &mut self.terminal {
+                    terminal.autoresize()?;
+                }
+                Ok(Next::Resized)
+            }
+            Ok(event) => Ok(Next::Event(event)),
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                if stop_requested().load(Ordering::Relaxed) {
+                    return Ok(Next::Stop);
+                }
+                if !terminal_alive() {
+                    self.lose_terminal();
+                    return Ok(Next::Stop);
+                }
+                Ok(Next::Idle)
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => Ok(Next::Stop),
+        }
+    }
+
+    /// Whether a signal asked every screen to stop.
+    pub fn stopping(&self) -> bool {
+        stop_requested().load(Ordering::Relaxed) || self.terminal.is_none()
+    }
+
+    /// The terminal has gone away: ratatui's Drop would try to show the cursor on it, and
+    /// report the failure on a stderr that is gone too (which panics).
+    fn lose_terminal(&mut self) {
+        if let Some(terminal) = self.terminal.take() {
+            std::mem::forget(terminal);
+        }
+    }
+
+    /// Runs the workbench on this screen until the user quits (or a signal asks it to stop).
+    pub fn run_app(&mut self, app: &mut App) -> io::Result<()> {
+        let stop = Arc::clone(stop_requested());
+        let theme = self.theme;
+        let Some(terminal) = &mut self.terminal else {
+            return Ok(());
+        };
+        let inbox = inbox().lock().unwrap_or_else(|e| e.into_inner());
+        let mut redraw = true;
+        loop {
+            if redraw {
+                let mut drawn = None;
+                terminal.draw(|frame| drawn = Some(view::draw(frame, app, theme)))?;
+                if let Some(drawn) = drawn {
+                    app.apply_layout(drawn);
+                }
+            }
+            if app.quit || stop.load(Ordering::Relaxed) {
+                break;
+            }
+            if app.recovery_overdue() {
+                app.write_recovery();
+            }
+            // The recovery file is written once the user pauses (on a large report writing it
+            // takes longer than the edit itself), and always before the loop ends.
+            let wait = if app.recovery_behind() {
+                RECOVERY_PAUSE
+            } else {
+                Duration::from_millis(200)
+            };
+            match inbox.recv_timeout(wait) {
+                Ok(first) => {
+                    // Every event already waiting is applied before the next frame: a paste
+                    // that arrives as plain keystrokes is thousands of keys, and drawing after
+                    // each would make later keys act late.
+                    let mut current = first;
+                    // Events read ahead to judge an Enter (below), applied in order after it.
+                    let mut ahead = std::collections::VecDeque::new();
+                    // Characters of text that came just before `current` in this burst.
+                    let mut run = 0;
+                    loop {
+                        let enter_in_editor = is_plain_enter(&current)
+                            && matches!(&app.mode, app::Mode::Editing(editor) if editor.multiline);
+                        // A paste arriving as keystrokes carries its line breaks as Enter: in a
+                        // long text, an Enter inside such a paste is a line break, not "commit"
+                        // (which would send the rest of the paste to the form as commands).
+                        // Keys typed ahead of a slow connection arrive in a burst too, so the
+                        // burst must also look like a paste: text right after the Enter, and
+                        // enough of it around the Enter. A short value takes no line break.
+                        let line_break =
+                            enter_in_editor && pasted_line_break(run, &mut ahead, &inbox);
+                        if line_break {
+                            current = Event::Key(event::KeyEvent::new(
+                                event::KeyCode::Char('j'),
+                                event::KeyModifiers::CONTROL,
+                            ));
+                        }
+                        // Characters typed into an open editor in one burst go in at once: the
+                        // text area re-wraps its whole text after every insertion, so a paste
+                        // arriving as 2,000 keys into a long text would cost 2,000 re-wraps.
+                        if matches!(app.mode, app::Mode::Editing(_))
+                            && let Some(first) = plain_char(&current)
+                        {
+                            let mut typed = String::from(first);
+                            while let Some(event) =
+                                ahead.pop_front().or_else(|| inbox.try_recv().ok())
+                            {
+                                match plain_char(&event) {
+                                    Some(c) => typed.push(c),
+                                    None => {
+                                        ahead.push_front(event);
+                                        break;
+                                    }
+                                }
+                            }
+                            if typed.len() > first.len_utf8() {
+                                current = Event::Paste(typed);
+                            }
+                        }
+                        run = match text_len(&current) {
+                            Some(n) => run + n,
+                            None if line_break => run,
+                            None => 0,
+                        };
+                        handle(app, terminal, current)?;
+                        match ahead.pop_front().or_else(|| inbox.try_recv().ok()) {
+                            Some(event) => current = event,
+                            None => break,
+                        }
+                        if app.quit || stop.load(Ordering::Relaxed) {
+                            break;
+                        }
+                    }
+                }
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                    // Redrawn only if that changed what is shown: a failure in the footer, or
+                    // [+] gone when the edits led back to the saved text.
+                    let (status, dirty) = (app.status.clone(), app.dirty());
+                    app.write_recovery();
+                    app.recovery_failure();
+                    redraw = app.status != status || app.dirty() != dirty;
+                    if !terminal_alive() {
+                        break;
+                    }
+                    continue;
+                }
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
+            }
+            redraw = true;
+        }
+        drop(inbox);
+        if !terminal_alive() {
+            self.lose_terminal();
+        }
+        Ok(())
     }
 }
 
 /// Runs the workbench until the user quits (or a signal asks it to stop).
 pub fn run(app: &mut App) -> io::Result<()> {
-    let mut screen = Screen::open()?;
-    run_on(app, &mut screen)
-}
-
-/// Runs the workbench on a screen already open (the review screen's, for a report opened
-/// from it), until the user quits or a signal asks it to stop.
-pub(crate) fn run_on(app: &mut App, screen: &mut Screen) -> io::Result<()> {
-    let stop = Arc::clone(stop_requested());
-    let theme = theme::Theme::from_env();
-    let Screen {
-        terminal, inbox, ..
-    } = screen;
-    let terminal: &mut Terminal<CrosstermBackend<io::Stdout>> = terminal;
-    let mut redraw = true;
-    loop {
-        if redraw {
-            let mut drawn = None;
-            terminal.draw(|frame| drawn = Some(view::draw(frame, app, theme)))?;
-            if let Some(drawn) = drawn {
-                app.apply_layout(drawn);
-            }
-        }
-        if app.quit || stop.load(Ordering::Relaxed) {
-            break;
-        }
-        if app.recovery_overdue() {
-            app.write_recovery();
-        }
-        // The recovery file is written once the user pauses (on a large report writing it
-        // takes longer than the edit itself), and always before the loop ends.
-        let wait = if app.recovery_behind() {
-            RECOVERY_PAUSE
-        } else {
-            Duration::from_millis(200)
-        };
-        match inbox.recv_timeout(wait) {
-            Ok(first) => {
-                // Every event already waiting is applied before the next frame: a paste that
-                // arrives as plain keystrokes is thousands of keys, and drawing after each
-                // would make later keys act late.
-                let mut current = first;
-                // Events read ahead to judge an Enter (below), applied in order after it.
-                let mut ahead = std::collections::VecDeque::new();
-                // Characters of text that came just before `current` in this burst.
-                let mut run = 0;
-                loop {
-                    let enter_in_editor = is_plain_enter(&current)
-                        && matches!(&app.mode, app::Mode::Editing(editor) if editor.multiline);
-                    // A paste arriving as keystrokes carries its line breaks as Enter: in a
-                    // long text, an Enter inside such a paste is a line break, not "commit"
-                    // (which would send the rest of the paste to the form as commands).
-                    // Keys typed ahead of a slow connection arrive in a burst too, so the
-                    // burst must also look like a paste: text right after the Enter, and
-                    // enough of it around the Enter. A short value takes no line break.
-                    let line_break = enter_in_editor && pasted_line_break(run, &mut ahead, inbox);
-                    if line_break {
-                        current = Event::Key(event::KeyEvent::new(
-                            event::KeyCode::Char('j'),
-                            event::KeyModifiers::CONTROL,
-                        ));
-                    }
-                    // Characters typed into an open editor in one burst go in at once: the
-                    // text area re-wraps its whole text after every insertion, so a paste
-                    // arriving as 2,000 keys into a long text would cost 2,000 re-wraps.
-                    if matches!(app.mode, app::Mode::Editing(_))
-                        && let Some(first) = plain_char(&current)
-                    {
-                        let mut typed = String::from(first);
-                        while let Some(event) = ahead.pop_front().or_else(|| inbox.try_recv().ok())
-                        {
-                            match plain_char(&event) {
-                                Some(c) => typed.push(c),
-                                None => {
-                                    ahead.push_front(event);
-                                    break;
-                                }
-                            }
-                        }
-                        if typed.len() > first.len_utf8() {
-                            current = Event::Paste(typed);
-                        }
-                    }
-                    run = match text_len(&current) {
-                        Some(n) => run + n,
-                        None if line_break => run,
-                        None => 0,
-                    };
-                    handle(app, terminal, current)?;
-                    match ahead.pop_front().or_else(|| inbox.try_recv().ok()) {
-                        Some(event) => current = event,
-                        None => break,
-                    }
-                    if app.quit || stop.load(Ordering::Relaxed) {
-                        break;
-                    }
-                }
-            }
-            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
-                // Redrawn only if that changed what is shown: a failure in the footer, or
-                // [+] gone when the edits led back to the saved text.
-                let (status, dirty) = (app.status.clone(), app.dirty());
-                app.write_recovery();
-                app.recovery_failure();
-                redraw = app.status != status || app.dirty() != dirty;
-                if !terminal_alive() {
-                    break;
-                }
-                continue;
-            }
-            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
-        }
-        redraw = true;
-    }
-    Ok(())
+    Screen::open()?.run_app(app)
 }
 
 /// Applies one terminal event to the app.
@@ -626,4 +690,24 @@ fn report_open_failure(path: &std::path::Path, failure: Option<crate::store::Loa
     );
     eprintln!("请先修正以上错误，再用 jixiao edit 打开。");
     2
+}
+
+/// `jixiao explain ID --screen`: the rule's explanation full screen, as the workbench shows
+/// it, until q or Esc. Returns false when there is no such rule.
+pub fn explain_screen(id: &str) -> io::Result<bool> {
+    let Some(rule) = crate::rules::catalog::find(id) else {
+        return Ok(false);
+    };
+    let mut page = view::explain::PageScreen::rule(rule);
+    let mut screen = Screen::open()?;
+    let theme = screen.theme;
+    while !page.closed && !screen.stopping() {
+        screen.draw(|frame| page.draw(frame, theme))?;
+        if let Next::Event(Event::Key(key)) = screen.next(Duration::from_millis(200))? {
+            page.key(key);
+        } else if screen.stopping() {
+            break;
+        }
+    }
+    Ok(true)
 }

@@ -619,6 +619,7 @@ fn run(
     schemes: &crate::scheme::SchemeSet,
     keymap: &super::keymap::Keymap,
 ) -> std::io::Result<()> {
+    use super::Next;
     use crossterm::event::Event;
     use std::sync::atomic::Ordering;
     use std::time::Duration;
@@ -634,9 +635,7 @@ fn run(
             app.refresh_if_stale();
             last_frame = std::time::Instant::now();
             let mut drawn = None;
-            screen
-                .terminal()
-                .draw(|frame| drawn = Some(super::review_view::draw(frame, app, theme)))?;
+            screen.draw(|frame| drawn = Some(super::review_view::draw(frame, app, theme)))?;
             if let Some(drawn) = drawn {
                 app.apply_layout(drawn);
             }
@@ -662,29 +661,30 @@ fn run(
         } else {
             Duration::from_millis(200)
         };
-        match screen.inbox().recv_timeout(wait) {
-            Ok(first) => {
+        match screen.next(wait)? {
+            Next::Event(first) => {
+                // Every event already waiting is applied before the next frame.
                 let mut event = Some(first);
                 while let Some(current) = event {
                     match current {
                         Event::Key(key) => app.update(key),
                         Event::Paste(text) => app.paste(&text),
-                        Event::Resize(..) => screen.terminal().autoresize()?,
                         _ => {}
                     }
                     if app.quit || app.open.is_some() {
                         break;
                     }
-                    event = screen.inbox().try_recv().ok();
+                    event = match screen.next(Duration::ZERO)? {
+                        Next::Event(next) => Some(next),
+                        // The frame after the keys is drawn anyway (below).
+                        Next::Resized | Next::Idle | Next::Stop => None,
+                    };
                 }
                 redraw = true;
             }
-            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
-                if !super::terminal_alive() {
-                    break;
-                }
-            }
-            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
+            Next::Resized => redraw = true,
+            Next::Idle => {}
+            Next::Stop => break,
         }
         // Progress is drawn a few times a second; the end of a scan (and any key) at once.
         if app.absorb(follower.updates.try_iter())
@@ -746,7 +746,7 @@ fn open_in_workbench(
     let result = {
         // Whatever happens below, even a panic, the lock goes.
         let _unlock = super::UnlockOnDrop(workbench.session_files());
-        let result = super::run_on(&mut workbench, screen);
+        let result = screen.run_app(&mut workbench);
         workbench.end_session();
         result
     };

@@ -69,16 +69,42 @@ pub fn draw(frame: &mut Frame, app: &App, theme: Theme) -> Drawn {
         finding_scroll: None,
         help_bottom: None,
     };
+    let pane = app.guide().map(|g| g.pane());
     if wide {
-        let [form, panel] = Layout::horizontal([
+        let [form, mut panel] = Layout::horizontal([
             Constraint::Min(40),
             Constraint::Length(panel_width(area.width)),
         ])
         .areas(body);
         (drawn.page, drawn.scroll) = draw_form(frame, app, theme, form);
+        // A guide's pane stands above the totals and findings, taking what it needs up to
+        // two thirds of the height.
+        if let Some(pane) = &pane {
+            let wanted = pane_height(pane, panel.width);
+            let [top, rest] = Layout::vertical([
+                Constraint::Length(wanted.min(panel.height * 2 / 3)),
+                Constraint::Min(0),
+            ])
+            .areas(panel);
+            draw_guide_pane(frame, pane, theme, top);
+            panel = rest;
+        }
         drawn.finding_scroll = Some(draw_panel(frame, app, theme, panel));
     } else {
-        (drawn.page, drawn.scroll) = draw_form(frame, app, theme, body);
+        // On a narrow terminal the guide's pane goes under the form, taking what it needs
+        // up to half of the height.
+        let mut form = body;
+        if let Some(pane) = &pane {
+            let wanted = pane_height(pane, body.width);
+            let [top, bottom] = Layout::vertical([
+                Constraint::Min(3),
+                Constraint::Length(wanted.min(body.height / 2)),
+            ])
+            .areas(body);
+            draw_guide_pane(frame, pane, theme, bottom);
+            form = top;
+        }
+        (drawn.page, drawn.scroll) = draw_form(frame, app, theme, form);
         draw_summary(frame, app, theme, summary);
     }
     draw_footer(frame, app, theme, footer);
@@ -125,6 +151,71 @@ pub fn draw(frame: &mut Frame, app: &App, theme: Theme) -> Drawn {
         _ => {}
     }
     drawn
+}
+
+/// The lines of a guide's pane at `w` columns: each line wrapped under itself, a goal
+/// marked ✓ or ✗ in a column of its own.
+fn pane_lines(pane: &super::app::Pane, w: usize, theme: Theme) -> Vec<Line<'static>> {
+    use super::app::LineStyle;
+    let mut out = Vec::new();
+    for line in &pane.lines {
+        let style = match line.style {
+            LineStyle::Plain => theme.label(),
+            LineStyle::Heading => theme.heading(),
+            LineStyle::Dim => theme.dim(),
+        };
+        let text = visible_inline(&line.text);
+        match line.mark {
+            Some(met) => {
+                let (symbol, mark_style) = if met {
+                    ("✓ ", theme.ok())
+                } else {
+                    ("✗ ", theme.bad())
+                };
+                for (i, part) in wrap(&text, w.saturating_sub(2).max(1))
+                    .into_iter()
+                    .enumerate()
+                {
+                    let lead = if i == 0 { symbol } else { "  " };
+                    out.push(Line::from(vec![
+                        Span::styled(lead, mark_style),
+                        Span::styled(part, style),
+                    ]));
+                }
+            }
+            None if text.is_empty() => out.push(Line::from("")),
+            None => {
+                for part in wrap(&text, w.max(1)) {
+                    out.push(Line::from(Span::styled(part, style)));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The rows a guide's pane needs at `width` columns, its border included.
+fn pane_height(pane: &super::app::Pane, width: u16) -> u16 {
+    let lines = pane_lines(pane, width.saturating_sub(2) as usize, Theme::MONO).len();
+    u16::try_from(lines).unwrap_or(u16::MAX).saturating_add(2)
+}
+
+/// Draws a guide's pane: its title on the border, its first lines (as many as fit).
+fn draw_guide_pane(frame: &mut Frame, pane: &super::app::Pane, theme: Theme, area: Rect) {
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.title())
+        .title(Span::styled(
+            truncate(
+                &format!(" {} ", visible_inline(&pane.title)),
+                area.width.saturating_sub(2) as usize,
+            ),
+            theme.title(),
+        ));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let lines = pane_lines(pane, inner.width as usize, theme);
+    frame.render_widget(Paragraph::new(lines), inner);
 }
 
 fn draw_title(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
@@ -739,7 +830,26 @@ fn draw_footer(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
                 (Command::Help, "帮助"),
                 (Command::Quit, "退出"),
             ];
-            let keys: &[(Command, &str)] = if app.read_only { &reviewing } else { &editing };
+            // Beside a guide's keys, the few a learner needs most (the rest are in the help).
+            let guided = [
+                (Command::Edit, "编辑"),
+                (Command::Undo, "撤销"),
+                (Command::Save, "保存"),
+                (Command::Help, "帮助"),
+                (Command::Quit, "退出"),
+            ];
+            let reviewing_guided = [
+                (Command::Edit, "全文"),
+                (Command::NextFinding, "下一个问题"),
+                (Command::Help, "帮助"),
+                (Command::Quit, "退出"),
+            ];
+            let keys: &[(Command, &str)] = match (app.read_only, app.guide().is_some()) {
+                (true, true) => &reviewing_guided,
+                (true, false) => &reviewing,
+                (false, true) => &guided,
+                (false, false) => &editing,
+            };
             let mut spans = Vec::new();
             let mut used = 0;
             // Below the minimum the layout cuts things: say so, rather than look complete.
@@ -752,6 +862,13 @@ fn draw_footer(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
             if app.read_only {
                 spans.push(Span::styled("只读  ", theme.bad()));
                 used += 6;
+            }
+            // The guide's keys first: a trainee looks for them.
+            for (key, name) in app.guide().map(|g| g.keys()).unwrap_or_default() {
+                let piece = format!("{key} {name}  ");
+                used += width(&piece);
+                spans.push(Span::styled(format!("{key} "), theme.title()));
+                spans.push(Span::styled(format!("{name}  "), theme.dim()));
             }
             for &(command, name) in keys {
                 let key = app
@@ -961,6 +1078,14 @@ fn draw_help(frame: &mut Frame, app: &App, theme: Theme, area: Rect, scroll: u16
             ])
         })
         .collect();
+    if let Some(guide) = app.guide() {
+        for (key, name) in guide.keys() {
+            lines.push(Line::from(vec![
+                Span::styled(fit(&key.to_string(), 18), theme.title()),
+                Span::raw(name),
+            ]));
+        }
+    }
     lines.push(Line::from(""));
     // Short lines: the box is at most 72 columns wide, and narrower on a small terminal.
     let notes: &[&str] = if app.read_only {

@@ -31,7 +31,22 @@ impl Session {
         Session::start_program("sh", &all, cols, rows)
     }
 
+    /// Starts the binary with more environment (a private XDG_DATA_HOME, say).
+    pub fn start_with_env(args: &[&str], env: &[(&str, &str)], cols: u16, rows: u16) -> Session {
+        Session::start_program_env(env!("CARGO_BIN_EXE_jixiao"), args, env, cols, rows)
+    }
+
     pub fn start_program(program: &str, args: &[&str], cols: u16, rows: u16) -> Session {
+        Session::start_program_env(program, args, &[], cols, rows)
+    }
+
+    fn start_program_env(
+        program: &str,
+        args: &[&str],
+        env: &[(&str, &str)],
+        cols: u16,
+        rows: u16,
+    ) -> Session {
         let pty = native_pty_system()
             .openpty(PtySize {
                 rows,
@@ -48,6 +63,9 @@ impl Session {
             "XDG_CONFIG_HOME",
             std::env::temp_dir().join("jixiao-pty-no-config"),
         );
+        for (key, value) in env {
+            cmd.env(key, value);
+        }
         let child = pty.slave.spawn_command(cmd).expect("the binary starts");
         drop(pty.slave);
         let writer = pty.master.take_writer().expect("a writer");
@@ -437,6 +455,16 @@ impl Screen {
                 let line = &mut self.cells[self.row];
                 if width == 0 || self.col + width > line.len() {
                     return;
+                }
+                // As a terminal does: writing over either half of a wide character erases
+                // its other half.
+                for at in self.col..self.col + width {
+                    if line[at] == COVERED && at > 0 {
+                        line[at - 1] = ' ';
+                    }
+                    if at + 1 < line.len() && line[at + 1] == COVERED {
+                        line[at + 1] = ' ';
+                    }
                 }
                 line[self.col] = c;
                 if width == 2 {

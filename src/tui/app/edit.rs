@@ -104,6 +104,11 @@ impl App {
         let Some(cell) = row.cells.get(col) else {
             return;
         };
+        // Refused before anything is typed, not on Enter.
+        if let Some(why) = self.guide_refuses(&cell.path) {
+            self.warn(why);
+            return;
+        }
         let written = self.doc.written(&cell.path).unwrap_or_default();
         let shown = crate::sanitize::to_editor(&written);
         let multiline = cell.kind == Kind::LongText || shown.contains('\n');
@@ -302,6 +307,11 @@ impl App {
         } else {
             cell.label.to_owned()
         };
+        // A figure the guide locks is refused before anything is shown, as the editor is.
+        if let Some(why) = self.guide_refuses(&cell.path) {
+            self.warn(format!("无法改为计算值：{why}"));
+            return;
+        }
         let place = self.place_of(&cell.path, &label);
         // Shown old → new first; Enter (or = again) puts it in.
         self.mode = Mode::Confirm(super::Confirm::Fix {
@@ -366,6 +376,14 @@ impl App {
         change: impl FnOnce(&mut Document) -> Result<(), String>,
     ) -> Result<(), String> {
         let part = before.path().clone();
+        // The guide's guard covers every edit: a value, or for rows their whole table.
+        let guarded = match edited.values {
+            Some(_) => edited.path.clone(),
+            None => super::guide::table_of(&edited.path),
+        };
+        if let Some(why) = self.guide_refuses(&guarded) {
+            return Err(why);
+        }
         change(&mut self.doc)?;
         if let Err(why) = self.reread(&part) {
             if let Err(e) = self.doc.put_part(before) {
@@ -411,5 +429,6 @@ impl App {
         self.totals = totals;
         self.set_findings(findings);
         self.refresh_rows(changed);
+        self.guide_changed();
     }
 }

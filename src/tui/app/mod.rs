@@ -9,6 +9,7 @@ mod command_line;
 mod confirm;
 mod edit;
 mod findings;
+mod guide;
 mod reading;
 mod rows;
 mod save;
@@ -26,6 +27,7 @@ use crate::scheme::{self, Scheme, SchemeSet};
 use crate::store::{self, Document, Source};
 pub use confirm::HeldEditor;
 use crossterm::event::{KeyCode, KeyEvent};
+pub use guide::{Guide, LineStyle, Pane, PaneLine, Reply, overlaps};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::Instant;
@@ -121,7 +123,8 @@ pub enum Mode {
         /// Opened from the findings list (Esc goes back there).
         from_list: bool,
     },
-    /// A cell's whole text, read-only (Enter in `view`).
+    /// A page of text, read-only: a cell's whole text (Enter in `view`), or a page a guide
+    /// shows (a lesson's text).
     FullText {
         title: String,
         text: String,
@@ -201,6 +204,8 @@ pub struct App {
     holds_recovered: bool,
     /// Writes and removes the recovery file, in order, off the keyboard's path.
     recorder: super::recorder::Recorder,
+    /// What watches the document beside the workbench (a lesson), if anything does.
+    guide: Option<Box<dyn Guide>>,
 }
 
 /// Why a file could not be opened in the workbench.
@@ -269,6 +274,7 @@ impl App {
             discarded: false,
             holds_recovered: false,
             recorder: Default::default(),
+            guide: None,
         };
         app.set_findings(findings);
         app.rebuild_rows();
@@ -376,6 +382,10 @@ impl App {
     fn normal_key(&mut self, key: KeyEvent) {
         // Type to edit comes first: on a number a digit edits it, not a tab switch.
         if self.type_to_edit(&key) {
+            return;
+        }
+        // The guide's own keys (a lesson's h and s) come before the key map.
+        if self.guide_key(&key) {
             return;
         }
         let Some(command) = self.keymap.command(&key) else {

@@ -62,7 +62,7 @@ impl App {
         } else {
             cell.label.to_owned()
         };
-        let title = format!("{label} · {}", cell.path);
+        let title = format!("{label} · {}（只读）", cell.path);
         // The value as the model holds it (line breaks kept), not the one-line cell.
         let text = self
             .doc

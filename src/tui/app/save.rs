@@ -94,6 +94,7 @@ impl App {
         };
         match store::save_report(&path, text.as_bytes(), options) {
             Ok(saved) => {
+                let saved_text = text.clone();
                 self.history.mark_saved(digest(&text));
                 self.ask_before_overwrite = false;
                 self.behind_since = None;
@@ -117,7 +118,14 @@ impl App {
                 if same_file && flags.overwrite {
                     message.push_str(&format!("；磁盘上原来的版本留在 {shown}.theirs"));
                 }
-                self.say(message);
+                match self.guide_saved(&saved_text) {
+                    Some((more, false)) => {
+                        message.push_str(&format!("；{more}"));
+                        self.say(message);
+                    }
+                    Some((why, true)) => self.warn(format!("{message}；{why}")),
+                    None => self.say(message),
+                }
                 if then_quit {
                     self.quit = true;
                 }

@@ -174,6 +174,7 @@ impl App {
         self.set_findings(findings);
         self.rebuild_rows();
         self.fall_behind();
+        self.guide_changed();
         Ok(())
     }
 }
