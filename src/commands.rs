@@ -94,9 +94,13 @@ pub fn schemes(set: &SchemeSet, out: &mut dyn Write) -> Result<(), Failure> {
     Ok(())
 }
 
+/// A TOML string literal for a text.
+pub(crate) fn quote(s: &str) -> String {
+    toml_edit::Value::from(s).to_string().trim().to_owned()
+}
+
 /// The text of a fresh report for `jixiao new`.
 pub fn template(scheme: &Scheme, unit: &str, year: u64) -> String {
-    let quote = |s: &str| toml_edit::Value::from(s).to_string().trim().to_owned();
     let mut groups = String::new();
     for g in &scheme.groups {
         groups.push_str(&format!(
@@ -116,11 +120,28 @@ pub fn template(scheme: &Scheme, unit: &str, year: u64) -> String {
             ));
         }
     }
+    fill_template(
+        scheme,
+        unit,
+        year,
+        &scheme.funds.weight.to_string(),
+        &groups,
+    )
+}
+
+/// `config/template.toml` with its blanks filled in.
+pub(crate) fn fill_template(
+    scheme: &Scheme,
+    unit: &str,
+    year: u64,
+    funds_weight: &str,
+    groups: &str,
+) -> String {
     include_str!("../config/template.toml")
         .replace("{{scheme}}", &quote(&scheme.id))
         .replace("{{unit}}", &quote(unit))
         .replace("{{year}}", &year.to_string())
-        .replace("{{funds_weight}}", &scheme.funds.weight.to_string())
+        .replace("{{funds_weight}}", funds_weight)
         .replace("{{groups}}", groups.trim_end())
         + "\n"
 }

@@ -66,6 +66,12 @@ enum Command {
         /// 把警告也当作失败（退出码 1）
         #[arg(long, value_enum)]
         deny: Option<Deny>,
+        /// 检查报告是否齐全：缺少或为空的必备部分各报一条 N05
+        #[arg(long)]
+        complete: bool,
+        /// 上年的报告，用于逐年核对（Y01、Y02）；不写时在同一文件夹中找单位相同、年度减一的报告
+        #[arg(long, value_name = "FILE")]
+        previous: Option<PathBuf>,
     },
     /// 说明一条规则：保护什么、公式、怎样改；不带编号时列出全部规则
     Explain {
@@ -82,9 +88,12 @@ enum Command {
         /// 单位名称
         #[arg(long, default_value = "")]
         unit: String,
-        /// 年度（默认去年）
+        /// 年度（默认去年；与 --from 同用时为上年报告的年度加一）
         #[arg(long)]
         year: Option<u64>,
+        /// 从上年的报告续写：沿用单位、方案、职能、机构和指标表，上年决算数取自上年的本年决算数
+        #[arg(long, value_name = "LAST.toml", conflicts_with_all = ["scheme", "unit", "year"])]
+        from: Option<PathBuf>,
     },
     /// 列出已知的评分方案（内置的和自定义的）
     Schemes,
@@ -221,12 +230,23 @@ fn run(cli: Cli, stdout: &mut Output) -> Result<i32, Failure> {
             files,
             format,
             deny,
+            complete,
+            previous,
         }) => {
             let files = check::expand(&files);
             if files.is_empty() {
                 return Err(Failure::usage("没有找到要检查的 .toml 文件"));
             }
-            let reports = check::check_files(&files, &schemes);
+            let previous = match previous {
+                Some(path) => {
+                    let loaded = jixiao::previous::load_previous(&path, &schemes)
+                        .map_err(|why| Failure::usage(format!("--previous {why}")))?;
+                    Some((path, std::sync::Arc::new(loaded)))
+                }
+                None => None,
+            };
+            let options = check::CheckOptions { complete, previous };
+            let reports = check::check_files_with(&files, &schemes, &options);
             // A failed write stops the report; `main` says so.
             let _ = match format {
                 Format::Text => check::write_text(&reports, palette(), stdout),
@@ -234,14 +254,23 @@ fn run(cli: Cli, stdout: &mut Output) -> Result<i32, Failure> {
             }
             .and_then(|_| stdout.flush());
             check::write_refusals(&reports, &mut std::io::stderr());
+            if let Some(note) = check::previous_unused(&options, &reports) {
+                let _ = writeln!(std::io::stderr(), "{note}");
+            }
             Ok(check::exit_code(&reports, deny.is_some()))
         }
         Some(Command::Explain { id }) => commands::explain(id.as_deref(), stdout).map(|_| 0),
+        Some(Command::New {
+            from: Some(last),
+            file,
+            ..
+        }) => jixiao::next_year::new_from(&file, &last, &schemes, stdout).map(|_| 0),
         Some(Command::New {
             file,
             scheme,
             unit,
             year,
+            from: None,
         }) => commands::new_report(
             &file,
             &schemes,

@@ -1380,6 +1380,7 @@ fn survive(bytes: &[u8]) {
                 source: loaded.source,
                 findings,
                 totals: Box::new(totals),
+                cover: Box::default(),
             }
         }
         Err(failure) => Outcome::Failed {
