@@ -2,7 +2,7 @@
 //! and a caret) or JSON.
 
 use crate::finding::{Counts, Finding, Severity};
-use crate::previous::{Cover, Finder, Found};
+use crate::previous::{Cover, Finder, previous_for};
 use crate::rules::{self, Previous, RuleOptions, Totals};
 use crate::sanitize::visible_inline;
 use crate::scheme::{self, SchemeSet};
@@ -109,37 +109,6 @@ pub fn expand(paths: &[PathBuf]) -> Vec<PathBuf> {
 /// Checks one file, looking for last year's report beside it.
 pub fn check_file(path: &Path, schemes: &SchemeSet) -> FileReport {
     check_file_with(path, schemes, &CheckOptions::default(), &Finder::new())
-}
-
-/// Last year's report for a file of `cover`: `--previous` when it is of the year before,
-/// else the one found beside the file; with the sentence to say when none could be taken.
-pub fn previous_for(
-    path: &Path,
-    cover: &Cover,
-    given: Option<&(PathBuf, Arc<Previous>)>,
-    finder: &Finder,
-    schemes: &SchemeSet,
-) -> (Option<Arc<Previous>>, Option<String>) {
-    if let Some((given_path, previous)) = given
-        && previous.report.report.year.value() == cover.year.checked_sub(1)
-        && !crate::previous::same_file(given_path, path)
-    {
-        return (Some(previous.clone()), None);
-    }
-    match finder.find(path, cover) {
-        Found::Nothing => (None, None),
-        Found::Several(found) => (
-            None,
-            Some(crate::previous::several_note(path, cover, &found)),
-        ),
-        Found::One(found) => match finder.load(&found, schemes) {
-            Ok(previous) => (Some(previous), None),
-            Err(why) => (
-                None,
-                Some(format!("{}：上年报告不能比对：{why}", path.display())),
-            ),
-        },
-    }
 }
 
 /// Checks one file with options; `finder` remembers the folders already scanned.

@@ -200,6 +200,51 @@ impl Finder {
     }
 }
 
+/// Last year's report for a file of `cover`: `given` (`--previous`) when it is of the year
+/// before, else the one found beside the file; with the sentence to say when none could be
+/// taken (several found, or the one found does not load).
+pub fn previous_for(
+    path: &Path,
+    cover: &Cover,
+    given: Option<&(PathBuf, Arc<Previous>)>,
+    finder: &Finder,
+    schemes: &SchemeSet,
+) -> (Option<Arc<Previous>>, Option<String>) {
+    if let Some((given_path, previous)) = given
+        && previous.report.report.year.value() == cover.year.checked_sub(1)
+        && !same_file(given_path, path)
+    {
+        return (Some(previous.clone()), None);
+    }
+    match finder.find(path, cover) {
+        Found::Nothing => (None, None),
+        Found::Several(found) => (None, Some(several_note(path, cover, &found))),
+        Found::One(found) => match finder.load(&found, schemes) {
+            Ok(previous) => (Some(previous), None),
+            Err(why) => (
+                None,
+                Some(format!("{}：上年报告不能比对：{why}", path.display())),
+            ),
+        },
+    }
+}
+
+/// Last year's report beside a report being opened (the workbench, once per file).
+pub fn beside(
+    path: &Path,
+    report: &crate::model::Report,
+    schemes: &SchemeSet,
+) -> (Option<Arc<Previous>>, Option<String>) {
+    let cover = match (report.report.unit.as_deref(), report.report.year.value()) {
+        (Some(unit), Some(year)) if !unit.trim().is_empty() => Cover {
+            unit: unit.trim().to_owned(),
+            year,
+        },
+        _ => return (None, None),
+    };
+    previous_for(path, &cover, None, &Finder::new(), schemes)
+}
+
 /// Whether two paths name the same file.
 pub fn same_file(a: &Path, b: &Path) -> bool {
     match (a.canonicalize(), b.canonicalize()) {
