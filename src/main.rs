@@ -88,7 +88,7 @@ enum Command {
         /// 单位名称
         #[arg(long, default_value = "")]
         unit: String,
-        /// 年度（默认去年；与 --from 同用时为上年报告的年度加一）
+        /// 年度（默认去年；用 --from 时为上年报告的年度加一）
         #[arg(long)]
         year: Option<u64>,
         /// 从上年的报告续写：沿用单位、方案、职能、机构和指标表，上年决算数取自上年的本年决算数

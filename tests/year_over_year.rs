@@ -182,6 +182,31 @@ fn next_years_report_from_the_corrected_one_carries_every_final_account() {
         "warnings".as_ref(),
     ]);
     assert_eq!(denied.code, 1);
+
+    // Scored in part: not graded yet, in the text and in the JSON.
+    let set = run([
+        "set".as_ref(),
+        next.as_os_str(),
+        "score_sheet.groups[0].indicators[0].score=15".as_ref(),
+    ]);
+    assert_eq!(set.code, 0, "{}", set.stderr);
+    let checked = run(["check".as_ref(), next.as_os_str()]);
+    assert!(
+        checked
+            .stdout
+            .contains("总分 15 / 权重 100 · —（未完） · 0 个错误，"),
+        "{}",
+        checked.stdout
+    );
+    let json = run([
+        "check".as_ref(),
+        next.as_os_str(),
+        "--format".as_ref(),
+        "json".as_ref(),
+    ]);
+    let value: Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(value[0]["totals"]["grade"], Value::Null);
+    assert_eq!(value[0]["totals"]["complete"], false);
 }
 
 #[test]
