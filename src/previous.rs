@@ -34,40 +34,95 @@ pub struct Cover {
 /// alone is parsed (the whole file only when the table is not written as one). `None` for
 /// a file that cannot be read or does not state both.
 pub fn read_cover(path: &Path) -> Option<Cover> {
+    // The cover comes first in a report: its head is read, the whole file only when the
+    // `[report]` table is not there whole.
+    if let Some(head) = read_head(path)
+        && let Some(section) = report_section(&head)
+        && let Some(cover) = cover_in_section(&section)
+    {
+        return Some(cover);
+    }
     let bytes = store::read_report_file(path).ok()?;
     let text = std::str::from_utf8(&bytes).ok()?;
     cover_of(text)
 }
 
+/// How much of a file `read_cover` reads first.
+const HEAD_BYTES: u64 = 16 * 1024;
+
+/// The first `HEAD_BYTES` of a regular file, up to its last whole line.
+fn read_head(path: &Path) -> Option<String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).ok()?;
+    if !file.metadata().ok()?.is_file() {
+        return None;
+    }
+    let mut bytes = Vec::new();
+    file.take(HEAD_BYTES).read_to_end(&mut bytes).ok()?;
+    let whole_lines = if bytes.len() as u64 == HEAD_BYTES {
+        bytes.iter().rposition(|b| *b == b'\n')?
+    } else {
+        bytes.len()
+    };
+    bytes.truncate(whole_lines);
+    String::from_utf8(bytes).ok()
+}
+
+/// The cover in the text of a `[report]` table, when it is followed by another table (so
+/// that the whole table is there) and states both.
+fn cover_in_section(section: &Section) -> Option<Cover> {
+    if !section.closed {
+        return None;
+    }
+    cover_from(&section.text.parse::<toml::Table>().ok()?)
+}
+
+fn cover_from(table: &toml::Table) -> Option<Cover> {
+    let unit = table.get("unit")?.as_str()?.trim().to_owned();
+    let year = u64::try_from(table.get("year")?.as_integer()?).ok()?;
+    (!unit.is_empty()).then_some(Cover { unit, year })
+}
+
 /// `read_cover` on a text.
 pub fn cover_of(text: &str) -> Option<Cover> {
-    let from = |table: &toml::Table| -> Option<Cover> {
-        let unit = table.get("unit")?.as_str()?.trim().to_owned();
-        let year = u64::try_from(table.get("year")?.as_integer()?).ok()?;
-        (!unit.is_empty()).then_some(Cover { unit, year })
-    };
     if let Some(section) = report_section(text)
-        && let Ok(table) = section.parse::<toml::Table>()
-        && let Some(cover) = from(&table)
+        && let Ok(table) = section.text.parse::<toml::Table>()
+        && let Some(cover) = cover_from(&table)
     {
         return Some(cover);
     }
     let whole: toml::Table = text.parse().ok()?;
-    from(whole.get("report")?.as_table()?)
+    cover_from(whole.get("report")?.as_table()?)
+}
+
+/// The `[report]` table's lines.
+struct Section {
+    text: String,
+    /// Whether another table header follows it (else the text may end inside it).
+    closed: bool,
 }
 
 /// The lines of the `[report]` table, up to the next table header.
-fn report_section(text: &str) -> Option<String> {
+fn report_section(text: &str) -> Option<Section> {
     let mut lines = text.lines();
     lines.find(|l| {
         let l = l.trim();
         l.strip_prefix("[report]")
             .is_some_and(|rest| rest.trim().is_empty() || rest.trim_start().starts_with('#'))
     })?;
-    let body: Vec<&str> = lines
-        .take_while(|l| !l.trim_start().starts_with('['))
-        .collect();
-    Some(body.join("\n"))
+    let mut body = Vec::new();
+    let mut closed = false;
+    for line in lines {
+        if line.trim_start().starts_with('[') {
+            closed = true;
+            break;
+        }
+        body.push(line);
+    }
+    Some(Section {
+        text: body.join("\n"),
+        closed,
+    })
 }
 
 /// Loads a report to compare with: `Err` says in one sentence why it cannot be used.
@@ -292,6 +347,28 @@ mod tests {
             None
         );
         assert_eq!(cover_of("not toml ["), None);
+    }
+
+    #[test]
+    fn a_cover_after_a_long_head_is_read_from_the_whole_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("long.toml");
+        let filler = "# 注释\n".repeat(4000);
+        std::fs::write(
+            &path,
+            format!("{HEAD}{filler}[report]\nunit = \"某局\"\nyear = 2023\n\n[basic]\n"),
+        )
+        .unwrap();
+        assert_eq!(read_cover(&path).map(|c| c.year), Some(2023));
+        // The table cut by the head's end is not taken as whole.
+        let path = dir.path().join("cut.toml");
+        let pad = "x".repeat(HEAD_BYTES as usize - 120);
+        std::fs::write(
+            &path,
+            format!("{HEAD}[report]\ntitle = \"{pad}\"\nunit = \"某局\"\nyear = 2023\n[basic]\n"),
+        )
+        .unwrap();
+        assert_eq!(read_cover(&path).map(|c| c.unit), Some("某局".to_owned()));
     }
 
     #[test]
