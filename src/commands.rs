@@ -214,7 +214,16 @@ pub fn set(
     let bytes = store::read_report_file(path).map_err(|e| Failure::usage(e.to_string()))?;
     let before = scheme::load(&bytes, set).map_err(|f| load_failure(path, &f))?;
     let scheme = rules::scheme_of(&before, set);
-    let (old_findings, _) = rules::analyze(&before, scheme);
+    // Last year's report beside the file, as `check` would find it (Y01, Y02).
+    let with_previous = |loaded: &store::Loaded, scheme: &Scheme| {
+        let (previous, _) = crate::previous::beside(path, &loaded.report, set);
+        let options = rules::RuleOptions {
+            complete: false,
+            previous: previous.as_deref(),
+        };
+        rules::analyze_with(loaded, scheme, options)
+    };
+    let (old_findings, _) = with_previous(&before, scheme);
 
     let mut doc = Document::parse(&before.source)
         .map_err(|e| Failure::usage(format!("{}：{e}", path.display())))?;
@@ -248,7 +257,7 @@ pub fn set(
     store::save_report(path, text.as_bytes(), options)
         .map_err(|e| Failure::usage(e.to_string()))?;
     let scheme = rules::scheme_of(&after, set);
-    let (new_findings, totals) = rules::analyze(&after, scheme);
+    let (new_findings, totals) = with_previous(&after, scheme);
 
     writeln!(
         out,

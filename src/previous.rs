@@ -11,7 +11,7 @@ use crate::scheme::{self, SchemeSet};
 use crate::store;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// What the search for last year's report found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -190,7 +190,7 @@ fn scan(folder: &Path) -> Covers {
 /// the threads of `check`.
 #[derive(Default)]
 pub struct Finder {
-    folders: Mutex<HashMap<PathBuf, Arc<Covers>>>,
+    folders: Mutex<HashMap<PathBuf, Arc<OnceLock<Covers>>>>,
     loaded: Mutex<HashMap<PathBuf, Result<Arc<Previous>, String>>>,
 }
 
@@ -205,27 +205,15 @@ impl Finder {
             return Found::Nothing;
         };
         let folder = folder_of(file);
-        let covers = {
-            let cached = self
-                .folders
-                .lock()
-                .expect("finder lock")
-                .get(&folder)
-                .cloned();
-            match cached {
-                Some(c) => c,
-                None => {
-                    // Scanned outside the lock; two threads may scan one folder at once, once.
-                    let scanned = Arc::new(scan(&folder));
-                    self.folders
-                        .lock()
-                        .expect("finder lock")
-                        .entry(folder)
-                        .or_insert(scanned)
-                        .clone()
-                }
-            }
-        };
+        // One scan per folder: a second thread asking meanwhile waits for the first's.
+        let slot = self
+            .folders
+            .lock()
+            .expect("finder lock")
+            .entry(folder.clone())
+            .or_default()
+            .clone();
+        let covers = slot.get_or_init(|| scan(&folder));
         // Named as the file was: `examples/x.toml` beside `examples/y.toml`.
         let shown = file.parent().unwrap_or(Path::new(""));
         let mut found: Vec<PathBuf> = covers

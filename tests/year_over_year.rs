@@ -158,6 +158,13 @@ fn next_years_report_from_the_corrected_one_carries_every_final_account() {
         "basic_data.costs.public.prev_final=20.76".as_ref(),
     ]);
     assert_eq!(set.code, 0, "{}", set.stderr);
+    // `set` says the finding that appeared, against the same report `check` finds.
+    assert!(
+        set.stdout
+            .contains("+ 新增 warning[Y01] 附件2 公用经费：上年决算数 20.76"),
+        "{}",
+        set.stdout
+    );
     let checked = run(["check".as_ref(), next.as_os_str()]);
     let shown = next.display().to_string();
     let y01 = ids(&checked.stdout, &shown);
