@@ -67,7 +67,8 @@ fn stale_dates(r: &Report, out: &mut Vec<Finding>) {
             format!("标题写的是“{named}年度”，而报告年度为 {year}：可能沿用了往年的模板"),
         ));
     }
-    for (at, label, text) in texts(r) {
+    let dated = |t: &str| t.contains("截至") || t.contains("截止");
+    for (at, label, text) in texts(r, &dated) {
         let named = cutoff_years(&text).into_iter().find(|y| *y != year);
         if let Some(named) = named {
             out.push(finding(
@@ -81,24 +82,29 @@ fn stale_dates(r: &Report, out: &mut Vec<Finding>) {
     }
 }
 
-/// Every text of the report (not the cover), with its path and label.
-fn texts(r: &Report) -> Vec<(FieldPath, String, String)> {
-    let mut out = Vec::new();
+/// The texts of the report (not the cover) that `keep` accepts, with their paths and labels.
+/// Paths and labels are made only for the texts kept: most reports have none.
+fn texts(r: &Report, keep: &dyn Fn(&str) -> bool) -> Vec<(FieldPath, String, String)> {
+    type Found = Vec<(FieldPath, String, String)>;
     fn record<R: Record>(
         rec: &R,
-        base: FieldPath,
-        prefix: &str,
-        out: &mut Vec<(FieldPath, String, String)>,
+        base: &dyn Fn() -> FieldPath,
+        prefix: &dyn Fn() -> String,
+        keep: &dyn Fn(&str) -> bool,
+        out: &mut Found,
     ) {
         for (field, value) in rec.plain() {
-            let label = format!("{prefix}{}", field.label);
             match value {
-                Plain::Text(Some(t)) => out.push((base.key(field.key), label, t.to_owned())),
+                Plain::Text(Some(t)) if keep(t) => out.push((
+                    base().key(field.key),
+                    format!("{}{}", prefix(), field.label),
+                    t.to_owned(),
+                )),
                 Plain::TextList(items) => {
-                    for (i, t) in items.iter().enumerate() {
+                    for (i, t) in items.iter().enumerate().filter(|(_, t)| keep(t)) {
                         out.push((
-                            base.key(field.key).index(i),
-                            format!("{label}第 {} 条", i + 1),
+                            base().key(field.key).index(i),
+                            format!("{}{}第 {} 条", prefix(), field.label, i + 1),
                             t.clone(),
                         ));
                     }
@@ -107,54 +113,54 @@ fn texts(r: &Report) -> Vec<(FieldPath, String, String)> {
             }
         }
     }
+    let mut out = Vec::new();
+    let out = &mut out;
+    let fixed = |p: &'static str| move || path(p);
+    let label = |l: &'static str| move || l.to_owned();
     if let Some(b) = &r.basic {
-        record(b, path("basic"), "一、", &mut out);
+        record(b, &fixed("basic"), &label("一、"), keep, out);
     }
     if let Some(b) = &r.budget {
         for (i, p) in b.projects.iter().enumerate() {
-            record(
-                p,
-                path("budget.projects").index(i),
-                "二、项目支出 ",
-                &mut out,
-            );
+            let base = || path("budget.projects").index(i);
+            record(p, &base, &label("二、项目支出 "), keep, out);
         }
         if let Some(o) = &b.other {
-            record(o, path("budget.other"), "", &mut out);
+            record(o, &fixed("budget.other"), &label(""), keep, out);
         }
     }
     if let Some(p) = &r.performance {
-        record(p, path("performance"), "六、", &mut out);
+        record(p, &fixed("performance"), &label("六、"), keep, out);
         for (i, f) in p.special_funds.iter().enumerate() {
-            record(
-                f,
-                path("performance.special_funds").index(i),
-                "六（二）专项 ",
-                &mut out,
-            );
+            let base = || path("performance.special_funds").index(i);
+            record(f, &base, &label("六（二）专项 "), keep, out);
         }
     }
     if let Some(c) = &r.closing {
-        record(c, path("closing"), "", &mut out);
+        record(c, &fixed("closing"), &label(""), keep, out);
     }
     if let Some(d) = &r.basic_data {
-        record(d, path("basic_data"), "附件2 ", &mut out);
+        record(d, &fixed("basic_data"), &label("附件2 "), keep, out);
     }
     if let Some(s) = &r.score_sheet {
         if let Some(g) = &s.goal {
-            record(g, path("score_sheet.goal"), "附件3 年度总体目标 ", &mut out);
+            let goal = label("附件3 年度总体目标 ");
+            record(g, &fixed("score_sheet.goal"), &goal, keep, out);
         }
         for (gi, g) in s.groups.iter().enumerate() {
             for (ii, ind) in g.indicators.iter().enumerate() {
-                let base = path("score_sheet.groups")
-                    .index(gi)
-                    .key("indicators")
-                    .index(ii);
-                record(ind, base, &format!("附件3 {} ", ind.label()), &mut out);
+                let base = || {
+                    path("score_sheet.groups")
+                        .index(gi)
+                        .key("indicators")
+                        .index(ii)
+                };
+                let prefix = || format!("附件3 {} ", ind.label());
+                record(ind, &base, &prefix, keep, out);
             }
         }
     }
-    out
+    std::mem::take(out)
 }
 
 /// The years written as four digits right before `suffix` (`2022年度` → 2022), not part
