@@ -43,6 +43,8 @@ pub fn carried_forward(last: &crate::model::Report, scheme: &Scheme, source: &st
     let year = last_year + 1;
     let unit = last.report.unit.as_deref().unwrap_or_default();
     let sheet = last.score_sheet.as_ref();
+    // Into comments: a name with a line break in it must not end one early.
+    let source = visible_inline(source);
     let from = format!("取自 {source}");
 
     // The indicator sheet: groups, names, targets and weights; results and scores blank.
@@ -248,7 +250,7 @@ pub fn new_from(
         Some(name) if beside => name.to_string_lossy().into_owned(),
         _ => last_path.display().to_string(),
     };
-    let text = carried_forward(&last.report, scheme, &visible_inline(&source));
+    let text = carried_forward(&last.report, scheme, &source);
     store::create_new_file(path, text.as_bytes()).map_err(|e| match e.kind() {
         std::io::ErrorKind::AlreadyExists => Failure::usage(format!(
             "{}：文件已存在，不会覆盖；请换一个文件名",
@@ -266,4 +268,72 @@ pub fn new_from(
     )
     .map_err(|e| Failure::usage(e.to_string()))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::carried_forward;
+    use crate::scheme::{self, SchemeSet};
+
+    const HEAD: &str = "schema = \"jixiao/1\"\nscheme = \"hunan-department\"\n[report]\nunit = \"某局\"\nyear = 2023\n";
+
+    fn next_of(text: &str, source: &str) -> (String, crate::model::Report) {
+        let schemes = SchemeSet::builtin();
+        let last = scheme::load_str(text, &schemes).expect("last year's report loads");
+        let scheme = schemes.get("hunan-department").unwrap();
+        let next = carried_forward(&last.report, scheme, source);
+        match scheme::load_str(&next, &schemes) {
+            Ok(l) => (next, l.report),
+            Err(f) => panic!("next year's report does not load: {:?}\n{next}", f.findings),
+        }
+    }
+
+    #[test]
+    fn a_report_with_only_the_head_gets_the_schemes_sheet() {
+        let (text, next) = next_of(HEAD, "去年.toml");
+        assert_eq!(next.report.year.value(), Some(2024));
+        assert_eq!(next.report.unit.as_deref(), Some("某局"));
+        let sheet = next.score_sheet.unwrap();
+        let names: Vec<_> = sheet
+            .groups
+            .iter()
+            .map(|g| g.name.clone().unwrap())
+            .collect();
+        assert_eq!(names, ["产出指标", "效益指标", "满意度指标", "成本指标"]);
+        assert!(text.starts_with("# 2024 年度报告，由 jixiao new --from 从上年的报告 去年.toml"));
+    }
+
+    #[test]
+    fn texts_are_carried_exactly_whatever_they_hold() {
+        let organization = "一\"\"\"二\n三\\四\u{1b}[31m五";
+        let body = format!(
+            "[basic]\nfunctions = [\"甲\", \"乙\"]\norganization = {}\n",
+            toml_edit::Value::from(organization)
+        );
+        let (text, next) = next_of(&format!("{HEAD}{body}"), "a\nb.toml");
+        let basic = next.basic.unwrap();
+        assert_eq!(basic.organization.as_deref(), Some(organization));
+        assert_eq!(basic.functions, ["甲", "乙"]);
+        // A file name cannot end a comment line early.
+        assert!(!text.contains("a\nb.toml"));
+        assert!(text.contains(&*crate::sanitize::visible_inline("a\nb.toml")));
+    }
+
+    #[test]
+    fn next_year_of_the_2024_example_is_2025() {
+        let (_, next) = next_of(
+            include_str!("../examples/lusong-emergency-2024.toml"),
+            "lusong-emergency-2024.toml",
+        );
+        assert_eq!(
+            next.report.title.as_deref(),
+            Some("2025年度株洲市芦淞区应急管理局整体支出绩效自评报告")
+        );
+        let costs = next.basic_data.unwrap().costs.unwrap();
+        assert_eq!(costs.office.unwrap().prev_final.to_string(), "0.92");
+        assert_eq!(
+            costs.utilities_travel.unwrap().prev_final.to_string(),
+            "0.26"
+        );
+    }
 }
