@@ -53,7 +53,13 @@ const HEAD_BYTES: u64 = 4 * 1024;
 /// The first `HEAD_BYTES` of a regular file, up to its last whole line.
 fn read_head(path: &Path) -> Option<String> {
     use std::io::Read;
-    let file = std::fs::File::open(path).ok()?;
+    use std::os::unix::fs::OpenOptionsExt;
+    // Non-blocking: a pipe put in place of a report after the folder was listed is not waited on.
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+        .ok()?;
     if !file.metadata().ok()?.is_file() {
         return None;
     }
@@ -353,6 +359,23 @@ mod tests {
             None
         );
         assert_eq!(cover_of("not toml ["), None);
+    }
+
+    #[test]
+    fn a_pipe_among_the_reports_is_not_waited_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let pipe = dir.path().join("pipe.toml");
+        let c = std::ffi::CString::new(pipe.as_os_str().as_encoded_bytes()).unwrap();
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        assert_eq!(read_head(&pipe), None, "opened without blocking, refused");
+        let now = dir.path().join("2024.toml");
+        std::fs::write(
+            &now,
+            format!("{HEAD}[report]\nunit = \"甲局\"\nyear = 2024\n"),
+        )
+        .unwrap();
+        let cover = read_cover(&now).unwrap();
+        assert_eq!(Finder::new().find(&now, &cover), Found::Nothing);
     }
 
     #[test]
