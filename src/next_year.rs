@@ -228,7 +228,8 @@ pub fn carried_forward(last: &crate::model::Report, scheme: &Scheme, source: &st
          #   二级指标、三级指标、年度指标值、分值）和年度总体目标的预期目标；标题中的年度已改为 {year}。\n\
          # 附件2 各行的上年决算数 = 上年报告该行的本年决算数。\n\
          # 留待填写的：本年的金额、人员、实际完成值、得分、偏差原因，以及六、七、八等本年的文字。\n\
-         # 各处沿用的值后面注明了出处；jixiao check 本文件 会与上年报告逐年核对（Y01、Y02）。\n\n{}",
+         # 各处沿用的值后面注明了出处。jixiao check 会与同一文件夹里的上年报告逐年核对（Y01、Y02）；\n\
+         #   上年报告在别处时：jixiao check 本文件 --previous {source}\n\n{}",
         doc
     )
 }
@@ -267,6 +268,15 @@ pub fn new_from(
         last_path.display()
     )
     .map_err(|e| Failure::usage(e.to_string()))?;
+    if !beside {
+        writeln!(
+            out,
+            "上年报告不在同一文件夹：检查时用 jixiao check {} --previous {}",
+            visible_inline(&path.display().to_string()),
+            visible_inline(&last_path.display().to_string())
+        )
+        .map_err(|e| Failure::usage(e.to_string()))?;
+    }
     Ok(())
 }
 

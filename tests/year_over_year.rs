@@ -59,6 +59,10 @@ fn next_years_report_from_the_corrected_one_carries_every_final_account() {
     ]);
     assert_eq!(made.code, 0, "{}", made.stderr);
     assert!(made.stdout.contains("年度 2024"), "{}", made.stdout);
+    assert!(
+        !made.stdout.contains("--previous"),
+        "beside it: found without"
+    );
 
     let (old, new) = (load(&last), load(&next));
     assert_eq!(new.report.year.value(), Some(2024));
@@ -229,6 +233,7 @@ fn from_the_uncorrected_seed_the_sheets_own_weight_errors_come_along() {
         last.as_os_str(),
     ]);
     assert_eq!(made.code, 0, "{}", made.stderr);
+    assert!(made.stdout.contains("--previous"), "{}", made.stdout);
     // In another folder: nothing beside it, so --previous names last year's report.
     let checked = run([
         "check".as_ref(),
