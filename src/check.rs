@@ -2,12 +2,14 @@
 //! and a caret) or JSON.
 
 use crate::finding::{Counts, Finding, Severity};
-use crate::rules::{self, Totals};
+use crate::previous::{Cover, Finder, previous_for};
+use crate::rules::{self, Previous, RuleOptions, Totals};
 use crate::sanitize::visible_inline;
 use crate::scheme::{self, SchemeSet};
 use crate::store::{self, ReadError, Source};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use unicode_width::UnicodeWidthStr;
 
 /// The outcome of checking one file.
@@ -17,16 +19,25 @@ pub struct FileReport {
     pub outcome: Outcome,
 }
 
+/// What `check` is asked for beyond the files: `--complete`, `--previous FILE`.
+#[derive(Debug, Clone, Default)]
+pub struct CheckOptions {
+    pub complete: bool,
+    /// `--previous FILE` (as given) and the report loaded from it: last year's report for
+    /// every checked file of the year after it (other files look beside themselves).
+    pub previous: Option<(PathBuf, Arc<Previous>)>,
+}
+
 #[derive(Debug)]
 pub enum Outcome {
     /// Loaded and checked.
     Checked {
         scheme: String,
-        /// The report's cover (title, unit, year): who and which year, for tables of reports.
-        cover: crate::model::Cover,
         source: Source,
         findings: Vec<Finding>,
         totals: Box<Totals>,
+        /// `report.unit`, `report.year`, and last year's report it was compared with.
+        cover: Box<CheckedCover>,
     },
     /// Did not load: X01, X02, X05, X06 (and the notes found so far).
     Failed {
@@ -37,7 +48,28 @@ pub enum Outcome {
     Unreadable(ReadError),
 }
 
+/// What `check` tells about a loaded report besides its findings.
+#[derive(Debug, Clone, Default)]
+pub struct CheckedCover {
+    /// `report.unit` and `report.year` as the report states them.
+    pub unit: Option<String>,
+    pub year: Option<u64>,
+    /// Last year's report it was compared with (Y01, Y02), as named in their messages.
+    pub previous: Option<String>,
+    /// Sentences for stderr that are not findings (last year's report ambiguous or
+    /// unreadable).
+    pub notes: Vec<String>,
+}
+
 impl FileReport {
+    /// The unit, year and previous report of a report that loaded.
+    pub fn cover(&self) -> Option<&CheckedCover> {
+        match &self.outcome {
+            Outcome::Checked { cover, .. } => Some(cover),
+            _ => None,
+        }
+    }
+
     pub fn counts(&self) -> Counts {
         match &self.outcome {
             Outcome::Checked { findings, .. } | Outcome::Failed { findings, .. } => {
@@ -74,8 +106,18 @@ pub fn expand(paths: &[PathBuf]) -> Vec<PathBuf> {
     files
 }
 
-/// Checks one file.
+/// Checks one file, looking for last year's report beside it.
 pub fn check_file(path: &Path, schemes: &SchemeSet) -> FileReport {
+    check_file_with(path, schemes, &CheckOptions::default(), &Finder::new())
+}
+
+/// Checks one file with options; `finder` remembers the folders already scanned.
+pub fn check_file_with(
+    path: &Path,
+    schemes: &SchemeSet,
+    options: &CheckOptions,
+    finder: &Finder,
+) -> FileReport {
     let file = path.display().to_string();
     let bytes = match store::read_report_file(path) {
         Ok(b) => b,
@@ -86,28 +128,63 @@ pub fn check_file(path: &Path, schemes: &SchemeSet) -> FileReport {
             };
         }
     };
-    let outcome = match scheme::inspect(bytes, schemes) {
-        Ok(loaded) => {
-            let scheme = rules::scheme_of(&loaded, schemes);
-            let (findings, totals) = rules::analyze(&loaded, scheme);
-            Outcome::Checked {
-                scheme: scheme.id.clone(),
-                cover: loaded.report.report.clone(),
-                source: loaded.source,
-                findings,
-                totals: Box::new(totals),
-            }
+    let loaded = match scheme::inspect(bytes, schemes) {
+        Ok(loaded) => loaded,
+        Err(failure) => {
+            let outcome = Outcome::Failed {
+                source: failure.source,
+                findings: failure.findings,
+            };
+            return FileReport { file, outcome };
         }
-        Err(failure) => Outcome::Failed {
-            source: failure.source,
-            findings: failure.findings,
-        },
+    };
+    let scheme = rules::scheme_of(&loaded, schemes);
+    let cover = &loaded.report.report;
+    let (unit, year) = (cover.unit.clone(), cover.year.value());
+    let (previous, note) = match (unit.as_deref(), year) {
+        (Some(unit), Some(year)) => {
+            let cover = Cover {
+                unit: unit.trim().to_owned(),
+                year,
+            };
+            previous_for(path, &cover, options.previous.as_ref(), finder, schemes)
+        }
+        _ => (None, None),
+    };
+    let rule_options = RuleOptions {
+        complete: options.complete,
+        previous: previous.as_deref(),
+    };
+    let (findings, totals) = rules::analyze_with(&loaded, scheme, rule_options);
+    let cover = CheckedCover {
+        unit,
+        year,
+        previous: previous.map(|p| p.file.clone()),
+        notes: note.into_iter().collect(),
+    };
+    let outcome = Outcome::Checked {
+        scheme: scheme.id.clone(),
+        source: loaded.source,
+        findings,
+        totals: Box::new(totals),
+        cover: Box::new(cover),
     };
     FileReport { file, outcome }
 }
 
 /// Checks many files, on every core, keeping their order.
 pub fn check_files(paths: &[PathBuf], schemes: &SchemeSet) -> Vec<FileReport> {
+    check_files_with(paths, schemes, &CheckOptions::default())
+}
+
+/// `check_files` with options. Each folder is scanned for last year's reports once.
+pub fn check_files_with(
+    paths: &[PathBuf],
+    schemes: &SchemeSet,
+    options: &CheckOptions,
+) -> Vec<FileReport> {
+    let finder = Finder::new();
+    let check_file = |p: &Path, schemes: &SchemeSet| check_file_with(p, schemes, options, &finder);
     let workers = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
@@ -122,6 +199,7 @@ pub fn check_files(paths: &[PathBuf], schemes: &SchemeSet) -> Vec<FileReport> {
         let handles: Vec<_> = (0..workers)
             .map(|_| {
                 let next = &next;
+                let check_file = &check_file;
                 scope.spawn(move || {
                     let mut mine = Vec::new();
                     loop {
@@ -140,6 +218,28 @@ pub fn check_files(paths: &[PathBuf], schemes: &SchemeSet) -> Vec<FileReport> {
     });
     done.sort_by_key(|(i, _)| *i);
     done.into_iter().map(|(_, report)| report).collect()
+}
+
+/// The sentence to say when `--previous FILE` preceded none of the files checked (its
+/// year + 1 is no checked report's year).
+pub fn previous_unused(options: &CheckOptions, reports: &[FileReport]) -> Option<String> {
+    let (path, previous) = options.previous.as_ref()?;
+    let shown = previous.file.as_str();
+    if reports
+        .iter()
+        .any(|r| r.cover().and_then(|c| c.previous.as_deref()) == Some(shown))
+    {
+        return None;
+    }
+    let year = previous.report.report.year.value()?;
+    Some(
+        visible_inline(&format!(
+            "--previous {}：其年度为 {year}，所查文件中没有与它比对的报告（{} 年度），未作逐年核对",
+            path.display(),
+            year + 1
+        ))
+        .into_owned(),
+    )
 }
 
 /// The exit status of `check`: 2 when a file could not be loaded, 1 when one has an error
@@ -260,11 +360,15 @@ pub fn write_text(
     Ok(())
 }
 
-/// The files that could not be read at all, one plain sentence each (for stderr).
+/// The files that could not be read at all, one plain sentence each (for stderr), and the
+/// notes on last year's report.
 pub fn write_refusals(reports: &[FileReport], out: &mut dyn std::io::Write) {
     for report in reports {
         if let Outcome::Unreadable(e) = &report.outcome {
             let _ = writeln!(out, "{}", visible_inline(&e.to_string()));
+        }
+        for note in report.cover().map_or(&[][..], |c| &c.notes) {
+            let _ = writeln!(out, "{}", visible_inline(note));
         }
     }
 }
@@ -441,6 +545,10 @@ struct JsonTotals {
 struct JsonFile<'a> {
     file: String,
     scheme: Option<&'a str>,
+    unit: Option<String>,
+    year: Option<u64>,
+    /// Last year's report compared with (Y01, Y02), or null.
+    previous: Option<String>,
     findings: JsonFindings<'a>,
     totals: Option<JsonTotals>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -464,12 +572,21 @@ pub fn write_json(reports: &[FileReport], out: &mut dyn std::io::Write) -> std::
                 source,
                 findings,
                 totals,
-                ..
+                cover,
             } => {
                 let counts = totals.counts;
                 JsonFile {
                     file: visible_inline(&r.file).into_owned(),
                     scheme: Some(scheme.as_str()),
+                    unit: cover
+                        .unit
+                        .as_deref()
+                        .map(|u| visible_inline(u).into_owned()),
+                    year: cover.year,
+                    previous: cover
+                        .previous
+                        .as_deref()
+                        .map(|p| visible_inline(p).into_owned()),
                     findings: JsonFindings {
                         source: Some(source),
                         findings,
@@ -489,6 +606,9 @@ pub fn write_json(reports: &[FileReport], out: &mut dyn std::io::Write) -> std::
             Outcome::Failed { source, findings } => JsonFile {
                 file: visible_inline(&r.file).into_owned(),
                 scheme: None,
+                unit: None,
+                year: None,
+                previous: None,
                 findings: JsonFindings {
                     source: Some(source),
                     findings,
@@ -499,6 +619,9 @@ pub fn write_json(reports: &[FileReport], out: &mut dyn std::io::Write) -> std::
             Outcome::Unreadable(e) => JsonFile {
                 file: visible_inline(&r.file).into_owned(),
                 scheme: None,
+                unit: None,
+                year: None,
+                previous: None,
                 findings: JsonFindings {
                     source: None,
                     findings: &[],

@@ -94,9 +94,13 @@ pub fn schemes(set: &SchemeSet, out: &mut dyn Write) -> Result<(), Failure> {
     Ok(())
 }
 
+/// A TOML string literal for a text.
+pub(crate) fn quote(s: &str) -> String {
+    toml_edit::Value::from(s).to_string().trim().to_owned()
+}
+
 /// The text of a fresh report for `jixiao new`.
 pub fn template(scheme: &Scheme, unit: &str, year: u64) -> String {
-    let quote = |s: &str| toml_edit::Value::from(s).to_string().trim().to_owned();
     let mut groups = String::new();
     for g in &scheme.groups {
         groups.push_str(&format!(
@@ -116,11 +120,28 @@ pub fn template(scheme: &Scheme, unit: &str, year: u64) -> String {
             ));
         }
     }
+    fill_template(
+        scheme,
+        unit,
+        year,
+        &scheme.funds.weight.to_string(),
+        &groups,
+    )
+}
+
+/// `config/template.toml` with its blanks filled in.
+pub(crate) fn fill_template(
+    scheme: &Scheme,
+    unit: &str,
+    year: u64,
+    funds_weight: &str,
+    groups: &str,
+) -> String {
     include_str!("../config/template.toml")
         .replace("{{scheme}}", &quote(&scheme.id))
         .replace("{{unit}}", &quote(unit))
         .replace("{{year}}", &year.to_string())
-        .replace("{{funds_weight}}", &scheme.funds.weight.to_string())
+        .replace("{{funds_weight}}", funds_weight)
         .replace("{{groups}}", groups.trim_end())
         + "\n"
 }
@@ -193,7 +214,16 @@ pub fn set(
     let bytes = store::read_report_file(path).map_err(|e| Failure::usage(e.to_string()))?;
     let before = scheme::load(&bytes, set).map_err(|f| load_failure(path, &f))?;
     let scheme = rules::scheme_of(&before, set);
-    let (old_findings, _) = rules::analyze(&before, scheme);
+    // Last year's report beside the file, as `check` would find it (Y01, Y02).
+    let with_previous = |loaded: &store::Loaded, scheme: &Scheme| {
+        let (previous, _) = crate::previous::beside(path, &loaded.report, set);
+        let options = rules::RuleOptions {
+            complete: false,
+            previous: previous.as_deref(),
+        };
+        rules::analyze_with(loaded, scheme, options)
+    };
+    let (old_findings, _) = with_previous(&before, scheme);
 
     let mut doc = Document::parse(&before.source)
         .map_err(|e| Failure::usage(format!("{}：{e}", path.display())))?;
@@ -227,7 +257,7 @@ pub fn set(
     store::save_report(path, text.as_bytes(), options)
         .map_err(|e| Failure::usage(e.to_string()))?;
     let scheme = rules::scheme_of(&after, set);
-    let (new_findings, totals) = rules::analyze(&after, scheme);
+    let (new_findings, totals) = with_previous(&after, scheme);
 
     writeln!(
         out,

@@ -6,6 +6,8 @@ pub mod commands;
 pub mod export;
 pub mod finding;
 pub mod model;
+pub mod next_year;
+pub mod previous;
 pub mod review;
 pub mod rules;
 pub mod sanitize;

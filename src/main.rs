@@ -69,6 +69,12 @@ enum Command {
         /// 每份报告一行的汇总表（按单位排序，中文对齐），再列出各规则触发的报告数
         #[arg(long, conflicts_with = "format")]
         summary: bool,
+        /// 检查报告是否齐全：缺少或为空的必备部分各报一条 N05
+        #[arg(long)]
+        complete: bool,
+        /// 上年的报告，用于逐年核对（Y01、Y02）；不写时在同一文件夹中找单位相同、年度减一的报告
+        #[arg(long, value_name = "FILE")]
+        previous: Option<PathBuf>,
     },
     /// 复核一个文件夹里的全部报告（含子文件夹的 *.toml）：打开复核界面；加 --to 输出复核汇总表
     Review {
@@ -99,9 +105,12 @@ enum Command {
         /// 单位名称
         #[arg(long, default_value = "")]
         unit: String,
-        /// 年度（默认去年）
+        /// 年度（默认去年；用 --from 时为上年报告的年度加一）
         #[arg(long)]
         year: Option<u64>,
+        /// 从上年的报告续写：沿用单位、方案、职能、机构和指标表，上年决算数取自上年的本年决算数
+        #[arg(long, value_name = "LAST.toml", conflicts_with_all = ["scheme", "unit", "year"])]
+        from: Option<PathBuf>,
     },
     /// 列出已知的评分方案（内置的和自定义的）
     Schemes,
@@ -303,12 +312,23 @@ fn run(cli: Cli, stdout: &mut Output) -> Result<i32, Failure> {
             format,
             deny,
             summary,
+            complete,
+            previous,
         }) => {
             let files = check::expand(&files);
             if files.is_empty() {
                 return Err(Failure::usage("没有找到要检查的 .toml 文件"));
             }
-            let reports = check::check_files(&files, &schemes);
+            let previous = match previous {
+                Some(path) => {
+                    let loaded = jixiao::previous::load_previous(&path, &schemes)
+                        .map_err(|why| Failure::usage(format!("--previous {why}")))?;
+                    Some((path, std::sync::Arc::new(loaded)))
+                }
+                None => None,
+            };
+            let options = check::CheckOptions { complete, previous };
+            let reports = check::check_files_with(&files, &schemes, &options);
             if summary {
                 let rows: Vec<_> = reports
                     .iter()
@@ -324,6 +344,9 @@ fn run(cli: Cli, stdout: &mut Output) -> Result<i32, Failure> {
             }
             .and_then(|_| stdout.flush());
             check::write_refusals(&reports, &mut std::io::stderr());
+            if let Some(note) = check::previous_unused(&options, &reports) {
+                let _ = writeln!(std::io::stderr(), "{note}");
+            }
             Ok(check::exit_code(&reports, deny.is_some()))
         }
         Some(Command::Review { dir, to, output }) => match (to, output) {
@@ -338,10 +361,16 @@ fn run(cli: Cli, stdout: &mut Output) -> Result<i32, Failure> {
         }) => explain_screen(&id),
         Some(Command::Explain { id, .. }) => commands::explain(id.as_deref(), stdout).map(|_| 0),
         Some(Command::New {
+            from: Some(last),
+            file,
+            ..
+        }) => jixiao::next_year::new_from(&file, &last, &schemes, stdout).map(|_| 0),
+        Some(Command::New {
             file,
             scheme,
             unit,
             year,
+            from: None,
         }) => commands::new_report(
             &file,
             &schemes,

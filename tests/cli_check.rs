@@ -164,10 +164,16 @@ fn json_has_the_shape_of_cli_md() {
     let keys: BTreeSet<&str> = file.keys().map(String::as_str).collect();
     assert_eq!(
         keys,
-        BTreeSet::from(["file", "scheme", "findings", "totals"])
+        BTreeSet::from([
+            "file", "scheme", "unit", "year", "previous", "findings", "totals"
+        ])
     );
     assert_eq!(file["file"], SEED);
     assert_eq!(file["scheme"], "hunan-department");
+    assert_eq!(file["unit"], "株洲市芦淞区应急管理局");
+    assert_eq!(file["year"], 2023);
+    // No 2022 report of the unit beside it.
+    assert_eq!(file["previous"], Value::Null);
     assert_eq!(
         file["totals"],
         serde_json::json!({"score": "94", "weight": "97", "grade": "优", "complete": true,

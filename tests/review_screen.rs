@@ -212,7 +212,12 @@ fn rows_that_arrive_or_go_keep_the_cursor_on_its_report() {
         CORRECTED.replace("应急管理局", "财政局"),
     )
     .unwrap();
-    let row = Row::check(&root.join("aaa.toml"), &root, &SchemeSet::builtin());
+    let row = Row::check(
+        &root.join("aaa.toml"),
+        &root,
+        &SchemeSet::builtin(),
+        &Default::default(),
+    );
     assert!(app.absorb([
         Update::Scan {
             pending: 1,
@@ -334,7 +339,12 @@ fn while_checking_the_header_counts_the_files_done() {
         pending: 4,
         removed: vec![],
     }]);
-    let row = Row::check(&root.join("seed.toml"), &root, &SchemeSet::builtin());
+    let row = Row::check(
+        &root.join("seed.toml"),
+        &root,
+        &SchemeSet::builtin(),
+        &Default::default(),
+    );
     app.absorb([Update::Row(Box::new(row))]);
     let screen = draw(&mut app, 80, 24, Theme::COLOR).backend().to_string();
     assert!(screen.contains("检查中 1/4"), "{screen}");

@@ -1377,10 +1377,10 @@ fn survive(bytes: &[u8]) {
             LOADED.fetch_add(1, Ordering::Relaxed);
             Outcome::Checked {
                 scheme: id,
-                cover: loaded.report.report.clone(),
                 source: loaded.source,
                 findings,
                 totals: Box::new(totals),
+                cover: Box::default(),
             }
         }
         Err(failure) => Outcome::Failed {

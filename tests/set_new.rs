@@ -625,7 +625,7 @@ fn a_user_scheme_is_listed_and_usable() {
 const RULE_IDS: &str = "X01 X02 X03 X04 X05 X06 B01 B02 B03 B04 S01 S02 S03 S04 S05 \
                         F01 F02 F03 F04 F05 D01 D02 D03 D04 D05 D06 \
                         C01 C02 C03 C04 C05 C06 C07 C08 C09 C10 C11 C12 C13 C14 C15 C16 \
-                        N01 N02 N03";
+                        N01 N02 N03 N04 N05 Y01 Y02";
 
 #[test]
 fn explain_lists_every_rule_and_explains_one() {
@@ -639,7 +639,7 @@ fn explain_lists_every_rule_and_explains_one() {
         .collect();
     let expected: Vec<&str> = RULE_IDS.split_whitespace().collect();
     assert_eq!(listed, expected);
-    assert_eq!(listed.len(), 45);
+    assert_eq!(listed.len(), 49);
     for line in list.stdout.lines().skip(1) {
         let severity = line.split_whitespace().nth(1).unwrap();
         assert!(["error", "warning", "info"].contains(&severity), "{line}");

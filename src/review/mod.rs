@@ -141,7 +141,7 @@ impl Row {
                     .map(str::trim)
                     .filter(|u| !u.is_empty())
                     .map(|u| visible_inline(u).into_owned());
-                row.year = cover.year.value();
+                row.year = cover.year;
                 row.scheme = Some(visible_inline(scheme).into_owned());
                 row.score = Some(totals.score);
                 row.weight = Some(totals.weight);
@@ -165,11 +165,18 @@ impl Row {
         row
     }
 
-    /// Checks one file (through `check::check_file`) into a row. The stamp is taken before
-    /// the file is read: a change made while it is read is seen by the next scan.
-    pub fn check(path: &Path, root: &Path, schemes: &SchemeSet) -> Row {
+    /// Checks one file (through `check::check_file_with`, so last year's report beside it is
+    /// compared as `check` compares it) into a row. `finder` remembers the folders already
+    /// looked through for last year's reports. The stamp is taken before the file is read:
+    /// a change made while it is read is seen by the next scan.
+    pub fn check(
+        path: &Path,
+        root: &Path,
+        schemes: &SchemeSet,
+        finder: &crate::previous::Finder,
+    ) -> Row {
         let stamp = Stamp::now(path);
-        let report = check::check_file(path, schemes);
+        let report = check::check_file_with(path, schemes, &check::CheckOptions::default(), finder);
         Row::from_report(&report, &name_below(path, root), stamp)
     }
 
@@ -281,6 +288,10 @@ pub fn check_rows(
     schemes: &SchemeSet,
     each: &(dyn Fn(Row) + Sync),
 ) {
+    // One finder per round: each folder is looked through once for last year's reports,
+    // and a round after files changed looks again.
+    let finder = crate::previous::Finder::new();
+    let finder = &finder;
     let workers = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(2)
@@ -288,7 +299,7 @@ pub fn check_rows(
         .min(files.len());
     if workers <= 1 {
         for f in files {
-            each(Row::check(f, root, schemes));
+            each(Row::check(f, root, schemes, finder));
         }
         return;
     }
@@ -300,7 +311,7 @@ pub fn check_rows(
                 loop {
                     let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     let Some(file) = files.get(i) else { break };
-                    each(Row::check(file, root, schemes));
+                    each(Row::check(file, root, schemes, finder));
                 }
             });
         }

@@ -435,6 +435,43 @@ pub static RULES: &[RuleInfo] = &[
         fix: "按三定方案补写主要职能和机构情况；整体支出绩效情况用数据概括全年主要工作和成效；年度总体目标填写预期目标和实际完成情况。",
         example: "示例报告的主要职能列了 18 条；若这一节整个留空，检查提示正文章节未填写，应按三定方案补写。",
     },
+    RuleInfo {
+        id: "N04",
+        severity: Severity::Info,
+        title: "文字中的日期不属于本年度",
+        protects: "照着上年的报告改写时，标题里的“2022年度”、正文里的“截至2022年12月31日”最容易漏改；这样的文字说明模板是沿用的，相关内容可能也没有更新。",
+        formula: "标题（report.title）中的“YYYY年度”，或任一文字中的“截至（截止）YYYY年12月31日”，其年份 YYYY ≠ 报告年度（report.year）时提示。其他日期（如“截至6月30日”“2022年度结转资金”）不提示。",
+        fix: "把这处日期改成本报告的年度，并顺带核对同一段文字里的数字是否也已更新为本年度的。",
+        example: "2024 年度的报告标题仍写“2023年度株洲市芦淞区应急管理局整体支出绩效自评报告”，检查提示标题写的是“2023年度”，而报告年度为 2024。",
+    },
+    RuleInfo {
+        id: "N05",
+        severity: Severity::Warning,
+        title: "报告缺少必备部分（--complete）",
+        protects: "规则对文件中没有的部分保持沉默，所以只写了一部分的文件也能通过检查；但要提交的报告必须各部分齐全。只有 check --complete 时才检查这一条。",
+        formula: "以下任一部分缺少或为空时，各报一条：主要职能（basic.functions）、机构情况（basic.organization）、人员情况（basic.staff）、二、一般公共预算支出情况（budget）、附件2 基础数据表（basic_data）、附件3 年度资金总额（score_sheet.funds，只有分值不算填写）、评分方案规定的每个一级指标（score_sheet.groups，至少一行填了内容）、七（closing.problems）、八（closing.improvements）。已写但为空的七、八由 N01、N02 指出；报为缺少的部分不再另报 N03。",
+        fix: "按提示补齐缺少的部分：jixiao new 生成的模板列出了每一部分和每一个键，可对照填写；不适用的表格写 0 或 \"/\"，不要整段删去。",
+        example: "一份只填了附件2 的文件，不加 --complete 时检查无误；加上 --complete，检查对主要职能、机构情况、人员情况、二、年度资金总额、4 个一级指标、七、八各报一条，共 11 条。",
+    },
+    // Y — against last year's report
+    RuleInfo {
+        id: "Y01",
+        severity: Severity::Warning,
+        title: "附件2 上年决算数与上年报告不符",
+        protects: "附件2 的“上年决算数”就是上年报告的“本年决算数”，两者对不上，说明有一份报告抄错了数，或者上年的决算数事后调整了却没有说明。",
+        formula: "附件2 每一行的上年决算数（basic_data.costs.*.prev_final）= 上年报告同一行的本年决算数（final）；固定行按键对应，项目支出下的各行按名称对应。只在已知上年报告时检查：--previous 文件，或同一文件夹中单位相同、年度为本年度 − 1 的报告。任一边空白时不比较。",
+        fix: "打开上年报告核对这一行：本年的上年决算数填错了就照上年的本年决算数改正；若上年决算数确有调整，在附件2 说明栏写明原因。",
+        example: "2024 年度报告附件2 办公经费的上年决算数写 0.68 万元，而 2023 年度报告该行的本年决算数为 0.86 万元，检查提示两者不符（差 0.18）。",
+    },
+    RuleInfo {
+        id: "Y02",
+        severity: Severity::Info,
+        title: "与上年报告一字不差",
+        protects: "七“存在的问题”、八“改进措施”和指标的“实际完成值”每年都应是本年的评价和实测结果；与上年报告一字不差，多半是照搬上年，没有就本年作出评价。",
+        formula: "本报告的七（closing.problems）、八（closing.improvements）或某个指标的实际完成值（score_sheet.groups[].indicators[].actual）去掉空白和标点后与上年报告的对应文字相同时提示；“无”和空白不算，实际完成值只比较去掉标点后至少 10 个字的。",
+        fix: "按本年的实际情况重写：问题要写本年发现的问题，措施要针对这些问题，实际完成值填本年实测的数。上年措施确实仍在执行的，写明本年的进展。",
+        example: "2024 年度报告八、下一步改进措施仍是 2023 年度的“一是提高预算编制质量……”三条原文，检查提示与上年报告一字不差。",
+    },
 ];
 
 /// Looks a rule up by id (case-insensitive, e.g. "f02").
@@ -455,15 +492,16 @@ mod tests {
             ("F", 5),
             ("D", 6),
             ("C", 16),
-            ("N", 3),
+            ("N", 5),
+            ("Y", 2),
         ];
         let expected: Vec<String> = families
             .iter()
             .flat_map(|&(letter, count)| (1..=count).map(move |n| format!("{letter}{n:02}")))
             .collect();
         let ids: Vec<&str> = RULES.iter().map(|r| r.id).collect();
-        // RULES.md lists 45 rules: 6 + 4 + 5 + 5 + 6 + 16 + 3.
-        assert_eq!(expected.len(), 45);
+        // RULES.md lists 49 rules: 6 + 4 + 5 + 5 + 6 + 16 + 5 + 2.
+        assert_eq!(expected.len(), 49);
         assert_eq!(ids, expected);
         let mut unique = ids.clone();
         unique.sort_unstable();

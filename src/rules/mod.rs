@@ -5,8 +5,10 @@ mod basic_data;
 mod budget;
 pub mod catalog;
 mod closing;
+mod completeness;
 pub mod computed;
 mod funds;
+pub mod previous;
 mod score_sheet;
 mod staff;
 pub mod totals;
@@ -17,7 +19,18 @@ use crate::scheme::Scheme;
 use rust_decimal::Decimal;
 
 pub use computed::{Expected, expected_at, expected_values};
+pub use previous::Previous;
 pub use totals::{GroupTotal, Totals};
+
+/// What a check is asked for beyond the report itself. The default is the plain check:
+/// no completeness rule (N05), no previous report (Y01, Y02).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RuleOptions<'a> {
+    /// `--complete`: N05 for every required part absent or empty.
+    pub complete: bool,
+    /// Last year's report of the same unit, when known.
+    pub previous: Option<&'a Previous>,
+}
 
 /// What every rule sees.
 pub struct Ctx<'a> {
@@ -35,6 +48,12 @@ impl Ctx<'_> {
 /// Runs every rule family on a loaded report, applies the scheme's severities, and returns
 /// the findings in the order of the families.
 pub fn check(report: &Report, scheme: &Scheme) -> Vec<Finding> {
+    check_with(report, scheme, RuleOptions::default())
+}
+
+/// `check` with options: `--complete` adds N05 (which then stands for the N03 of the same
+/// part), a previous report adds Y01 and Y02.
+pub fn check_with(report: &Report, scheme: &Scheme, options: RuleOptions) -> Vec<Finding> {
     let ctx = Ctx { report, scheme };
     let mut out = Vec::new();
     budget::check(&ctx, &mut out);
@@ -43,6 +62,16 @@ pub fn check(report: &Report, scheme: &Scheme) -> Vec<Finding> {
     basic_data::check(&ctx, &mut out);
     score_sheet::check(&ctx, &mut out);
     closing::check(&ctx, &mut out);
+    if options.complete {
+        let mut missing = Vec::new();
+        completeness::check(&ctx, &mut missing);
+        // A blank part is said once: as missing (N05), not also as blank (N03).
+        out.retain(|f| f.rule != "N03" || !missing.iter().any(|m| m.path == f.path));
+        out.extend(missing);
+    }
+    if let Some(previous) = options.previous {
+        previous::check(&ctx, previous, &mut out);
+    }
     apply_severities(out, scheme)
 }
 
@@ -78,7 +107,16 @@ pub(crate) fn path(text: &str) -> FieldPath {
 /// Findings and totals of a loaded report: the loader's notes and every rule, with the
 /// scheme's severities, each located in the source, in file order.
 pub fn analyze(loaded: &crate::store::Loaded, scheme: &Scheme) -> (Vec<Finding>, Totals) {
-    analyze_report(&loaded.report, &loaded.notes, scheme, |p| {
+    analyze_with(loaded, scheme, RuleOptions::default())
+}
+
+/// `analyze` with options (`--complete`, the previous report).
+pub fn analyze_with(
+    loaded: &crate::store::Loaded,
+    scheme: &Scheme,
+    options: RuleOptions,
+) -> (Vec<Finding>, Totals) {
+    analyze_report_with(&loaded.report, &loaded.notes, scheme, options, |p| {
         loaded.nearest_span(p)
     })
 }
@@ -102,8 +140,19 @@ pub fn analyze_report(
     scheme: &Scheme,
     span: impl Fn(&crate::model::FieldPath) -> Option<std::ops::Range<usize>>,
 ) -> (Vec<Finding>, Totals) {
+    analyze_report_with(report, notes, scheme, RuleOptions::default(), span)
+}
+
+/// `analyze_report` with options (`--complete`, the previous report).
+pub fn analyze_report_with(
+    report: &crate::model::Report,
+    notes: &[Finding],
+    scheme: &Scheme,
+    options: RuleOptions,
+    span: impl Fn(&crate::model::FieldPath) -> Option<std::ops::Range<usize>>,
+) -> (Vec<Finding>, Totals) {
     let mut findings = apply_severities(notes.to_vec(), scheme);
-    findings.extend(check(report, scheme));
+    findings.extend(check_with(report, scheme, options));
     for f in &mut findings {
         if f.span.is_none() {
             f.span = span(&f.path);
@@ -121,6 +170,32 @@ pub(crate) mod testing {
 
     /// Loads a report body under the standard head and returns the ids (with paths) that `check` gives.
     pub fn ids(body: &str) -> Vec<(String, String)> {
+        ids_with(body, RuleOptions::default())
+    }
+
+    /// A report body under the standard head (unit 某局, year 2023), loaded.
+    pub fn report(body: &str) -> crate::model::Report {
+        let text = format!(
+            "schema = \"jixiao/1\"\nscheme = \"hunan-department\"\n[report]\nunit = \"某局\"\nyear = 2023\n{body}"
+        );
+        match scheme::load_str(&text, &SchemeSet::builtin()) {
+            Ok(l) => l.report,
+            Err(f) => panic!("test report did not load: {:?}", f.findings),
+        }
+    }
+
+    /// The findings `check_with` gives for a body, as (id, path, message).
+    pub fn findings_with(body: &str, options: RuleOptions) -> Vec<(String, String, String)> {
+        let schemes = SchemeSet::builtin();
+        let scheme = schemes.get("hunan-department").unwrap();
+        check_with(&report(body), scheme, options)
+            .into_iter()
+            .map(|f| (f.rule.to_owned(), f.path.to_string(), f.message))
+            .collect()
+    }
+
+    /// `ids` with options.
+    pub fn ids_with(body: &str, options: RuleOptions) -> Vec<(String, String)> {
         let text = format!(
             "schema = \"jixiao/1\"\nscheme = \"hunan-department\"\n[report]\nunit = \"某局\"\nyear = 2023\n{body}"
         );
@@ -130,7 +205,7 @@ pub(crate) mod testing {
             Err(f) => panic!("test report did not load: {:?}", f.findings),
         };
         let scheme = schemes.get("hunan-department").unwrap();
-        check(&loaded.report, scheme)
+        check_with(&loaded.report, scheme, options)
             .into_iter()
             .map(|f| (f.rule.to_owned(), f.path.to_string()))
             .collect()

@@ -156,7 +156,7 @@ fn blank<T>(cell: &Cell<T>) -> bool {
 }
 
 /// Whether anything is written in a row besides its 二级指标.
-fn in_use(i: &Indicator) -> bool {
+pub(crate) fn in_use(i: &Indicator) -> bool {
     let written = |t: &Option<String>| !is_blank_text(t);
     written(&i.name)
         || written(&i.target)

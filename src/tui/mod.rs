@@ -562,6 +562,14 @@ pub fn open_and_run(file: Option<PathBuf>, read_only: bool, warnings: Vec<String
             }
         }
     };
+    // Last year's report beside the file, looked for once; every re-check compares with it.
+    if let Some(path) = &file {
+        let (previous, note) = crate::previous::beside(path, &app.report, &schemes);
+        if previous.is_some() {
+            app.set_previous(previous);
+        }
+        problems.extend(note);
+    }
     if !problems.is_empty() {
         app.warn_startup(problems.join("；"));
     }

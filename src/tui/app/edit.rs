@@ -421,11 +421,13 @@ impl App {
     }
 
     /// Findings, totals and rows from the model as it is.
-    fn analyze(&mut self, changed: Option<&FieldPath>) {
+    pub(super) fn analyze(&mut self, changed: Option<&FieldPath>) {
         let scheme = scheme_of(&self.schemes, &self.report);
-        let (findings, totals) = rules::analyze_report(&self.report, &self.notes, scheme, |p| {
-            self.locations.nearest(p)
-        });
+        let options = self.rule_options();
+        let (findings, totals) =
+            rules::analyze_report_with(&self.report, &self.notes, scheme, options, |p| {
+                self.locations.nearest(p)
+            });
         self.totals = totals;
         self.set_findings(findings);
         self.refresh_rows(changed);

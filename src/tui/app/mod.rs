@@ -206,6 +206,8 @@ pub struct App {
     recorder: super::recorder::Recorder,
     /// What watches the document beside the workbench (a lesson), if anything does.
     guide: Option<Box<dyn Guide>>,
+    /// Last year's report of the unit (Y01, Y02), found beside the file when it was opened.
+    previous: Option<std::sync::Arc<rules::Previous>>,
 }
 
 /// Why a file could not be opened in the workbench.
@@ -275,10 +277,25 @@ impl App {
             holds_recovered: false,
             recorder: Default::default(),
             guide: None,
+            previous: None,
         };
         app.set_findings(findings);
         app.rebuild_rows();
         Ok(app)
+    }
+
+    /// Compares the report with last year's from now on (Y01, Y02), on every re-check.
+    pub fn set_previous(&mut self, previous: Option<std::sync::Arc<rules::Previous>>) {
+        self.previous = previous;
+        self.analyze(None);
+    }
+
+    /// What the rules are asked for beyond the report: last year's report when known.
+    pub(crate) fn rule_options(&self) -> rules::RuleOptions<'_> {
+        rules::RuleOptions {
+            complete: false,
+            previous: self.previous.as_deref(),
+        }
     }
 
     /// Opens the document a recovery file holds for `file`, whose own bytes on disk

@@ -165,7 +165,7 @@ impl App {
         let mut loaded =
             scheme::load(text.as_bytes(), &self.schemes).map_err(|_| "无法载入".to_owned())?;
         let scheme = scheme_of(&self.schemes, &loaded.report).clone();
-        let (findings, totals) = rules::analyze(&loaded, &scheme);
+        let (findings, totals) = rules::analyze_with(&loaded, &scheme, self.rule_options());
         self.doc = Document::from_loaded(&mut loaded).map_err(|e| e.to_string())?;
         self.report = loaded.report;
         self.notes = loaded.notes;
