@@ -892,3 +892,23 @@ fn ctrl_s_in_an_editor_puts_the_text_in_and_saves_the_file() {
             .contains("initial = 1")
     );
 }
+
+#[test]
+fn c_turns_the_completeness_check_on_and_off() {
+    // A report with only 附件2: clean as it is, N05 for each missing part once c is on.
+    let only_attachment = "schema = \"jixiao/1\"\nscheme = \"hunan-department\"\n\
+        [report]\nunit = \"某局\"\nyear = 2023\n\
+        [basic_data]\nauthorized = 14\nin_service = 10\ncontrol_rate = \"71.4%\"\n";
+    let mut app = open(only_attachment, true);
+    let n05 = |app: &jixiao::tui::app::App| app.findings.iter().filter(|f| f.rule == "N05").count();
+    assert_eq!(n05(&app), 0);
+    keys(&mut app, "c");
+    assert!(app.complete);
+    assert!(n05(&app) >= 5, "{:?}", rules(&app));
+    assert!(said(&app).starts_with("齐全检查已打开"), "{}", said(&app));
+    assert!(screen(&mut app, 80, 24).contains("[齐全检查]"));
+    keys(&mut app, "c");
+    assert!(!app.complete);
+    assert_eq!(n05(&app), 0);
+    assert_eq!(said(&app), "齐全检查已关闭");
+}

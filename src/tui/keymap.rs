@@ -38,6 +38,7 @@ pub enum Command {
     Explain,
     Search,
     Export,
+    Complete,
     Help,
     Quit,
 }
@@ -101,6 +102,11 @@ pub const COMMANDS: &[(Command, &str, &str)] = &[
         Command::Export,
         "export",
         "导出为 Word / Excel / Markdown（按文件扩展名）",
+    ),
+    (
+        Command::Complete,
+        "complete",
+        "齐全检查 开/关：缺少或为空的必备部分各报一条 N05（同 check --complete）",
     ),
     (Command::Help, "help", "帮助"),
     (Command::Quit, "quit", "退出（有未保存修改时会询问）"),

@@ -240,6 +240,9 @@ fn draw_title(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
     if app.read_only {
         text.push_str(" [只读]");
     }
+    if app.complete {
+        text.push_str(" [齐全检查]");
+    }
     let line = Line::from(Span::styled(
         truncate(&text, area.width as usize),
         theme.title(),

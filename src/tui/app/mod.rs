@@ -208,6 +208,9 @@ pub struct App {
     guide: Option<Box<dyn Guide>>,
     /// Last year's report of the unit (Y01, Y02), found beside the file when it was opened.
     previous: Option<std::sync::Arc<rules::Previous>>,
+    /// The completeness check is on (N05 for every required part absent or empty), as
+    /// `check --complete`; `c` turns it on and off.
+    pub complete: bool,
 }
 
 /// Why a file could not be opened in the workbench.
@@ -278,6 +281,7 @@ impl App {
             recorder: Default::default(),
             guide: None,
             previous: None,
+            complete: false,
         };
         app.set_findings(findings);
         app.rebuild_rows();
@@ -293,7 +297,7 @@ impl App {
     /// What the rules are asked for beyond the report: last year's report when known.
     pub(crate) fn rule_options(&self) -> rules::RuleOptions<'_> {
         rules::RuleOptions {
-            complete: false,
+            complete: self.complete,
             previous: self.previous.as_deref(),
         }
     }
@@ -475,6 +479,18 @@ impl App {
                 }
             }
             Command::Explain => self.explain_here(),
+            Command::Complete => {
+                self.complete = !self.complete;
+                self.analyze(None);
+                let n05 = self.findings.iter().filter(|f| f.rule == "N05").count();
+                if self.complete {
+                    self.say(format!(
+                        "齐全检查已打开：缺少或为空的必备部分 {n05} 处（N05）；再按一次关闭"
+                    ));
+                } else {
+                    self.say("齐全检查已关闭");
+                }
+            }
             Command::Export => {
                 self.mode = Mode::Export {
                     input: self.export_suggestion(),
