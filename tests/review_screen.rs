@@ -217,6 +217,7 @@ fn rows_that_arrive_or_go_keep_the_cursor_on_its_report() {
         &root,
         &SchemeSet::builtin(),
         &Default::default(),
+        &Default::default(),
     );
     assert!(app.absorb([
         Update::Scan {
@@ -344,6 +345,7 @@ fn while_checking_the_header_counts_the_files_done() {
         &root,
         &SchemeSet::builtin(),
         &Default::default(),
+        &Default::default(),
     );
     app.absorb([Update::Row(Box::new(row))]);
     let screen = draw(&mut app, 80, 24, Theme::COLOR).backend().to_string();
@@ -386,4 +388,19 @@ fn tiny_terminals_do_not_panic() {
         keys(&mut app, "x");
         draw(&mut app, w, h, Theme::MONO);
     }
+}
+
+#[test]
+fn c_turns_the_completeness_check_on_and_off_and_the_title_says_so() {
+    let (_dir, root) = folder();
+    let mut app = app(&root);
+    assert!(!app.complete);
+    keys(&mut app, "c");
+    assert!(app.complete);
+    assert!(said(&app).starts_with("齐全检查已打开"), "{}", said(&app));
+    let screen = draw(&mut app, 120, 40, Theme::COLOR).backend().to_string();
+    assert!(screen.contains("[齐全检查]"), "{screen}");
+    keys(&mut app, "c");
+    assert!(!app.complete);
+    assert!(said(&app).starts_with("齐全检查已关闭"), "{}", said(&app));
 }

@@ -32,6 +32,8 @@ pub enum Update {
 pub struct Follower {
     pub updates: Receiver<Update>,
     stop: Arc<AtomicBool>,
+    /// The completeness check (N05) is on: every file is checked again when it changes.
+    complete: Arc<AtomicBool>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
@@ -42,11 +44,24 @@ impl Follower {
         let stop = Arc::new(AtomicBool::new(false));
         let root = root.to_path_buf();
         let stopped = Arc::clone(&stop);
-        let thread = std::thread::spawn(move || follow(&root, &schemes, interval, &stopped, &send));
+        let complete = Arc::new(AtomicBool::new(false));
+        let wanted = Arc::clone(&complete);
+        let thread =
+            std::thread::spawn(move || follow(&root, &schemes, interval, &stopped, &wanted, &send));
         Follower {
             updates,
             stop,
+            complete,
             thread: Some(thread),
+        }
+    }
+
+    /// Turns the completeness check (N05, as `check --complete`) on or off: every file is
+    /// checked again at once.
+    pub fn set_complete(&self, on: bool) {
+        self.complete.store(on, Ordering::Relaxed);
+        if let Some(thread) = &self.thread {
+            thread.thread().unpark();
         }
     }
 }
@@ -67,13 +82,21 @@ fn follow(
     schemes: &SchemeSet,
     interval: Duration,
     stop: &AtomicBool,
+    complete: &AtomicBool,
     send: &Sender<Update>,
 ) {
     let mut known: HashMap<PathBuf, Option<Stamp>> = HashMap::new();
     // The first scan is always reported (an empty folder too); later ones when they found
     // something.
     let mut first = true;
+    let mut options = crate::check::CheckOptions::default();
     while !stop.load(Ordering::Relaxed) {
+        // The completeness check turned on or off: every file is checked again.
+        let wanted = complete.load(Ordering::Relaxed);
+        if wanted != options.complete {
+            options.complete = wanted;
+            known.clear();
+        }
         let found = scan(root);
         let plan = plan(&known, &found);
         if first || !plan.check.is_empty() || !plan.removed.is_empty() {
@@ -91,7 +114,7 @@ fn follow(
                 known.remove(gone);
             }
             let made = std::sync::Mutex::new(Vec::new());
-            check_rows(&plan.check, root, schemes, &|row| {
+            check_rows(&plan.check, root, schemes, &options, &|row| {
                 if stop.load(Ordering::Relaxed) {
                     return;
                 }

@@ -173,10 +173,11 @@ impl Row {
         path: &Path,
         root: &Path,
         schemes: &SchemeSet,
+        options: &check::CheckOptions,
         finder: &crate::previous::Finder,
     ) -> Row {
         let stamp = Stamp::now(path);
-        let report = check::check_file_with(path, schemes, &check::CheckOptions::default(), finder);
+        let report = check::check_file_with(path, schemes, options, finder);
         Row::from_report(&report, &name_below(path, root), stamp)
     }
 
@@ -286,6 +287,7 @@ pub fn check_rows(
     files: &[PathBuf],
     root: &Path,
     schemes: &SchemeSet,
+    options: &check::CheckOptions,
     each: &(dyn Fn(Row) + Sync),
 ) {
     // One finder per round: each folder is looked through once for last year's reports,
@@ -299,7 +301,7 @@ pub fn check_rows(
         .min(files.len());
     if workers <= 1 {
         for f in files {
-            each(Row::check(f, root, schemes, finder));
+            each(Row::check(f, root, schemes, options, finder));
         }
         return;
     }
@@ -311,7 +313,7 @@ pub fn check_rows(
                 loop {
                     let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     let Some(file) = files.get(i) else { break };
-                    each(Row::check(file, root, schemes, finder));
+                    each(Row::check(file, root, schemes, options, finder));
                 }
             });
         }
@@ -380,9 +382,13 @@ impl Review {
         let found = scan(&self.root);
         let plan = plan(&self.stamps(), &found);
         let made = Mutex::new(Vec::new());
-        check_rows(&plan.check, &self.root, schemes, &|row| {
-            made.lock().expect("no worker panics holding it").push(row)
-        });
+        check_rows(
+            &plan.check,
+            &self.root,
+            schemes,
+            &Default::default(),
+            &|row| made.lock().expect("no worker panics holding it").push(row),
+        );
         for row in made.into_inner().expect("the workers are done") {
             self.apply(row);
         }

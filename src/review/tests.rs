@@ -417,3 +417,47 @@ fn cutting_never_splits_a_wide_character() {
     assert_eq!(summary::cut_middle("应急管理局", 10), "应急管理局");
     assert_eq!(summary::cut_middle("应急管理局", 9), "应…管理局");
 }
+
+#[test]
+fn turning_the_completeness_check_on_checks_every_file_again_with_n05() {
+    use follow::{Follower, Update};
+    let dir = folder();
+    let follower = Follower::start(
+        dir.path(),
+        SchemeSet::builtin(),
+        std::time::Duration::from_millis(50),
+    );
+    let next = || {
+        follower
+            .updates
+            .recv_timeout(std::time::Duration::from_secs(20))
+            .expect("the follower reports")
+    };
+    // Rows until a scan is done; the partial report's N05 count.
+    let round = || {
+        let mut review = Review::new(dir.path());
+        loop {
+            match next() {
+                Update::Row(row) => review.apply(*row),
+                Update::Done => break,
+                Update::Scan { .. } => {}
+            }
+        }
+        let partial = review
+            .rows
+            .iter()
+            .find(|r| r.name == "partial.toml")
+            .expect("the partial report's row");
+        (
+            review.rows.len(),
+            partial.problems.iter().filter(|p| p.rule == "N05").count(),
+        )
+    };
+    assert_eq!(round(), (4, 0));
+    follower.set_complete(true);
+    let (rows, n05) = round();
+    assert_eq!(rows, 4, "every file checked again");
+    assert!(n05 > 0, "N05 on the partial report");
+    follower.set_complete(false);
+    assert_eq!(round(), (4, 0));
+}

@@ -61,6 +61,10 @@ pub const KEYS: &[(&str, &str)] = &[
         "x",
         "导出复核汇总表（.xlsx / .csv / .json，不覆盖已有文件）",
     ),
+    (
+        "c",
+        "齐全检查 开/关：缺少或为空的必备部分各报一条 N05（同 check --complete）",
+    ),
     ("?", "帮助"),
     ("q", "退出"),
 ];
@@ -103,6 +107,9 @@ pub struct ReviewApp {
     /// (`E`) rather than read it (Enter).
     pub open: Option<PathBuf>,
     pub open_to_edit: bool,
+    /// The completeness check (N05) is on; `c` turns it on and off (the run loop tells the
+    /// follower, which checks every file again).
+    pub complete: bool,
     pub quit: bool,
     /// Rows on a page, and the first row shown (from the last frame).
     pub page: usize,
@@ -146,6 +153,7 @@ impl ReviewApp {
             scanned: false,
             open: None,
             open_to_edit: false,
+            complete: false,
             quit: false,
             page: 10,
             scroll: 0,
@@ -308,6 +316,14 @@ impl ReviewApp {
                 self.mode = ReviewMode::Export {
                     input: self.export_default.display().to_string(),
                 }
+            }
+            KeyCode::Char('c') => {
+                self.complete = !self.complete;
+                self.say(if self.complete {
+                    "齐全检查已打开：缺少或为空的必备部分各报一条 N05，正在重新检查"
+                } else {
+                    "齐全检查已关闭，正在重新检查"
+                });
             }
             _ => return false,
         }
@@ -630,6 +646,7 @@ fn run(
     app.absorb(follower.updates.try_iter());
     let mut redraw = true;
     let mut last_frame = std::time::Instant::now();
+    let mut follower_complete = false;
     loop {
         if redraw {
             app.refresh_if_stale();
@@ -643,6 +660,10 @@ fn run(
         }
         if app.quit || stop.load(Ordering::Relaxed) {
             break;
+        }
+        if app.complete != follower_complete {
+            follower_complete = app.complete;
+            follower.set_complete(follower_complete);
         }
         if let Some(file) = app.open.take() {
             let edit = std::mem::take(&mut app.open_to_edit);

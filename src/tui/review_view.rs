@@ -119,6 +119,9 @@ fn draw_title(frame: &mut Frame, app: &ReviewApp, theme: Theme, area: Rect) {
         .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
         .unwrap_or_else(|| app.review.root.display().to_string());
     let mut text = format!(" 复核 · {}", visible_inline(&folder));
+    if app.complete {
+        text.push_str(" · [齐全检查]");
+    }
     if let Some(row) = app.current() {
         text.push_str(&format!(" · {}", row.name));
     }
