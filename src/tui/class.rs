@@ -597,28 +597,8 @@ impl super::app::Guide for ReviewGuide {
 
     fn pane(&self) -> super::app::Pane {
         use super::app::PaneLine;
-        let mut lines = Vec::new();
-        let (points, max) = self
-            .judgement
-            .as_ref()
-            .map_or((0, self.lesson.points), |j| (j.points, j.max_points));
-        if let Some(j) = &self.judgement {
-            for goal in &j.goals {
-                lines.push(PaneLine::goal(
-                    format!("{}（{} 分）", goal.text, goal.points),
-                    goal.met,
-                ));
-            }
-            if !j.locked_changed.is_empty() {
-                lines.push(PaneLine::goal(
-                    format!("改动了锁定的数：{}", j.locked_changed.join("、")),
-                    false,
-                ));
-            }
-            if let Some(problem) = &j.problem {
-                lines.push(PaneLine::goal(problem.clone(), false));
-            }
-        }
+        let (mut lines, points, max) =
+            super::tutor::judged_lines(self.judgement.as_ref(), &self.lesson);
         lines.push(PaneLine::dim(
             "a 认可下一个待认可的目标 · t 课文 · s 参考答案与学员的改动 · q 回到全班",
         ));

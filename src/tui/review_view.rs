@@ -15,7 +15,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Clear, Paragraph};
 
 /// The widths of the table's columns (0: not shown).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -477,21 +477,12 @@ fn draw_help(frame: &mut Frame, theme: Theme, area: Rect, scroll: u16) -> u16 {
             lines.push(Line::from(Span::styled(part, theme.dim())));
         }
     }
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.title())
-        .title(Span::styled(
-            " 帮助 · 复核（↑↓ 滚动，其他键关闭） ",
-            theme.title(),
-        ));
-    let bottom = u16::try_from(lines.len())
-        .unwrap_or(u16::MAX)
-        .saturating_sub(popup.height.saturating_sub(2));
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .scroll((scroll.min(bottom), 0)),
+    super::view::help_box(
+        frame,
         popup,
-    );
-    bottom
+        lines,
+        " 帮助 · 复核（↑↓ 滚动，其他键关闭） ",
+        scroll,
+        theme,
+    )
 }

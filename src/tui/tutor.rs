@@ -350,6 +350,29 @@ impl TutorList {
 
 /// Why a judged work copy fails whatever its goals say: it does not load, or a locked field
 /// was changed.
+/// The goals as judged, a line each with its points, then what keeps the lesson from
+/// counting (a locked figure changed, a copy that does not load); and the points out of the
+/// lesson's. The trainee's lesson pane and the trainer's view of a trainee's file.
+pub(super) fn judged_lines(
+    judgement: Option<&Judgement>,
+    lesson: &tutor::Lesson,
+) -> (Vec<PaneLine>, u32, u32) {
+    let mut lines = Vec::new();
+    let Some(j) = judgement else {
+        return (lines, 0, lesson.points);
+    };
+    for goal in &j.goals {
+        lines.push(PaneLine::goal(
+            format!("{}（{} 分）", goal.text, goal.points),
+            goal.met,
+        ));
+    }
+    if let Some(problem) = problem_of(j) {
+        lines.push(PaneLine::goal(problem, false));
+    }
+    (lines, j.points, j.max_points)
+}
+
 fn problem_of(j: &Judgement) -> Option<String> {
     if let Some(problem) = &j.problem {
         return Some(problem.clone());
@@ -584,26 +607,11 @@ impl Guide for LessonGuide {
     }
 
     fn pane(&self) -> Pane {
-        let mut lines = Vec::new();
-        let (points, max) = self
-            .judgement
-            .as_ref()
-            .map_or((0, self.lesson.points), |j| (j.points, j.max_points));
-        if let Some(j) = &self.judgement {
-            for goal in &j.goals {
-                lines.push(PaneLine::goal(
-                    format!("{}（{} 分）", goal.text, goal.points),
-                    goal.met,
-                ));
-            }
-            if let Some(problem) = problem_of(j) {
-                lines.push(PaneLine::goal(problem, false));
-            }
-            if j.done {
-                lines.push(PaneLine::heading(
-                    "本课完成 ✓ 保存后记入进度；s 看参考答案，q 回到课程列表",
-                ));
-            }
+        let (mut lines, points, max) = judged_lines(self.judgement.as_ref(), &self.lesson);
+        if self.judgement.as_ref().is_some_and(|j| j.done) {
+            lines.push(PaneLine::heading(
+                "本课完成 ✓ 保存后记入进度；s 看参考答案，q 回到课程列表",
+            ));
         }
         if let Some(hint) = &self.last_hint {
             lines.push(PaneLine::plain(hint.clone()));

@@ -1108,13 +1108,30 @@ fn draw_help(frame: &mut Frame, app: &App, theme: Theme, area: Rect, scroll: u16
     for note in notes {
         lines.push(Line::from(Span::styled(*note, theme.dim())));
     }
+    help_box(
+        frame,
+        popup,
+        lines,
+        " 帮助 · 按键（↑↓ 滚动，其他键关闭） ",
+        scroll,
+        theme,
+    )
+}
+
+/// A help page in a bordered box: `lines` scrolled by `scroll` (kept so that the last line
+/// stays in view). Returns how far it can scroll. The workbench's and the review's help.
+pub(crate) fn help_box(
+    frame: &mut Frame,
+    popup: Rect,
+    lines: Vec<Line<'static>>,
+    title: &str,
+    scroll: u16,
+    theme: Theme,
+) -> u16 {
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.title())
-        .title(Span::styled(
-            " 帮助 · 按键（↑↓ 滚动，其他键关闭） ",
-            theme.title(),
-        ));
+        .title(Span::styled(title.to_owned(), theme.title()));
     let bottom = u16::try_from(lines.len())
         .unwrap_or(u16::MAX)
         .saturating_sub(popup.height.saturating_sub(2));
