@@ -67,6 +67,16 @@ impl Confirm {
 impl App {
     /// A key on a prompt: the answer its table gives, or the prompt stays.
     pub(super) fn confirm_key(&mut self, confirm: Confirm, key: KeyEvent) {
+        // A prompt answers plain keys only: Ctrl-D is not d (discard), Alt-y is not y. A
+        // terminal that goes away can leave such a control key behind.
+        use crossterm::event::KeyModifiers;
+        if key
+            .modifiers
+            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+        {
+            self.mode = Mode::Confirm(confirm);
+            return;
+        }
         match confirm.prompt().answer(key.code) {
             Some(answer) => self.answer(confirm, answer),
             None => self.mode = Mode::Confirm(confirm),
@@ -272,6 +282,30 @@ mod tests {
                     panic!("a key the hint line shows is not a key: {name}");
                 };
                 KeyCode::Char(c)
+            }
+        }
+    }
+
+    #[test]
+    fn a_control_key_answers_no_prompt() {
+        // A terminal that goes away can leave a Ctrl-D behind: it is not d (discard).
+        let (keymap, _) = Keymap::from_texts(None);
+        let opened = App::open(BUNDLED_EXAMPLE, None, false, SchemeSet::builtin(), keymap);
+        let Ok(mut app) = opened else {
+            panic!("the bundled example opens");
+        };
+        for confirm in every_prompt() {
+            for c in ['d', 'y', 's', 'r', 'q', 'c', 'o'] {
+                for modifiers in [KeyModifiers::CONTROL, KeyModifiers::ALT] {
+                    app.mode = Mode::Confirm(confirm.clone());
+                    app.update(Action::Key(KeyEvent::new(KeyCode::Char(c), modifiers)));
+                    assert!(
+                        matches!(&app.mode, Mode::Confirm(c2) if c2.prompt().title == confirm.prompt().title),
+                        "{modifiers:?}-{c} answered {}",
+                        confirm.prompt().title
+                    );
+                    assert!(!app.quit);
+                }
             }
         }
     }
