@@ -170,6 +170,6 @@ fn only_section_2_raises_nothing() {
     let run = run(["check".as_ref(), path.as_os_str()]);
     assert_eq!(
         run.stdout,
-        "总分 0 / 权重 0 · — · 0 个错误，0 个警告，0 条提示\n"
+        "总分 0 / 权重 0 · —（未完） · 0 个错误，0 个警告，0 条提示\n"
     );
 }

@@ -398,7 +398,7 @@ fn new_writes_a_commented_template_that_loads_without_errors() {
     assert!(!check.stdout.contains("error["), "{}", check.stdout);
     assert_eq!(
         check.stdout.lines().last(),
-        Some("总分 0 / 权重 10 · — · 0 个错误，2 个警告，5 条提示")
+        Some("总分 0 / 权重 10 · —（未完） · 0 个错误，2 个警告，5 条提示")
     );
 }
 

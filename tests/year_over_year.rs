@@ -404,7 +404,7 @@ fn complete_names_every_missing_part_of_a_file_with_only_the_basic_data_table() 
     assert_eq!(plain.code, 0);
     assert_eq!(
         plain.stdout,
-        "总分 0 / 权重 0 · — · 0 个错误，0 个警告，0 条提示\n"
+        "总分 0 / 权重 0 · —（未完） · 0 个错误，0 个警告，0 条提示\n"
     );
     let complete = run(["check".as_ref(), path.as_os_str(), "--complete".as_ref()]);
     assert_eq!(complete.code, 0, "warnings only");

@@ -82,10 +82,11 @@ pub struct Row {
     pub unit: Option<String>,
     pub year: Option<u64>,
     pub scheme: Option<String>,
+    /// The score and weight; None while nothing is scored or the file did not load.
     pub score: Option<Decimal>,
     pub weight: Option<Decimal>,
-    /// The scheme's grade, `—（未完）` while the sheet is not complete, `—` while nothing is
-    /// scored, `无法载入` for a file that did not load.
+    /// The scheme's grade, `—（未完）` while the sheet is not complete (nothing scored
+    /// included), `无法载入` for a file that did not load.
     pub grade: String,
     /// Whether the score sheet is complete (only then is the score graded).
     pub complete: bool,
@@ -143,8 +144,11 @@ impl Row {
                     .map(|u| visible_inline(u).into_owned());
                 row.year = cover.year;
                 row.scheme = Some(visible_inline(scheme).into_owned());
-                row.score = Some(totals.score);
-                row.weight = Some(totals.weight);
+                // Nothing scored yet: no figures to show (the 复核汇总表 leaves them empty).
+                if totals.scored {
+                    row.score = Some(totals.score);
+                    row.weight = Some(totals.weight);
+                }
                 row.grade = totals.grade.clone();
                 row.complete = totals.complete;
                 row.loaded = true;
@@ -195,7 +199,7 @@ impl Row {
             .map(|(_, p)| p)
     }
 
-    /// `94 / 97`, or `—` for a file that did not load.
+    /// `94 / 97`, or `—` while nothing is scored or for a file that did not load.
     pub fn score_text(&self) -> String {
         match (self.score, self.weight) {
             (Some(s), Some(w)) => format!("{} / {}", s.normalize(), w.normalize()),

@@ -101,6 +101,44 @@ fn an_incomplete_sheet_reads_not_finished_instead_of_a_grade() {
 }
 
 #[test]
+fn a_report_with_no_score_sheet_reads_not_finished_and_has_no_score() {
+    let dir = tempfile::tempdir().unwrap();
+    let head = "schema = \"jixiao/1\"\nscheme = \"hunan-department\"\n[report]\nunit = \"某局\"\nyear = 2024\n";
+    fs::write(dir.path().join("new.toml"), head).unwrap();
+    fs::write(
+        dir.path().join("empty.toml"),
+        format!("{head}[score_sheet]\n"),
+    )
+    .unwrap();
+    let review = Review::load(dir.path(), &SchemeSet::builtin());
+    assert_eq!(review.rows.len(), 2);
+    for r in &review.rows {
+        assert_eq!(r.grade, INCOMPLETE_GRADE, "{}", r.name);
+        assert_eq!((r.score, r.weight), (None, None), "{}", r.name);
+        assert_eq!(r.score_text(), "—");
+    }
+    let rows: Vec<&Row> = review.rows.iter().collect();
+    let csv =
+        String::from_utf8(workbook::render(&rows, workbook::ReviewFormat::Csv).unwrap()).unwrap();
+    let line = csv.lines().nth(1).unwrap();
+    let cells: Vec<&str> = line.split(',').collect();
+    assert_eq!(
+        (cells[4], cells[5], cells[6]),
+        ("", "", INCOMPLETE_GRADE),
+        "{csv}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_slice(&workbook::render(&rows, workbook::ReviewFormat::Json).unwrap())
+            .unwrap();
+    let first = &json["reports"][0];
+    assert!(
+        first["score"].is_null() && first["weight"].is_null(),
+        "{first}"
+    );
+    assert_eq!(first["grade"], INCOMPLETE_GRADE);
+}
+
+#[test]
 fn a_broken_file_is_a_row_with_its_x_finding() {
     let dir = folder();
     let review = load(&dir);

@@ -7,7 +7,8 @@ use rust_decimal::Decimal;
 
 pub use crate::scheme::NO_GRADE;
 
-/// The grade shown while the sheet is scored but not complete (`Totals::complete`).
+/// The grade shown until the sheet is complete (`Totals::complete`), empty or absent sheet
+/// included: REVIEW.md's "—（未完） everywhere".
 pub const INCOMPLETE_GRADE: &str = "—（未完）";
 
 /// One 一级指标's subtotal.
@@ -36,9 +37,12 @@ pub struct Totals {
     pub score: Decimal,
     /// Funds weight + Σ indicator weights.
     pub weight: Decimal,
-    /// The scheme's grade for the score; `NO_GRADE` while nothing is scored,
-    /// `INCOMPLETE_GRADE` while the sheet is scored but not complete.
+    /// The scheme's grade for the score; `INCOMPLETE_GRADE` until the sheet is complete
+    /// (an empty or absent sheet too, REVIEW.md).
     pub grade: String,
+    /// Whether any score is written (年度资金总额's or an indicator's): the review leaves
+    /// the score and weight empty while none is.
+    pub scored: bool,
     /// Whether the sheet's groups and weights are all there (`is_complete`): only then is
     /// the score graded.
     pub complete: bool,
@@ -82,7 +86,7 @@ impl Totals {
             + groups.iter().map(|g| g.weight).sum::<Decimal>())
         .normalize();
         // A sheet with no score filled in (or no sheet at all) has no grade yet: "差" would
-        // be a verdict on figures nobody has written.
+        // be a verdict on figures nobody has written. It is unfinished, like a half-scored one.
         let scored = funds_score.is_some()
             || sheet.is_some_and(|s| {
                 s.groups
@@ -94,17 +98,16 @@ impl Totals {
             .as_ref()
             .and_then(|b| Some((b.spent.value()?, b.basic_or_parts()? + b.project.value()?)));
         let complete = is_complete(report, scheme);
-        let grade = if !scored {
-            NO_GRADE
-        } else if !complete {
-            INCOMPLETE_GRADE
-        } else {
+        let grade = if complete {
             scheme.grade(score)
+        } else {
+            INCOMPLETE_GRADE
         };
         Totals {
             score,
             weight,
             grade: grade.to_owned(),
+            scored,
             complete,
             funds_score,
             funds_weight,
@@ -207,10 +210,16 @@ mod tests {
         assert_eq!(t.score.to_string(), "22");
         assert!(!t.complete);
         assert_eq!(t.grade, "—（未完）");
-        // Nothing scored at all: no grade either, and not the unfinished one.
+        assert!(t.scored);
+        // Nothing scored at all (no sheet): unfinished too, as REVIEW.md says "everywhere".
         let t = totals(head);
         assert!(!t.complete);
-        assert_eq!(t.grade, "—");
+        assert!(!t.scored);
+        assert_eq!(t.grade, INCOMPLETE_GRADE);
+        // An empty sheet likewise.
+        let t = totals(&format!("{head}[score_sheet]\n"));
+        assert!(!t.scored);
+        assert_eq!(t.grade, INCOMPLETE_GRADE);
     }
 
     #[test]
