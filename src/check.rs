@@ -2,7 +2,7 @@
 //! and a caret) or JSON.
 
 use crate::finding::{Counts, Finding, Severity};
-use crate::previous::{Cover, Finder, previous_for};
+use crate::previous::{Cover, Finder, previous_or_why};
 use crate::rules::{self, Previous, RuleOptions, Totals};
 use crate::sanitize::visible_inline;
 use crate::scheme::{self, SchemeSet};
@@ -56,6 +56,10 @@ pub struct CheckedCover {
     pub year: Option<u64>,
     /// Last year's report it was compared with (Y01, Y02), as named in their messages.
     pub previous: Option<String>,
+    /// Why last year's report was not compared, short (`上年报告有 2 份，未比对`) and as a
+    /// sentence without the file's name, when one was there but could not be taken; the
+    /// whole sentence is in `notes`.
+    pub not_compared: Option<(String, String)>,
     /// Sentences for stderr that are not findings (last year's report ambiguous or
     /// unreadable).
     pub notes: Vec<String>,
@@ -147,7 +151,7 @@ pub fn check_file_with(
                 unit: unit.trim().to_owned(),
                 year,
             };
-            previous_for(path, &cover, options.previous.as_ref(), finder, schemes)
+            previous_or_why(path, &cover, options.previous.as_ref(), finder, schemes)
         }
         _ => (None, None),
     };
@@ -160,7 +164,8 @@ pub fn check_file_with(
         unit,
         year,
         previous: previous.map(|p| p.file.clone()),
-        notes: note.into_iter().collect(),
+        not_compared: note.as_ref().map(|n| (n.marker.clone(), n.reason.clone())),
+        notes: note.into_iter().map(|n| n.sentence).collect(),
     };
     let outcome = Outcome::Checked {
         scheme: scheme.id.clone(),

@@ -335,6 +335,12 @@ fn run(cli: Cli, stdout: &mut Output) -> Result<i32, Failure> {
                     .map(|r| jixiao::review::Row::from_report(r, &r.file, None))
                     .collect();
                 let _ = jixiao::review::summary::write(&rows, stdout).and_then(|_| stdout.flush());
+                // What `check` says on stderr (last year's report not compared, files not
+                // read), `--summary` says too.
+                check::write_refusals(&reports, &mut std::io::stderr());
+                if let Some(note) = check::previous_unused(&options, &reports) {
+                    let _ = writeln!(std::io::stderr(), "{note}");
+                }
                 return Ok(check::exit_code(&reports, deny.is_some()));
             }
             // A failed write stops the report; `main` says so.

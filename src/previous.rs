@@ -267,6 +267,16 @@ impl Finder {
     }
 }
 
+/// Why last year's report was not compared: a short marker for a table's cell
+/// (`上年报告有 2 份，未比对`) and the sentence for stderr or a status line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotCompared {
+    pub marker: String,
+    pub sentence: String,
+    /// The sentence without the file's name in front (for a screen that shows the file).
+    pub reason: String,
+}
+
 /// Last year's report for a file of `cover`: `given` (`--previous`) when it is of the year
 /// before, else the one found beside the file; with the sentence to say when none could be
 /// taken (several found, or the one found does not load).
@@ -277,6 +287,18 @@ pub fn previous_for(
     finder: &Finder,
     schemes: &SchemeSet,
 ) -> (Option<Arc<Previous>>, Option<String>) {
+    let (previous, note) = previous_or_why(path, cover, given, finder, schemes);
+    (previous, note.map(|n| n.sentence))
+}
+
+/// `previous_for`, saying why not in both forms.
+pub fn previous_or_why(
+    path: &Path,
+    cover: &Cover,
+    given: Option<&(PathBuf, Arc<Previous>)>,
+    finder: &Finder,
+    schemes: &SchemeSet,
+) -> (Option<Arc<Previous>>, Option<NotCompared>) {
     if let Some((given_path, previous)) = given
         && previous.report.report.year.value() == cover.year.checked_sub(1)
         && !same_file(given_path, path)
@@ -285,12 +307,31 @@ pub fn previous_for(
     }
     match finder.find(path, cover) {
         Found::Nothing => (None, None),
-        Found::Several(found) => (None, Some(several_note(path, cover, &found))),
+        Found::Several(found) => {
+            let sentence = several_note(path, cover, &found);
+            let reason = sentence
+                .strip_prefix(&format!("{}：", path.display()))
+                .unwrap_or(&sentence)
+                .to_owned();
+            let marker = format!("上年报告有 {} 份，未比对", found.len());
+            (
+                None,
+                Some(NotCompared {
+                    marker,
+                    sentence,
+                    reason,
+                }),
+            )
+        }
         Found::One(found) => match finder.load(&found, schemes) {
             Ok(previous) => (Some(previous), None),
             Err(why) => (
                 None,
-                Some(format!("{}：上年报告不能比对：{why}", path.display())),
+                Some(NotCompared {
+                    marker: "上年报告不能载入，未比对".to_owned(),
+                    sentence: format!("{}：上年报告不能比对：{why}", path.display()),
+                    reason: format!("上年报告不能比对：{why}"),
+                }),
             ),
         },
     }

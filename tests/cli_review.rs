@@ -294,3 +294,83 @@ fn check_summary_is_one_aligned_line_per_report_then_the_rules() {
     let run = self::run(["check", "--summary", "--format", "json", CORRECTED]);
     assert_eq!(run.code, 2, "--summary is text");
 }
+
+/// The shipped examples: the 2024 report beside two 2023 reports of its unit (the seed and
+/// its corrected copy), so last year's report cannot be picked.
+fn two_last_years() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("examples");
+    fs::create_dir(&root).unwrap();
+    for name in [SEED, CORRECTED, "examples/lusong-emergency-2024.toml"] {
+        let file = crate_file(name);
+        fs::copy(&file, root.join(file.file_name().unwrap())).unwrap();
+    }
+    (dir, root)
+}
+
+#[test]
+fn check_summary_says_when_last_years_report_is_not_compared() {
+    let (_dir, root) = two_last_years();
+    let run = run(["check", "--summary", root.to_str().unwrap()]);
+    assert!(
+        run.stderr.contains("未自动与上年比对"),
+        "as check says it: {}",
+        run.stderr
+    );
+    let line = run
+        .stdout
+        .lines()
+        .find(|l| l.contains("2024"))
+        .expect("the 2024 row");
+    assert!(line.ends_with("上年报告有 2 份，未比对"), "{}", run.stdout);
+}
+
+#[test]
+fn the_review_table_says_whether_last_years_report_was_compared() {
+    let (dir, root) = two_last_years();
+    let csv = dir.path().join("out.csv");
+    let run = run([
+        "review",
+        root.to_str().unwrap(),
+        "--to",
+        "csv",
+        "-o",
+        csv.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let text = fs::read_to_string(&csv).unwrap();
+    let lines: Vec<&str> = text.trim_start_matches('\u{feff}').lines().collect();
+    assert!(lines[0].ends_with(",最严重的问题,上年比对"), "{text}");
+    let row = lines.iter().find(|l| l.contains("-2024.toml")).unwrap();
+    let cells: Vec<&str> = row.split(',').collect();
+    assert_eq!(cells[10], "上年报告有 2 份，未比对", "{row}");
+    assert_eq!(cells[11], "上年报告有 2 份，未比对", "{row}");
+    // With one report of 2023 left, it is compared, and the cell names it.
+    fs::remove_file(root.join("lusong-emergency-2023.toml")).unwrap();
+    let json = dir.path().join("out.json");
+    let run = self::run([
+        "review",
+        root.to_str().unwrap(),
+        "--to",
+        "json",
+        "-o",
+        json.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let value: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(&json).unwrap()).unwrap();
+    let next = value["reports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["year"] == 2024)
+        .unwrap();
+    assert!(next["not_compared"].is_null(), "{next}");
+    assert!(
+        next["previous"]
+            .as_str()
+            .unwrap()
+            .ends_with("lusong-emergency-2023-corrected.toml"),
+        "{next}"
+    );
+}

@@ -404,3 +404,31 @@ fn c_turns_the_completeness_check_on_and_off_and_the_title_says_so() {
     assert!(!app.complete);
     assert!(said(&app).starts_with("齐全检查已关闭"), "{}", said(&app));
 }
+
+#[test]
+fn a_row_not_compared_with_last_year_says_so_and_its_status_line_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("区县报告");
+    fs::create_dir(&root).unwrap();
+    fs::write(root.join("a-2023.toml"), SEED).unwrap();
+    fs::write(root.join("b-2023.toml"), CORRECTED).unwrap();
+    fs::write(
+        root.join("c-2024.toml"),
+        include_str!("../examples/lusong-emergency-2024.toml"),
+    )
+    .unwrap();
+    let mut app = app(&root);
+    let screen = draw(&mut app, 120, 40, Theme::COLOR).backend().to_string();
+    let line = screen
+        .lines()
+        .find(|l| l.contains("2024"))
+        .expect("the 2024 row");
+    assert!(line.contains("上年报告有 2 份，未比对"), "{screen}");
+    // On that row, the status line says why.
+    while !current(&app).contains("2024") {
+        press(&mut app, KeyCode::Down);
+    }
+    let screen = draw(&mut app, 120, 40, Theme::COLOR).backend().to_string();
+    let footer = screen.lines().last().unwrap().replace(' ', "");
+    assert!(footer.starts_with("\"同一文件夹中有2份"), "{screen}");
+}

@@ -96,6 +96,13 @@ pub struct Row {
     pub problems: Vec<Problem>,
     /// The file's stamp when it was read (None when it could not be had).
     pub stamp: Option<Stamp>,
+    /// Last year's report it was compared with (Y01, Y02), made visible.
+    pub previous: Option<String>,
+    /// Why last year's report was not compared, short (`上年报告有 2 份，未比对`), when one
+    /// was there but could not be taken.
+    pub not_compared: Option<String>,
+    /// Why, as a sentence (for the status line), made visible.
+    pub not_compared_reason: Option<String>,
 }
 
 impl Row {
@@ -115,6 +122,9 @@ impl Row {
             counts: Counts::default(),
             problems: Vec::new(),
             stamp,
+            previous: None,
+            not_compared: None,
+            not_compared_reason: None,
         };
         let problems = |source: &crate::store::Source, findings: &[crate::finding::Finding]| {
             findings
@@ -153,6 +163,12 @@ impl Row {
                 row.complete = totals.complete;
                 row.loaded = true;
                 row.problems = problems(source, findings);
+                let visible = |t: &String| visible_inline(t).into_owned();
+                row.previous = cover.previous.as_ref().map(visible);
+                if let Some((marker, reason)) = &cover.not_compared {
+                    row.not_compared = Some(visible(marker));
+                    row.not_compared_reason = Some(visible(reason));
+                }
             }
             Outcome::Failed { source, findings } => row.problems = problems(source, findings),
             Outcome::Unreadable(e) => {

@@ -77,11 +77,23 @@ pub fn pad(text: &str, columns: usize, right: bool) -> String {
     }
 }
 
-/// `✗ F02 安全监管：…`, or empty for a report without findings.
+/// `✗ F02 安全监管：…`; for a report without findings, why last year's report was not
+/// compared (`上年报告有 2 份，未比对`) when it was not, else empty.
 pub fn worst_text(row: &Row) -> String {
     row.worst()
         .map(|p| format!("{} {} {}", p.severity.symbol(), p.rule, p.message))
+        .or_else(|| row.not_compared.clone())
         .unwrap_or_default()
+}
+
+/// The 上年比对 cell: the report compared with, or why none was, or empty when there was
+/// none to compare with.
+pub fn previous_text(row: &Row) -> String {
+    match (&row.previous, &row.not_compared) {
+        (Some(file), _) => format!("已比对：{file}"),
+        (None, Some(why)) => why.clone(),
+        (None, None) => String::new(),
+    }
 }
 
 /// The year as shown.

@@ -2,7 +2,7 @@
 //! 规则统计), CSV (the 汇总 sheet) or JSON (rows, findings and rule counts). Written as a
 //! new file through the store (`store::create_new_file`): never over an existing file.
 
-use super::summary::worst_text;
+use super::summary::{previous_text, worst_text};
 use super::{District, Row, RuleStat, district, rule_stats};
 use crate::sanitize::visible_inline;
 use rust_decimal::Decimal;
@@ -124,7 +124,7 @@ pub fn render(rows: &[&Row], format: ReviewFormat) -> Result<Vec<u8>, WriteError
 }
 
 /// The headings of the 汇总 sheet (and of the CSV).
-pub const SUMMARY_HEADINGS: [&str; 11] = [
+pub const SUMMARY_HEADINGS: [&str; 12] = [
     "单位",
     "文件",
     "年度",
@@ -136,6 +136,7 @@ pub const SUMMARY_HEADINGS: [&str; 11] = [
     "警告",
     "提示",
     "最严重的问题",
+    "上年比对",
 ];
 
 /// The headings of the 问题清单 sheet.
@@ -175,7 +176,9 @@ fn xlsx(rows: &[&Row]) -> Result<Vec<u8>, XlsxError> {
     heading(
         ws,
         &SUMMARY_HEADINGS,
-        &[28.0, 24.0, 7.0, 18.0, 8.0, 8.0, 10.0, 6.0, 6.0, 6.0, 60.0],
+        &[
+            28.0, 24.0, 7.0, 18.0, 8.0, 8.0, 10.0, 6.0, 6.0, 6.0, 60.0, 36.0,
+        ],
     )?;
     for (i, row) in rows.iter().enumerate() {
         let r = i as u32 + 1;
@@ -201,6 +204,7 @@ fn xlsx(rows: &[&Row]) -> Result<Vec<u8>, XlsxError> {
             ws.write_number_with_format(r, c, n as f64, &whole)?;
         }
         ws.write_string_with_format(r, 10, worst_text(row), &text)?;
+        ws.write_string_with_format(r, 11, previous_text(row), &text)?;
     }
     if !rows.is_empty() {
         ws.autofilter(0, 0, rows.len() as u32, SUMMARY_HEADINGS.len() as u16 - 1)?;
@@ -280,6 +284,7 @@ fn csv(rows: &[&Row]) -> String {
             row.counts.warnings.to_string(),
             row.counts.infos.to_string(),
             field(&worst_text(row), true),
+            field(&previous_text(row), true),
         ];
         out.push_str(&cells.join(","));
         out.push_str("\r\n");
@@ -310,6 +315,10 @@ struct JsonReport<'a> {
     warnings: usize,
     infos: usize,
     worst: Option<JsonWorst<'a>>,
+    /// Last year's report compared with, or null.
+    previous: Option<&'a str>,
+    /// Why last year's report was not compared, or null.
+    not_compared: Option<&'a str>,
 }
 
 #[derive(serde::Serialize)]
@@ -396,6 +405,8 @@ fn json(rows: &[&Row]) -> String {
                     severity: p.severity,
                     message: &p.message,
                 }),
+                previous: r.previous.as_deref(),
+                not_compared: r.not_compared.as_deref(),
             })
             .collect(),
         findings: rows

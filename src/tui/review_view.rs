@@ -314,6 +314,11 @@ fn row_line(row: &Row, c: Widths, theme: Theme, selected: bool) -> Line<'static>
                 base,
             ));
         }
+        // No finding, but last year's report could not be compared: say so.
+        None if row.not_compared.is_some() => spans.push(Span::styled(
+            fit(row.not_compared.as_deref().unwrap_or(""), c.finding),
+            tone(theme.dim()),
+        )),
         _ => spans.push(Span::styled(" ".repeat(c.finding), base)),
     }
     Line::from(spans)
@@ -422,6 +427,14 @@ fn draw_footer(frame: &mut Frame, app: &ReviewApp, theme: Theme, area: Rect) {
                 theme.title()
             },
         )),
+        // The row under the cursor was not compared with last year's report: the sentence
+        // why, in place of the key bar (`?` still lists the keys).
+        (ReviewMode::Normal, None)
+            if app.pane == Pane::Reports
+                && let Some(note) = app.current().and_then(|r| r.not_compared_reason.as_ref()) =>
+        {
+            Line::from(Span::styled(truncate(note, w), theme.title()))
+        }
         _ => {
             let mut spans = Vec::new();
             let mut used = 0;
