@@ -88,7 +88,9 @@ impl FileReport {
     }
 }
 
-/// Expands the command line: a folder means every `*.toml` in it (sorted).
+/// Expands the command line: a folder means every `*.toml` in it (sorted), symlinks left
+/// out (a link in a folder could name any file of the machine); a file named on the
+/// command line is checked as named, link or not.
 pub fn expand(paths: &[PathBuf]) -> Vec<PathBuf> {
     let mut files = Vec::new();
     for path in paths {
@@ -96,8 +98,10 @@ pub fn expand(paths: &[PathBuf]) -> Vec<PathBuf> {
             let mut inside: Vec<PathBuf> = std::fs::read_dir(path)
                 .map(|entries| {
                     entries
-                        .filter_map(|e| e.ok().map(|e| e.path()))
-                        .filter(|p| p.extension().is_some_and(|x| x == "toml") && !p.is_dir())
+                        .filter_map(|e| e.ok())
+                        .filter(|e| e.file_type().is_ok_and(|t| !t.is_symlink() && !t.is_dir()))
+                        .map(|e| e.path())
+                        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
                         .collect()
                 })
                 .unwrap_or_default();

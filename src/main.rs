@@ -315,7 +315,13 @@ fn run(cli: Cli, stdout: &mut Output) -> Result<i32, Failure> {
             complete,
             previous,
         }) => {
-            let files = check::expand(&files);
+            // `--summary` prints the review's table: a folder is scanned as `review` scans
+            // it (subfolders included); files named stay as given.
+            let files = if summary {
+                jixiao::review::files_of(&files)
+            } else {
+                check::expand(&files)
+            };
             if files.is_empty() {
                 return Err(Failure::usage("没有找到要检查的 .toml 文件"));
             }

@@ -559,3 +559,22 @@ fn explain_ends_with_a_written_example() {
         );
     }
 }
+
+#[test]
+fn a_symlinked_file_in_a_folder_is_not_checked_one_named_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::copy(crate_file(CORRECTED), dir.path().join("a.toml")).unwrap();
+    let secret = outside.path().join("secret.toml");
+    std::fs::write(&secret, "password = \"hunter2\"\n").unwrap();
+    let link = dir.path().join("link.toml");
+    std::os::unix::fs::symlink(&secret, &link).unwrap();
+    let run = run(["check".as_ref(), dir.path().as_os_str()]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(!run.stdout.contains("link.toml"), "{}", run.stdout);
+    assert!(!run.stdout.contains("hunter2"), "{}", run.stdout);
+    // Named on the command line, it is the user's choice: checked (and fails to load).
+    let run = self::run(["check".as_ref(), link.as_os_str()]);
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("X05"), "{}", run.stdout);
+}

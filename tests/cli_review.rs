@@ -374,3 +374,17 @@ fn the_review_table_says_whether_last_years_report_was_compared() {
         "{next}"
     );
 }
+
+#[test]
+fn check_summary_of_a_folder_takes_its_subfolders_as_review_does() {
+    let (_dir, root) = folder();
+    let run = run(["check", "--summary", root.to_str().unwrap()]);
+    assert_eq!(run.code, 2, "sub/broken.toml does not load: {}", run.stdout);
+    let table: Vec<&str> = run.stdout.lines().take_while(|l| !l.is_empty()).collect();
+    assert_eq!(table.len(), 6, "a heading and five reports: {}", run.stdout);
+    assert!(
+        table.iter().any(|l| l.contains("sub/broken.toml")),
+        "{}",
+        run.stdout
+    );
+}

@@ -259,9 +259,9 @@ fn hidden(name: &std::ffi::OsStr) -> bool {
 
 /// Every `*.toml` report under `root` (recursively, in path order) with its stamp. Hidden
 /// files and folders are skipped, and so are the copies the store keeps (`FILE.bak`,
-/// `FILE.theirs`, whose names do not end in `.toml`); symlinked folders are not followed
-/// (they could lead out of the tree, or round in a circle). A symlinked file is read as the
-/// file it names, as `check` reads it.
+/// `FILE.theirs`, whose names do not end in `.toml`); symlinks are not followed, to folders
+/// (they could lead out of the tree, or round in a circle) nor to files (a link in a folder
+/// of reports could show any file of the machine, `/etc/passwd` included).
 pub fn scan(root: &Path) -> Vec<(PathBuf, Stamp)> {
     let mut found = Vec::new();
     walk(root, 0, &mut found);
@@ -282,6 +282,9 @@ fn walk(dir: &Path, depth: usize, found: &mut Vec<(PathBuf, Stamp)>) {
         let Ok(kind) = entry.file_type() else {
             continue;
         };
+        if kind.is_symlink() {
+            continue;
+        }
         if kind.is_dir() {
             if depth < MAX_DEPTH {
                 walk(&path, depth + 1, found);
@@ -291,14 +294,34 @@ fn walk(dir: &Path, depth: usize, found: &mut Vec<(PathBuf, Stamp)>) {
         if path.extension().is_none_or(|x| x != "toml") {
             continue;
         }
-        // A symlink is looked through only to a regular file.
-        // A dangling link, a link to a folder, or a file gone meanwhile is not a report; a
-        // device or a fifo named *.toml is a row that says why it is not read.
-        match std::fs::metadata(&path) {
+        // A file gone meanwhile is not a report; a device or a fifo named *.toml is a row
+        // that says why it is not read.
+        match std::fs::symlink_metadata(&path) {
             Ok(meta) if !meta.is_dir() => found.push((path, Stamp::of(&meta))),
             _ => {}
         }
     }
+}
+
+/// The files `check --summary` reports on: a folder as the review scans it (`scan`), a
+/// file as given; each file once, in the order given.
+pub fn files_of(paths: &[PathBuf]) -> Vec<PathBuf> {
+    let mut seen = std::collections::HashSet::new();
+    let mut files = Vec::new();
+    for path in paths {
+        let found: Vec<PathBuf> = if path.is_dir() {
+            scan(path).into_iter().map(|(p, _)| p).collect()
+        } else {
+            vec![path.clone()]
+        };
+        for file in found {
+            let key = std::fs::canonicalize(&file).unwrap_or_else(|_| file.clone());
+            if seen.insert(key) {
+                files.push(file);
+            }
+        }
+    }
+    files
 }
 
 /// Checks files on every core (at least two workers when there are two files), handing

@@ -6,7 +6,8 @@ const CORRECTED: &str = include_str!("../../examples/lusong-emergency-2023-corre
 const PARTIAL: &str = "schema = \"jixiao/1\"\nscheme = \"hunan-department\"\n[report]\nunit = \"某某街道办事处\"\nyear = 2024\n[score_sheet.funds]\nweight = 10\nscore = 9\n";
 
 /// A folder: the seed, the corrected seed, a partial report and a broken one in a subfolder,
-/// and things that are not reports (a store's copies, a hidden file, a symlinked folder).
+/// and things that are not reports (a store's copies, a hidden file, a symlinked folder, a
+/// symlinked file).
 fn folder() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
@@ -27,6 +28,12 @@ fn folder() -> tempfile::TempDir {
     let outside = tempfile::tempdir().unwrap();
     fs::write(outside.path().join("elsewhere.toml"), SEED).unwrap();
     std::os::unix::fs::symlink(outside.path(), root.join("linked")).unwrap();
+    // A symlinked file: not followed either (it could name any file of the machine).
+    std::os::unix::fs::symlink(
+        outside.path().join("elsewhere.toml"),
+        root.join("link.toml"),
+    )
+    .unwrap();
     // The symlinked folder's target must outlive the test's scan: keep it.
     std::mem::forget(outside);
     dir

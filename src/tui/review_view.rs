@@ -484,6 +484,7 @@ fn draw_help(frame: &mut Frame, theme: Theme, area: Rect, scroll: u16) -> u16 {
     for note in [
         "报告在只读的工作台中打开：n/N 逐个查看问题，q 返回复核列表。",
         "文件夹每 2 秒检查一次：新增、修改、删除的报告自动更新。",
+        "隐藏文件、.bak、.theirs 和符号链接（指向文件夹或文件的）不列出。",
         "任意键关闭帮助。",
     ] {
         for part in super::text::wrap(note, inner.max(8)) {
