@@ -154,8 +154,8 @@ pub fn carried_forward(last: &crate::model::Report, scheme: &Scheme, source: &st
             else {
                 continue;
             };
-            // Rows whose form prints —— under 上年决算数 have no such cell in the template.
-            if !cells.contains_key(CostColumn::PrevFinal.key()) {
+            // Rows whose form prints —— under 上年决算数 get nothing carried into it.
+            if !row.has_prev_final() {
                 continue;
             }
             let carried = costs.cell(row, CostColumn::Final);
@@ -345,5 +345,32 @@ mod tests {
             costs.utilities_travel.unwrap().prev_final.to_string(),
             "0.26"
         );
+    }
+
+    #[test]
+    fn rows_the_form_prints_without_last_years_figure_get_none_the_others_do() {
+        let body = "[basic_data.costs]\n\
+            public = { final = 20.67 }\n\
+            procurement = { final = 109.5 }\n\
+            basic_adjustment = { final = 3 }\n";
+        let (_, next) = next_of(&format!("{HEAD}{body}"), "去年.toml");
+        let costs = next.basic_data.unwrap().costs.unwrap();
+        for row in crate::model::CostRow::ALL {
+            let carried = costs.cell(row, crate::model::CostColumn::PrevFinal);
+            if row.has_prev_final() {
+                let expected = if row == crate::model::CostRow::Public {
+                    "20.67"
+                } else {
+                    ""
+                };
+                assert_eq!(
+                    carried.value().map(|v| v.to_string()).unwrap_or_default(),
+                    expected,
+                    "{row:?}"
+                );
+            } else {
+                assert!(!carried.is_filled(), "{row:?}: {carried:?}");
+            }
+        }
     }
 }

@@ -229,9 +229,7 @@ pub(crate) fn cost_lines(costs: Option<&Costs>) -> Vec<CostLine> {
         let (label, indent) = cost_row_label(row);
         let mut cells = cells_of(costs.row(row));
         // The form prints —— where last year's figure does not apply.
-        if matches!(row, CostRow::Procurement | CostRow::BasicAdjustment)
-            && cells[0] == Content::Empty
-        {
+        if !row.has_prev_final() && cells[0] == Content::Empty {
             cells[0] = Content::label("——");
         }
         lines.push(CostLine {

@@ -294,6 +294,14 @@ impl CostRow {
         }
     }
 
+    /// Whether the printed form has a 上年决算数 for the row: it prints —— there for
+    /// 政府采购金额 and 部门基本支出预算调整. The one list the form, `new --from` (which
+    /// carries last year's 本年决算数 only where there is one) and Y01 (which compares only
+    /// where there is one) go by.
+    pub fn has_prev_final(self) -> bool {
+        !matches!(self, CostRow::Procurement | CostRow::BasicAdjustment)
+    }
+
     /// How the form indents the row (0 = top level).
     pub fn depth(self) -> usize {
         match self {

@@ -46,7 +46,8 @@ fn carried_amounts(ctx: &Ctx, previous: &Previous, out: &mut Vec<Finding>) {
                 ));
             }
         };
-    for row in CostRow::ALL {
+    // A row the form prints —— under 上年决算数 has no such figure to compare.
+    for row in CostRow::ALL.into_iter().filter(|r| r.has_prev_final()) {
         compare(
             path("basic_data.costs").key(row.key()).key("prev_final"),
             row.label(),
@@ -233,6 +234,15 @@ mod tests {
         // A line that last year's report does not have is not compared.
         let renamed = wrong.replace("1、业务工作经费", "1、业务经费");
         assert_eq!(with(&renamed, &previous).len(), 1);
+    }
+
+    #[test]
+    fn y01_skips_the_rows_the_form_prints_without_last_years_figure() {
+        let previous = last(
+            "[basic_data.costs]\nprocurement = { final = 109.5 }\nbasic_adjustment = { final = 3 }\n",
+        );
+        let now = "[basic_data.costs]\nprocurement = { prev_final = 100 }\nbasic_adjustment = { prev_final = 1 }\n";
+        assert_eq!(with(now, &previous), []);
     }
 
     #[test]
