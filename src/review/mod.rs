@@ -28,8 +28,10 @@ use std::time::SystemTime;
 /// The grade column of a file that did not load.
 pub const NOT_LOADED: &str = "无法载入";
 
-/// The rule shown for a file that could not be read at all (no X-finding exists for it).
-pub const UNREADABLE_RULE: &str = "—";
+/// The rule shown for a file that could not be read at all (not a regular file, over the
+/// size limit, unreadable): X01, the file cannot be loaded (CLI.md: "cannot be read or
+/// loaded (X01, …)"), so that the row reads `X01 …` and the rules pane counts it.
+pub const UNREADABLE_RULE: &str = "X01";
 
 /// How deep folders are followed (symlinked folders never are, so this only bounds a
 /// pathological tree).
@@ -726,9 +728,6 @@ pub fn rule_stats(rows: &[Row]) -> Vec<RuleStat> {
     for row in rows {
         let mut seen = std::collections::HashSet::new();
         for p in &row.problems {
-            if p.rule == UNREADABLE_RULE {
-                continue;
-            }
             let stat = stats.entry(p.rule).or_insert(RuleStat {
                 rule: p.rule,
                 severity: p.severity,

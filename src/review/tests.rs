@@ -169,8 +169,24 @@ fn a_file_that_cannot_be_read_is_a_row_too() {
     let row = &review.rows[0];
     assert!(!row.loaded);
     assert_eq!(row.counts.errors, 1);
-    assert_eq!(row.worst().unwrap().rule, UNREADABLE_RULE);
+    assert_eq!(row.worst().unwrap().rule, "X01");
     assert!(row.worst().unwrap().message.contains("不是普通文件"));
+    // A file over the size limit (sparse: no disk spent) likewise.
+    let big = fs::File::create(dir.path().join("big.toml")).unwrap();
+    big.set_len(17 * 1024 * 1024).unwrap();
+    let review = Review::load(dir.path(), &SchemeSet::builtin());
+    let big = self::row(&review, "big.toml");
+    assert_eq!(big.worst().unwrap().rule, "X01");
+    assert!(big.worst().unwrap().message.contains("超过 16 MiB"));
+    // The rules pane counts both.
+    let stats = rule_stats(&review.rows);
+    assert_eq!(
+        stats
+            .iter()
+            .map(|s| (s.rule, s.reports))
+            .collect::<Vec<_>>(),
+        [("X01", 2)]
+    );
 }
 
 #[test]
