@@ -432,3 +432,56 @@ fn a_row_not_compared_with_last_year_says_so_and_its_status_line_says_why() {
     let footer = screen.lines().last().unwrap().replace(' ', "");
     assert!(footer.starts_with("\"同一文件夹中有2份"), "{screen}");
 }
+
+/// The first scan of `root`, its rows arriving in `order`, a frame drawn after each.
+fn first_scan(root: &Path, order: &[&str], between: &mut dyn FnMut(&mut ReviewApp)) -> ReviewApp {
+    let mut app = ReviewApp::new(Review::new(root));
+    app.absorb([Update::Scan {
+        pending: order.len(),
+        removed: vec![],
+    }]);
+    for name in order {
+        let row = Row::check(
+            &root.join(name),
+            root,
+            &SchemeSet::builtin(),
+            &Default::default(),
+            &Default::default(),
+        );
+        app.absorb([Update::Row(Box::new(row))]);
+        // As the run loop does before each frame.
+        app.refresh_if_stale();
+        draw(&mut app, 80, 24, Theme::COLOR);
+        between(&mut app);
+    }
+    app.absorb([Update::Done]);
+    app
+}
+
+#[test]
+fn the_first_scan_ends_with_the_cursor_on_the_first_row_unless_it_was_moved() {
+    let (_dir, root) = folder();
+    let order = [
+        "seed.toml",
+        "corrected.toml",
+        "partial.toml",
+        "sub/broken.toml",
+    ];
+    let app = first_scan(&root, &order, &mut |_| {});
+    assert_ne!(
+        shown(&app)[0],
+        "seed.toml",
+        "the test needs another first row"
+    );
+    assert_eq!(current(&app), shown(&app)[0]);
+    assert_eq!(app.selected, 0);
+    // Moved while the files were being checked: the cursor stays where the user put it.
+    let mut once = true;
+    let app = first_scan(&root, &order, &mut |app| {
+        if once {
+            once = false;
+            press(app, KeyCode::End);
+        }
+    });
+    assert_eq!(current(&app), "seed.toml");
+}

@@ -120,6 +120,9 @@ pub struct ReviewApp {
     pub export_default: PathBuf,
     /// Rows came in since the view was computed.
     stale: bool,
+    /// The user has moved the cursor: until then, the first scan's end puts it on the first
+    /// row (not on whichever row came first while files were being checked).
+    moved: bool,
 }
 
 /// What the last frame found out, for the next key.
@@ -161,6 +164,7 @@ impl ReviewApp {
             help_bottom: u16::MAX,
             export_default,
             stale: false,
+            moved: false,
         };
         app.refresh();
         app
@@ -204,6 +208,10 @@ impl ReviewApp {
                     self.done += 1;
                 }
                 Update::Done => {
+                    if !self.scanned && !self.moved {
+                        self.selected_file = None;
+                        self.selected = 0;
+                    }
                     self.scanned = true;
                     self.pending = 0;
                     self.done = 0;
@@ -263,6 +271,7 @@ impl ReviewApp {
     }
 
     fn select(&mut self, at: usize) {
+        self.moved = true;
         self.selected = at.min(self.shown.len().saturating_sub(1));
         self.selected_file = self.current().map(|r| r.file.clone());
     }
