@@ -83,8 +83,8 @@ enum Command {
         /// 不打开界面，输出复核汇总表：xlsx（汇总、问题清单、规则统计）、csv（汇总）、json
         #[arg(long, value_enum, requires = "output")]
         to: Option<ReviewFormat>,
-        /// 输出文件（不会覆盖已有文件）
-        #[arg(short, long, value_name = "OUT", requires = "to")]
+        /// 输出文件（不会覆盖已有文件）；不写 --to 时按扩展名（.xlsx、.csv、.json）决定格式
+        #[arg(short, long, value_name = "OUT")]
         output: Option<PathBuf>,
     },
     /// 说明一条规则：保护什么、公式、怎样改；不带编号时列出全部规则
@@ -361,11 +361,13 @@ fn run(cli: Cli, stdout: &mut Output) -> Result<i32, Failure> {
             }
             Ok(check::exit_code(&reports, deny.is_some()))
         }
-        Some(Command::Review { dir, to, output }) => match (to, output) {
-            (Some(format), Some(out)) => {
+        Some(Command::Review { dir, to, output }) => match output {
+            Some(out) => {
+                let format =
+                    jixiao::review::workbook::format_for(to, &out).map_err(Failure::usage)?;
                 jixiao::review::workbook::command(&dir, format, &out, &schemes, stdout)
             }
-            _ => review_screen(dir),
+            None => review_screen(dir),
         },
         Some(Command::Explain {
             id: Some(id),

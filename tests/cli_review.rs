@@ -388,3 +388,55 @@ fn check_summary_of_a_folder_takes_its_subfolders_as_review_does() {
         run.stdout
     );
 }
+
+#[test]
+fn without_to_the_format_is_the_output_s_extension_and_a_mismatch_is_refused() {
+    let (dir, root) = folder();
+    let out = dir.path().join("汇总.xlsx");
+    let run = run([
+        "review",
+        root.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        sheet(&out, "汇总").height(),
+        6,
+        "a heading and five reports"
+    );
+    // --to csv into a .xlsx name: refused, nothing written.
+    let wrong = dir.path().join("x.xlsx");
+    let run = self::run([
+        "review",
+        root.to_str().unwrap(),
+        "--to",
+        "csv",
+        "-o",
+        wrong.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("--to csv 与输出文件"), "{}", run.stderr);
+    assert_eq!(run.stderr.trim().lines().count(), 1, "{}", run.stderr);
+    assert!(!wrong.exists());
+    // A name that says no format, without --to: refused; with --to: as asked.
+    let plain = dir.path().join("汇总");
+    let run = self::run([
+        "review",
+        root.to_str().unwrap(),
+        "-o",
+        plain.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("看不出要导出的格式"), "{}", run.stderr);
+    let run = self::run([
+        "review",
+        root.to_str().unwrap(),
+        "--to",
+        "json",
+        "-o",
+        plain.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let _: serde_json::Value = serde_json::from_slice(&fs::read(&plain).unwrap()).unwrap();
+}

@@ -42,6 +42,25 @@ impl ReviewFormat {
     }
 }
 
+/// The format for `-o OUT`: `--to` when given, else OUT's extension (as the `x` key takes
+/// it); a `--to` that OUT's extension contradicts (`--to csv -o x.xlsx`) is refused, in one
+/// sentence.
+pub fn format_for(to: Option<ReviewFormat>, out: &Path) -> Result<ReviewFormat, String> {
+    let shown = visible_inline(&out.display().to_string()).into_owned();
+    match (to, ReviewFormat::of_path(out)) {
+        (Some(to), Some(by_name)) if to != by_name => Err(format!(
+            "--to {} 与输出文件 {shown} 的扩展名 .{} 不符，请让两者一致（或去掉 --to）",
+            to.extension(),
+            by_name.extension()
+        )),
+        (Some(to), _) => Ok(to),
+        (None, Some(by_name)) => Ok(by_name),
+        (None, None) => Err(format!(
+            "{shown}：看不出要导出的格式，请以 .xlsx、.csv 或 .json 结尾，或用 --to 指定"
+        )),
+    }
+}
+
 /// Why the 复核汇总表 was not written.
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
