@@ -325,3 +325,60 @@ fn the_lesson_list_reads_the_work_copies_in_the_data_folder() {
         lines[2]
     );
 }
+
+/// The class report's JSON record of a trainee's lesson.
+fn class_json_record(class: &Path, trainee: &str, lesson: &str) -> Value {
+    let run = run([
+        "class".as_ref(),
+        class.as_os_str(),
+        "--format".as_ref(),
+        "json".as_ref(),
+    ]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let records: Value = serde_json::from_str(&run.stdout).unwrap();
+    records
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["trainee"] == trainee && r["lesson"] == lesson)
+        .cloned()
+        .unwrap_or_else(|| panic!("no record for {trainee} {lesson}"))
+}
+
+#[test]
+fn an_accepted_review_goal_no_longer_counts_once_the_trainee_replaces_the_text() {
+    let parent = tempfile::tempdir().unwrap();
+    let class = parent.path().join("class");
+    jixiao::tutor::class_init(&class).unwrap();
+    let lesson = jixiao::tutor::shipped()
+        .into_iter()
+        .find(|l| l.id == "closing")
+        .unwrap();
+    let review = lesson
+        .goals
+        .iter()
+        .position(|g| matches!(g.kind, jixiao::tutor::GoalKind::Review { .. }))
+        .unwrap();
+    jixiao::tutor::hand_in(&class, "赵六", "closing", &lesson.solution).unwrap();
+    jixiao::tutor::accept_review(
+        &class,
+        &lesson,
+        "赵六",
+        review,
+        &jixiao::tutor::work_fingerprint(&lesson.solution),
+    )
+    .unwrap();
+    let accepted = class_json_record(&class, "赵六", "closing");
+    assert_eq!(accepted["done"], true, "{accepted}");
+    assert_eq!(accepted["goals_met"], 4);
+
+    let mut doc: toml_edit::DocumentMut = lesson.solution.parse().unwrap();
+    doc["closing"]["problems"] = toml_edit::value("啊啊啊啊啊啊啊啊啊啊啊啊");
+    doc["closing"]["improvements"] = toml_edit::value("哦哦哦哦哦哦哦哦哦哦哦哦");
+    jixiao::tutor::hand_in(&class, "赵六", "closing", &doc.to_string()).unwrap();
+    let junk = class_json_record(&class, "赵六", "closing");
+    assert_eq!(junk["done"], false, "{junk}");
+    // N01, N02 and no new findings are still met; the trainer's 认可 is not.
+    assert_eq!(junk["goals_met"], 3, "{junk}");
+    assert_eq!(junk["points"], lesson.points - lesson.goals[review].points);
+}

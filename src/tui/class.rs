@@ -189,7 +189,10 @@ impl ClassScreen {
             ));
             return;
         };
-        match tutor::accept_review(&self.dir, &lesson, &record.trainee, goal) {
+        let Some(copy) = &record.copy else {
+            return;
+        };
+        match tutor::accept_review(&self.dir, &lesson, &record.trainee, goal, copy) {
             Ok(()) => {
                 let text = visible_inline(&judgement.goals[goal].text).into_owned();
                 self.rejudge();
@@ -575,7 +578,10 @@ pub struct ReviewGuide {
 
 impl ReviewGuide {
     fn judge(&mut self) {
-        let accepted = tutor::accepted_goals(&self.dir, &self.trainee, &self.lesson.id, true);
+        let accepted = tutor::Acceptance::goals_for(
+            &tutor::accepted_goals(&self.dir, &self.trainee, &self.lesson.id, true),
+            &self.current,
+        );
         self.judgement = Some(tutor::judge(
             &self.lesson,
             &self.current,
@@ -629,7 +635,8 @@ impl super::app::Guide for ReviewGuide {
                 let Some(goal) = open else {
                     return Some(Reply::Warn("这一课没有待认可的目标".into()));
                 };
-                match tutor::accept_review(&self.dir, &self.lesson, &self.trainee, goal) {
+                let copy = tutor::work_fingerprint(&self.current);
+                match tutor::accept_review(&self.dir, &self.lesson, &self.trainee, goal, &copy) {
                     Ok(()) => {
                         self.judge();
                         Some(Reply::Say(format!(

@@ -29,7 +29,7 @@ pub struct Class {
 
 impl Class {
     /// The review goals of a lesson the trainer has accepted for this trainee.
-    fn accepted(&self, lesson_id: &str) -> Vec<usize> {
+    fn accepted(&self, lesson_id: &str) -> Vec<tutor::Acceptance> {
         tutor::accepted_goals(&self.dir, &self.name, lesson_id, false)
     }
 }
@@ -455,7 +455,8 @@ pub struct LessonGuide {
     schemes: SchemeSet,
     workspace: Workspace,
     class: Option<Class>,
-    accepted: Vec<usize>,
+    /// The trainer's acceptances, each counted only for the copy accepted.
+    accepted: Vec<tutor::Acceptance>,
     judgement: Option<Judgement>,
     /// The document as last judged (for the difference `s` shows).
     current: String,
@@ -601,7 +602,7 @@ impl Guide for LessonGuide {
             &self.lesson,
             text,
             &self.schemes,
-            &self.accepted,
+            &tutor::Acceptance::goals_for(&self.accepted, text),
         ));
         self.current = text.to_owned();
     }
@@ -650,7 +651,8 @@ impl Guide for LessonGuide {
     }
 
     fn saved(&mut self, text: &str) -> Result<Option<String>, String> {
-        let j = tutor::judge(&self.lesson, text, &self.schemes, &self.accepted);
+        let accepted = tutor::Acceptance::goals_for(&self.accepted, text);
+        let j = tutor::judge(&self.lesson, text, &self.schemes, &accepted);
         let mut message = if j.done {
             "本课完成 ✓".to_owned()
         } else {
