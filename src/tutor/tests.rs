@@ -160,3 +160,26 @@ fn another_scoring_scheme_is_a_locked_change() {
     assert!(locked_reason(&l, "scheme").is_some());
     assert!(judge(&l, &l.solution, &schemes, &[]).done);
 }
+
+#[test]
+fn the_total_goal_asks_for_the_written_total_too() {
+    let schemes = SchemeSet::builtin();
+    let l = lesson("scores");
+    let total = l
+        .goals
+        .iter()
+        .position(|g| matches!(g.kind, GoalKind::Total { .. }))
+        .unwrap();
+    let line = "total_score = 93     # 10 + 35 + 20 + 10 + 18（原表94）";
+    assert!(judge(&l, &l.solution, &schemes, &[]).goals[total].met);
+    // The rows add up to 93 but the sheet still says 94 (C11 fires): not met.
+    let wrong = edited(&l.solution, line, "total_score = 94");
+    let j = judge(&l, &wrong, &schemes, &[]);
+    assert!(!j.goals[total].met, "{j:#?}");
+    // A blank 总分 where the solution writes one is not 93 either.
+    let blank = edited(&l.solution, line, "total_score = \"\"");
+    assert!(!judge(&l, &blank, &schemes, &[]).goals[total].met);
+    // Written as 93.00 it is the same figure.
+    let same = edited(&l.solution, line, "total_score = 93.00");
+    assert!(judge(&l, &same, &schemes, &[]).goals[total].met);
+}
