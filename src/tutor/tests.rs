@@ -183,3 +183,25 @@ fn the_total_goal_asks_for_the_written_total_too() {
     let same = edited(&l.solution, line, "total_score = 93.00");
     assert!(judge(&l, &same, &schemes, &[]).goals[total].met);
 }
+
+#[test]
+fn the_exec_rate_lesson_accepts_every_rate_the_checker_accepts_but_not_a_blank() {
+    let schemes = SchemeSet::builtin();
+    let l = lesson("exec-rate");
+    let line = l
+        .solution
+        .lines()
+        .find(|line| line.starts_with("rate = "))
+        .unwrap()
+        .to_owned();
+    for rate in ["99.99%", "100.0%", "99.99％"] {
+        let text = edited(&l.solution, &line, &format!("rate = \"{rate}\""));
+        let j = judge(&l, &text, &schemes, &[]);
+        assert!(j.done, "{rate}: {j:#?}");
+    }
+    for rate in ["", "99.9%", "99%"] {
+        let text = edited(&l.solution, &line, &format!("rate = \"{rate}\""));
+        let j = judge(&l, &text, &schemes, &[]);
+        assert!(!j.done, "{rate:?}: {j:#?}");
+    }
+}
