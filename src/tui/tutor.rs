@@ -569,8 +569,8 @@ impl LessonGuide {
 
 /// What the solution changed in the start report, and what `who` (你, 学员) changed.
 pub(super) fn solution_difference(lesson: &Lesson, current: &str, who: &str) -> String {
-    let solution = crate::store::describe_difference(&lesson.start, &lesson.solution, 40);
-    let theirs = crate::store::describe_difference(&lesson.start, current, 40);
+    let solution = crate::store::describe_value_difference(&lesson.start, &lesson.solution, 40);
+    let theirs = crate::store::describe_value_difference(&lesson.start, current, 40);
     let mut text = String::from("参考答案改了这些地方（- 题目原来的，+ 参考答案）：\n");
     text.push_str(&solution.join("\n"));
     text.push_str(&format!(
@@ -703,4 +703,30 @@ pub fn run(list: &mut TutorList, keymap: Keymap) -> std::io::Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod difference_tests {
+    use super::*;
+
+    #[test]
+    fn the_solutions_difference_shows_the_changed_figures_and_no_header_comments() {
+        let lesson = tutor::shipped()
+            .into_iter()
+            .find(|l| l.id == "special-funds")
+            .unwrap();
+        let text = solution_difference(&lesson, &lesson.start, "你");
+        let solution: Vec<&str> = text.lines().skip(1).take_while(|l| !l.is_empty()).collect();
+        assert!(
+            solution.iter().all(|l| !l[1..].trim().starts_with('#')),
+            "{text}"
+        );
+        assert!(solution.len() <= 8, "{text}");
+        assert!(
+            solution[0].contains("special_fund_count") || solution[0].contains("专项资金个数"),
+            "{text}"
+        );
+        assert!(text.contains("270.08") && text.contains("27.08"), "{text}");
+        assert!(text.ends_with("（没有改动）"), "{text}");
+    }
 }
