@@ -391,8 +391,14 @@ impl ClassScreen {
         let inner = block.inner(area);
         frame.render_widget(block, area);
         let w = inner.width as usize;
-        let lines: Vec<Line> = if self.view.rules.is_empty() {
+        let handed_in = self.view.records.iter().any(|r| r.judgement.is_some());
+        let lines: Vec<Line> = if self.view.rules.is_empty() && !handed_in {
             vec![Line::from(Span::styled("（还没有人交作业）", theme.dim()))]
+        } else if self.view.rules.is_empty() {
+            vec![Line::from(Span::styled(
+                truncate("交来的作业里，各课要改的规则都已改对", w),
+                theme.ok(),
+            ))]
         } else {
             self.view
                 .rules

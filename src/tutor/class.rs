@@ -46,7 +46,8 @@ pub struct ClassRecord {
 }
 
 /// One line of the rule column: how many trainees still have a `clears` goal of this rule
-/// unmet, out of those who handed in a lesson with such a goal.
+/// unmet, out of those who handed in a lesson with such a goal (never 0: a rule everybody
+/// put right is not listed).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RuleRow {
     pub rule: String,
@@ -488,8 +489,10 @@ pub fn judge_class_with(
             entry.1 += 1;
         }
     }
+    // Rules the whole room has put right are left out: the column is what is still wrong.
     let mut rules: Vec<RuleRow> = per_rule
         .into_iter()
+        .filter(|(_, (failing, _))| *failing > 0)
         .map(|(rule, (failing, of))| RuleRow { rule, failing, of })
         .collect();
     rules.sort_by(|a, b| b.failing.cmp(&a.failing).then_with(|| a.rule.cmp(&b.rule)));
@@ -612,11 +615,12 @@ pub fn write_text(view: &ClassView, out: &mut dyn Write) -> std::io::Result<()> 
             r.lesson
         )?;
     }
-    if !view.rules.is_empty() {
-        writeln!(out)?;
-        for rule in &view.rules {
-            writeln!(out, "{}", rule.text())?;
-        }
+    writeln!(out)?;
+    if view.rules.is_empty() {
+        writeln!(out, "交来的作业里，各课要改的规则都已改对")?;
+    }
+    for rule in &view.rules {
+        writeln!(out, "{}", rule.text())?;
     }
     Ok(())
 }
@@ -746,10 +750,13 @@ mod tests {
         assert!(after.records[0].done, "{:#?}", after.records[0]);
         assert_eq!(after.records[0].points, lesson.points);
         assert!(!after.records[1].done);
-        assert_eq!(
-            after.rules.iter().map(RuleRow::text).collect::<Vec<_>>(),
-            vec!["N01 仍有 0/1 人没改对", "N02 仍有 0/1 人没改对"]
-        );
+        // N01 and N02 are put right by the only trainee who handed in: not listed.
+        assert_eq!(after.rules, vec![]);
+        let mut text = Vec::new();
+        write_text(&after, &mut text).unwrap();
+        let text = String::from_utf8(text).unwrap();
+        assert!(!text.contains("0/1"), "{text}");
+        assert!(text.contains("各课要改的规则都已改对"), "{text}");
     }
 
     #[test]
