@@ -268,7 +268,7 @@ fn the_class_report_judges_every_file_itself_whatever_the_progress_files_claim()
     let lines: Vec<&str> = csv.stdout.lines().collect();
     assert!(lines[0].starts_with("trainee,lesson,done,points,max_points,goals_met"));
     assert!(
-        lines.contains(&"solved,special-funds,true,7,7,5,5,1,true,0"),
+        lines.contains(&"solved,special-funds,true,7,7,5,5,1,true,0,,"),
         "{}",
         csv.stdout
     );
@@ -381,4 +381,78 @@ fn an_accepted_review_goal_no_longer_counts_once_the_trainee_replaces_the_text()
     // N01, N02 and no new findings are still met; the trainer's 认可 is not.
     assert_eq!(junk["goals_met"], 3, "{junk}");
     assert_eq!(junk["points"], lesson.points - lesson.goals[review].points);
+}
+
+#[test]
+fn the_class_report_says_which_locked_figure_was_changed_and_why_a_copy_is_not_judged() {
+    let parent = tempfile::tempdir().unwrap();
+    let class = parent.path().join("class");
+    jixiao::tutor::class_init(&class).unwrap();
+    // The "fix" that changes a given figure instead: F02 balances, but 实际支出 is locked.
+    hand_in(
+        &class,
+        "locked",
+        &special_funds_copy(&[
+            ("special_fund_count = 5", "special_fund_count = 4"),
+            ("spent = 56.58", "spent = 299.58"),
+        ]),
+    );
+    hand_in(&class, "broken", "schema = \"jixiao/1\"\n[report\n");
+    hand_in(&class, "untouched", &special_funds_copy(&[]));
+    let locked = class_json_record(&class, "locked", "special-funds");
+    assert_eq!(locked["done"], false, "{locked}");
+    assert_eq!(
+        locked["locked_changed"],
+        serde_json::json!(["performance.special_funds[0].spent"]),
+        "{locked}"
+    );
+    assert_eq!(locked["problem"], Value::Null);
+    let broken = class_json_record(&class, "broken", "special-funds");
+    assert_eq!(broken["done"], false);
+    assert!(
+        broken["problem"]
+            .as_str()
+            .is_some_and(|p| p.contains("无法读取")),
+        "{broken}"
+    );
+    assert_eq!(broken["locked_changed"], serde_json::json!([]));
+    let untouched = class_json_record(&class, "untouched", "special-funds");
+    assert_eq!(untouched["locked_changed"], serde_json::json!([]));
+    assert_eq!(untouched["problem"], Value::Null);
+    // The existing keys are all still there.
+    for key in ["trainee", "lesson", "done", "points", "goals_met"] {
+        assert!(untouched.get(key).is_some(), "{key}: {untouched}");
+    }
+
+    let csv = run_cmd(jixiao().args([
+        "class".as_ref(),
+        class.as_os_str(),
+        "--format".as_ref(),
+        "csv".as_ref(),
+    ]));
+    assert_eq!(csv.code, 0);
+    assert!(
+        csv.stdout
+            .lines()
+            .next()
+            .unwrap()
+            .ends_with(",locked_changed,problem"),
+        "{}",
+        csv.stdout
+    );
+    assert!(
+        csv.stdout
+            .lines()
+            .any(|l| l.starts_with("locked,special-funds,false,")
+                && l.ends_with(",performance.special_funds[0].spent,")),
+        "{}",
+        csv.stdout
+    );
+    assert!(
+        csv.stdout
+            .lines()
+            .any(|l| l.starts_with("broken,special-funds,false,") && l.contains("无法读取")),
+        "{}",
+        csv.stdout
+    );
 }

@@ -515,6 +515,18 @@ struct JsonRecord<'a> {
     hints: usize,
     handed_in: bool,
     idle_minutes: Option<u64>,
+    /// Why the lesson fails whatever its goals say: the locked fields changed (key paths)…
+    locked_changed: &'a [String],
+    /// …or why the copy could not be judged at all (it does not load), in Chinese.
+    problem: Option<&'a str>,
+}
+
+/// The locked fields a record's copy changed, and why it could not be judged.
+fn why_failed(r: &ClassRecord) -> (&[String], Option<&str>) {
+    match &r.judgement {
+        Some(j) => (&j.locked_changed, j.problem.as_deref()),
+        None => (&[], None),
+    }
 }
 
 /// `jixiao class DIR --format json`: an array of records.
@@ -533,6 +545,8 @@ pub fn write_json(view: &ClassView, out: &mut dyn Write) -> std::io::Result<()> 
             hints: r.hints,
             handed_in: r.judgement.is_some(),
             idle_minutes: r.idle_minutes,
+            locked_changed: why_failed(r).0,
+            problem: why_failed(r).1,
         })
         .collect();
     serde_json::to_writer_pretty(&mut *out, &records)?;
@@ -560,12 +574,14 @@ fn csv_field(text: &str) -> String {
 pub fn write_csv(view: &ClassView, out: &mut dyn Write) -> std::io::Result<()> {
     writeln!(
         out,
-        "trainee,lesson,done,points,max_points,goals_met,goals,hints,handed_in,idle_minutes"
+        "trainee,lesson,done,points,max_points,goals_met,goals,hints,handed_in,idle_minutes,\
+         locked_changed,problem"
     )?;
     for r in &view.records {
+        let (locked_changed, problem) = why_failed(r);
         writeln!(
             out,
-            "{},{},{},{},{},{},{},{},{},{}",
+            "{},{},{},{},{},{},{},{},{},{},{},{}",
             csv_field(&r.trainee),
             csv_field(&r.lesson),
             r.done,
@@ -575,7 +591,9 @@ pub fn write_csv(view: &ClassView, out: &mut dyn Write) -> std::io::Result<()> {
             r.goals,
             r.hints,
             r.judgement.is_some(),
-            r.idle_minutes.map(|m| m.to_string()).unwrap_or_default()
+            r.idle_minutes.map(|m| m.to_string()).unwrap_or_default(),
+            csv_field(&locked_changed.join(";")),
+            csv_field(problem.unwrap_or_default())
         )?;
     }
     Ok(())
@@ -601,6 +619,9 @@ pub fn write_text(view: &ClassView, out: &mut dyn Write) -> std::io::Result<()> 
                 );
                 if !j.locked_changed.is_empty() {
                     s.push_str("，改动了锁定的数");
+                }
+                if let Some(problem) = &j.problem {
+                    s.push_str(&format!("，{}", crate::sanitize::visible_inline(problem)));
                 }
                 if let Some(m) = r.idle_minutes {
                     s.push_str(&format!("，{m} 分钟前保存"));
