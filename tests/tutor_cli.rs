@@ -28,7 +28,13 @@ fn lesson_dir(start: &str, solution: &str) -> tempfile::TempDir {
 
 #[test]
 fn check_lessons_passes_on_the_shipped_track() {
-    let run = run(["tutor", "check-lessons"]);
+    // No lesson folder of the user's: the shipped track alone.
+    let data = tempfile::tempdir().unwrap();
+    let run = run_cmd(
+        jixiao()
+            .env("XDG_DATA_HOME", data.path())
+            .args(["tutor", "check-lessons"]),
+    );
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     assert!(run.stdout.contains("✓ special-funds"), "{}", run.stdout);
     assert!(run.stdout.contains("✓ capstone"), "{}", run.stdout);
@@ -455,4 +461,62 @@ fn the_class_report_says_which_locked_figure_was_changed_and_why_a_copy_is_not_j
         "{}",
         csv.stdout
     );
+}
+
+#[test]
+fn check_lessons_without_a_folder_checks_the_users_lessons_that_tutor_loads() {
+    let data = tempfile::tempdir().unwrap();
+    let lessons = data.path().join("jixiao/lessons");
+    std::fs::create_dir_all(&lessons).unwrap();
+    // The user's 专项资金 lesson (it replaces the shipped one) starts already solved.
+    let corrected = lesson_text("lusong-2023-corrected.toml");
+    let bad = lesson_dir(&corrected, &corrected);
+    for entry in std::fs::read_dir(bad.path()).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), lessons.join(entry.file_name())).unwrap();
+    }
+    let run = run_cmd(
+        jixiao()
+            .env("XDG_DATA_HOME", data.path())
+            .args(["tutor", "check-lessons"]),
+    );
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("你的课程文件夹"), "{}", run.stdout);
+    assert!(run.stdout.contains("✗ special-funds"), "{}", run.stdout);
+    assert!(run.stdout.contains("✓ capstone"), "{}", run.stdout);
+}
+
+#[test]
+fn a_trainee_name_that_is_not_a_folder_name_as_it_stands_is_refused_with_the_name_it_would_be() {
+    let parent = tempfile::tempdir().unwrap();
+    let class = parent.path().join("class");
+    jixiao::tutor::class_init(&class).unwrap();
+    for name in ["../x", "/x", " x"] {
+        let run = run_cmd(jixiao().env("XDG_DATA_HOME", parent.path()).args([
+            "tutor".as_ref(),
+            "--class".as_ref(),
+            class.as_os_str(),
+            "--name".as_ref(),
+            name.as_ref(),
+        ]));
+        assert_eq!(run.code, 2, "{name}: {}{}", run.stdout, run.stderr);
+        assert!(run.stderr.contains("会变成“"), "{name}: {}", run.stderr);
+    }
+    let run = run_cmd(jixiao().env("XDG_DATA_HOME", parent.path()).args([
+        "tutor".as_ref(),
+        "--class".as_ref(),
+        class.as_os_str(),
+        "--name".as_ref(),
+        "../x".as_ref(),
+    ]));
+    assert!(run.stderr.contains("会变成“_x”"), "{}", run.stderr);
+    // A name that is a folder name as it stands is taken (the lesson list, off a terminal).
+    let run = run_cmd(jixiao().env("XDG_DATA_HOME", parent.path()).args([
+        "tutor".as_ref(),
+        "--class".as_ref(),
+        class.as_os_str(),
+        "--name".as_ref(),
+        "_x".as_ref(),
+    ]));
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
 }

@@ -96,6 +96,21 @@ pub fn safe_name(name: &str) -> Result<String, TutorError> {
     Ok(short)
 }
 
+/// A trainee's name as given on the command line: refused, with the name that would be used
+/// instead, when it is not a folder name as it stands (`../x`, `/x` and `_x` would all hand
+/// in to `_x`).
+pub fn trainee_name(name: &str) -> Result<String, TutorError> {
+    let safe = safe_name(name)?;
+    if safe != name {
+        return Err(TutorError::Refused(format!(
+            "学员名字“{}”不能原样用作交作业的文件夹名，会变成“{safe}”（可能和别人的撞上）；\
+             请换一个只含文字、数字的名字，或就用 --name {safe}",
+            crate::sanitize::visible_inline(name)
+        )));
+    }
+    Ok(safe)
+}
+
 fn owned_folder(path: &Path) -> Result<bool, TutorError> {
     match std::fs::symlink_metadata(path) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),

@@ -205,3 +205,14 @@ fn the_exec_rate_lesson_accepts_every_rate_the_checker_accepts_but_not_a_blank()
         assert!(!j.done, "{rate:?}: {j:#?}");
     }
 }
+
+#[test]
+fn the_capstone_says_where_the_findings_are_on_every_size_of_terminal() {
+    let l = lesson("capstone");
+    assert!(!l.text.contains("右边的问题列表"), "{}", l.text);
+    assert!(
+        l.text.contains("宽的终端上在右边") && l.text.contains("按 f 打开完整的列表"),
+        "{}",
+        l.text
+    );
+}
