@@ -245,9 +245,11 @@ impl Acceptance {
 }
 
 /// What an acceptance is tied to: the whole text of the work copy (review goals name no
-/// field, so any change to the copy asks for the trainer's look again).
+/// field, so any change to the copy asks for the trainer's look again). A BOM and CRLF line
+/// ends are not part of it: the file as read and the workbench's text of it are the same.
 pub fn work_fingerprint(text: &str) -> String {
-    crate::store::fingerprint(text.as_bytes())
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    crate::store::fingerprint(text.replace("\r\n", "\n").as_bytes())
 }
 
 fn write_accepted(path: &Path, list: &[Accepted]) -> Result<(), TutorError> {
@@ -841,6 +843,9 @@ mod tests {
         accept_review(class.path(), lesson, "赵六", review, &copy).unwrap();
         let again = judge_class(class.path(), &lessons, &schemes).unwrap();
         assert!(again.records[0].done);
+        // The same text with a BOM and CRLF line ends is the same copy.
+        let crlf = format!("\u{feff}{}", junk.replace('\n', "\r\n"));
+        assert_eq!(work_fingerprint(&crlf), work_fingerprint(&junk));
         // An acceptance written before acceptances were tied to a text counts for nothing.
         write_accepted(
             &class.path().join(ACCEPTED_FILE),
