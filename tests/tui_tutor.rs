@@ -649,3 +649,25 @@ fn at_80x24_a_lesson_of_many_goals_shows_every_goal_not_met_and_the_done_line() 
         "{screen}"
     );
 }
+
+#[test]
+fn the_grid_takes_back_an_acceptance_once_the_trainee_changes_the_copy_and_a_accepts_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let class_dir = class_of_three(dir.path());
+    let mut screen = class_screen(&class_dir);
+    screen.col = 1; // the lesson with a review goal
+    screen.row = 2; // 甲: solved, the review goal waits.
+    screen.key(key(KeyCode::Char('a')));
+    assert!(screen.selected().unwrap().done);
+    // 甲 writes something else into the copy the trainer accepted and saves.
+    let accepted = std::fs::read_to_string(class_dir.join("甲/review.toml")).unwrap();
+    let changed = accepted.replacen("[closing]", "[closing]\n# 改过了", 1);
+    assert_ne!(changed, accepted);
+    tutor::hand_in(&class_dir, "甲", "review", &changed).unwrap();
+    screen.poll();
+    assert!(!screen.selected().unwrap().done, "the acceptance is void");
+    // a: accepted again, for the copy as it is now.
+    screen.key(key(KeyCode::Char('a')));
+    assert!(screen.status.clone().unwrap().0.starts_with("已认可 甲："));
+    assert!(screen.selected().unwrap().done);
+}
