@@ -518,7 +518,7 @@ fn tutor_class(
     let Some(name) = name.or_else(|| std::env::var("USER").ok().filter(|u| !u.is_empty())) else {
         return Err(Failure::usage("请用 --name 写上你的名字（交作业用）"));
     };
-    let name = tutor::safe_name(&name).map_err(|e| Failure::usage(e.to_string()))?;
+    let name = tutor::trainee_name(&name).map_err(|e| Failure::usage(e.to_string()))?;
     Ok(Some(jixiao::tui::tutor::Class { dir, name }))
 }
 

@@ -25,7 +25,8 @@ pub fn failed(e: tutor::TutorError) -> Failure {
     }
 }
 
-/// `jixiao tutor check-lessons [DIR]`: the shipped track, or the lessons of DIR. Exit 1 when
+/// `jixiao tutor check-lessons [DIR]`: the lessons of DIR, or else the track `jixiao tutor`
+/// loads (the shipped lessons and the user's lesson folder, if there is one). Exit 1 when
 /// any lesson fails its check (or the lessons do not load).
 pub fn check_lessons(
     dir: Option<&Path>,
@@ -34,7 +35,16 @@ pub fn check_lessons(
 ) -> Result<i32, Failure> {
     let lessons = match dir {
         Some(dir) => tutor::load_dir(dir).map_err(failed)?,
-        None => tutor::shipped(),
+        None => {
+            if let Some(user) = tutor::user_lesson_dir().filter(|d| d.is_dir()) {
+                let _ = writeln!(
+                    out,
+                    "检查内置课程和你的课程文件夹 {} 中的课程（jixiao tutor 载入的就是这些）",
+                    crate::sanitize::visible_inline(&user.display().to_string())
+                );
+            }
+            tutor::track(None).map_err(failed)?
+        }
     };
     if lessons.is_empty() {
         return Err(Failure {

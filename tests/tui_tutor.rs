@@ -576,3 +576,98 @@ fn enter_shows_the_trainees_goals_beside_the_read_only_file_and_a_accepts_there(
     screen.rejudge();
     assert!(screen.selected().unwrap().done);
 }
+
+/// A lesson of the test track's 专项资金 report with many goals: ten met from the start,
+/// and the two the report gets wrong last of all.
+fn many_goals_lesson(dir: &Path) -> Vec<tutor::Lesson> {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/lessons");
+    for file in ["funds.start.toml", "funds.solution.toml"] {
+        std::fs::copy(fixtures.join(file), dir.join(file)).unwrap();
+    }
+    let mut lesson = String::from(
+        "format = \"jixiao-lesson/1\"\nid = \"many\"\ntitle = \"目标很多的一课\"\n\
+         text = \"这一课的目标很多。\"\nstart = \"funds.start.toml\"\n\
+         solution = \"funds.solution.toml\"\n",
+    );
+    for (i, field) in ["name", "budget", "spent", "carryover", "description"]
+        .iter()
+        .enumerate()
+    {
+        for row in [1, 2] {
+            lesson.push_str(&format!(
+                "\n[[goal]]\nfilled = \"performance.special_funds[{row}].{field}\"\n\
+                 text = \"已达成的目标 {}-{row}\"\n",
+                i + 1
+            ));
+        }
+    }
+    lesson.push_str(
+        "\n[[goal]]\nclears = { rule = \"F02\", path = \"performance.special_funds[0]\" }\n\
+         text = \"安全监管收支平衡（F02 不再出现）\"\n\
+         \n[[goal]]\nvalue = { path = \"performance.special_funds[0].adjustment\", equals = \"27.08\" }\n\
+         text = \"安全监管的年中调整填 27.08\"\n\
+         \n[[hint]]\ntext = \"调整 = 56.58 − 29.50。\"\n",
+    );
+    std::fs::write(dir.join("many.toml"), lesson).unwrap();
+    tutor::load_dir(dir).unwrap()
+}
+
+#[test]
+fn at_80x24_a_lesson_of_many_goals_shows_every_goal_not_met_and_the_done_line() {
+    let lessons_dir = tempfile::tempdir().unwrap();
+    let lessons = many_goals_lesson(lessons_dir.path());
+    assert_eq!(lessons[0].goals.len(), 12);
+    let dir = tempfile::tempdir().unwrap();
+    let mut list = TutorList::new(
+        lessons,
+        Workspace::at(dir.path().join("tutor")),
+        SchemeSet::builtin(),
+        None,
+    );
+    let (mut app, _) = list.open(0, keymap()).unwrap();
+    let terminal = draw_app(&mut app, 80, 24, Theme::MONO);
+    let screen = terminal.backend().to_string();
+    assert!(screen.contains("✗ 安全监管收支平衡"), "{screen}");
+    assert!(screen.contains("✗ 安全监管的年中调整填 27.08"), "{screen}");
+    assert!(screen.contains("✓ 另有 10 个目标已达成"), "{screen}");
+    insta::assert_snapshot!("lesson_many_goals_80x24", terminal.backend());
+
+    set(&mut app, "performance.special_funds[0].adjustment", "27.08");
+    assert!(all_met(&app));
+    let terminal = draw_app(&mut app, 80, 24, Theme::MONO);
+    let screen = terminal.backend().to_string();
+    assert!(screen.contains("✓ 12 个目标都已达成"), "{screen}");
+    assert!(screen.contains("本课完成"), "{screen}");
+    insta::assert_snapshot!("lesson_many_goals_done_80x24", terminal.backend());
+
+    // A box of a few rows: the goals not met, each on one row.
+    let (mut app, _) = list.open(0, keymap()).unwrap();
+    let terminal = draw_app(&mut app, 80, 12, Theme::MONO);
+    let screen = terminal.backend().to_string();
+    assert!(
+        screen.contains("✗ 安全监管收支平衡") && screen.contains("✗ 安全监管的年中调整"),
+        "{screen}"
+    );
+}
+
+#[test]
+fn the_grid_takes_back_an_acceptance_once_the_trainee_changes_the_copy_and_a_accepts_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let class_dir = class_of_three(dir.path());
+    let mut screen = class_screen(&class_dir);
+    screen.col = 1; // the lesson with a review goal
+    screen.row = 2; // 甲: solved, the review goal waits.
+    screen.key(key(KeyCode::Char('a')));
+    assert!(screen.selected().unwrap().done);
+    // 甲 writes something else into the copy the trainer accepted and saves.
+    let accepted = std::fs::read_to_string(class_dir.join("甲/review.toml")).unwrap();
+    let changed = accepted.replacen("[closing]", "[closing]\n# 改过了", 1);
+    assert_ne!(changed, accepted);
+    tutor::hand_in(&class_dir, "甲", "review", &changed).unwrap();
+    screen.poll();
+    assert!(!screen.selected().unwrap().done, "the acceptance is void");
+    // a: accepted again, for the copy as it is now.
+    screen.key(key(KeyCode::Char('a')));
+    assert!(screen.status.clone().unwrap().0.starts_with("已认可 甲："));
+    assert!(screen.selected().unwrap().done);
+}

@@ -28,7 +28,13 @@ fn lesson_dir(start: &str, solution: &str) -> tempfile::TempDir {
 
 #[test]
 fn check_lessons_passes_on_the_shipped_track() {
-    let run = run(["tutor", "check-lessons"]);
+    // No lesson folder of the user's: the shipped track alone.
+    let data = tempfile::tempdir().unwrap();
+    let run = run_cmd(
+        jixiao()
+            .env("XDG_DATA_HOME", data.path())
+            .args(["tutor", "check-lessons"]),
+    );
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     assert!(run.stdout.contains("✓ special-funds"), "{}", run.stdout);
     assert!(run.stdout.contains("✓ capstone"), "{}", run.stdout);
@@ -268,7 +274,7 @@ fn the_class_report_judges_every_file_itself_whatever_the_progress_files_claim()
     let lines: Vec<&str> = csv.stdout.lines().collect();
     assert!(lines[0].starts_with("trainee,lesson,done,points,max_points,goals_met"));
     assert!(
-        lines.contains(&"solved,special-funds,true,7,7,5,5,1,true,0"),
+        lines.contains(&"solved,special-funds,true,7,7,5,5,1,true,0,,"),
         "{}",
         csv.stdout
     );
@@ -324,4 +330,193 @@ fn the_lesson_list_reads_the_work_copies_in_the_data_folder() {
         "{}",
         lines[2]
     );
+}
+
+/// The class report's JSON record of a trainee's lesson.
+fn class_json_record(class: &Path, trainee: &str, lesson: &str) -> Value {
+    let run = run([
+        "class".as_ref(),
+        class.as_os_str(),
+        "--format".as_ref(),
+        "json".as_ref(),
+    ]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let records: Value = serde_json::from_str(&run.stdout).unwrap();
+    records
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["trainee"] == trainee && r["lesson"] == lesson)
+        .cloned()
+        .unwrap_or_else(|| panic!("no record for {trainee} {lesson}"))
+}
+
+#[test]
+fn an_accepted_review_goal_no_longer_counts_once_the_trainee_replaces_the_text() {
+    let parent = tempfile::tempdir().unwrap();
+    let class = parent.path().join("class");
+    jixiao::tutor::class_init(&class).unwrap();
+    let lesson = jixiao::tutor::shipped()
+        .into_iter()
+        .find(|l| l.id == "closing")
+        .unwrap();
+    let review = lesson
+        .goals
+        .iter()
+        .position(|g| matches!(g.kind, jixiao::tutor::GoalKind::Review { .. }))
+        .unwrap();
+    jixiao::tutor::hand_in(&class, "赵六", "closing", &lesson.solution).unwrap();
+    jixiao::tutor::accept_review(
+        &class,
+        &lesson,
+        "赵六",
+        review,
+        &jixiao::tutor::work_fingerprint(&lesson.solution),
+    )
+    .unwrap();
+    let accepted = class_json_record(&class, "赵六", "closing");
+    assert_eq!(accepted["done"], true, "{accepted}");
+    assert_eq!(accepted["goals_met"], 4);
+
+    let mut doc: toml_edit::DocumentMut = lesson.solution.parse().unwrap();
+    doc["closing"]["problems"] = toml_edit::value("啊啊啊啊啊啊啊啊啊啊啊啊");
+    doc["closing"]["improvements"] = toml_edit::value("哦哦哦哦哦哦哦哦哦哦哦哦");
+    jixiao::tutor::hand_in(&class, "赵六", "closing", &doc.to_string()).unwrap();
+    let junk = class_json_record(&class, "赵六", "closing");
+    assert_eq!(junk["done"], false, "{junk}");
+    // N01, N02 and no new findings are still met; the trainer's 认可 is not.
+    assert_eq!(junk["goals_met"], 3, "{junk}");
+    assert_eq!(junk["points"], lesson.points - lesson.goals[review].points);
+}
+
+#[test]
+fn the_class_report_says_which_locked_figure_was_changed_and_why_a_copy_is_not_judged() {
+    let parent = tempfile::tempdir().unwrap();
+    let class = parent.path().join("class");
+    jixiao::tutor::class_init(&class).unwrap();
+    // The "fix" that changes a given figure instead: F02 balances, but 实际支出 is locked.
+    hand_in(
+        &class,
+        "locked",
+        &special_funds_copy(&[
+            ("special_fund_count = 5", "special_fund_count = 4"),
+            ("spent = 56.58", "spent = 299.58"),
+        ]),
+    );
+    hand_in(&class, "broken", "schema = \"jixiao/1\"\n[report\n");
+    hand_in(&class, "untouched", &special_funds_copy(&[]));
+    let locked = class_json_record(&class, "locked", "special-funds");
+    assert_eq!(locked["done"], false, "{locked}");
+    assert_eq!(
+        locked["locked_changed"],
+        serde_json::json!(["performance.special_funds[0].spent"]),
+        "{locked}"
+    );
+    assert_eq!(locked["problem"], Value::Null);
+    let broken = class_json_record(&class, "broken", "special-funds");
+    assert_eq!(broken["done"], false);
+    assert!(
+        broken["problem"]
+            .as_str()
+            .is_some_and(|p| p.contains("无法读取")),
+        "{broken}"
+    );
+    assert_eq!(broken["locked_changed"], serde_json::json!([]));
+    let untouched = class_json_record(&class, "untouched", "special-funds");
+    assert_eq!(untouched["locked_changed"], serde_json::json!([]));
+    assert_eq!(untouched["problem"], Value::Null);
+    // The existing keys are all still there.
+    for key in ["trainee", "lesson", "done", "points", "goals_met"] {
+        assert!(untouched.get(key).is_some(), "{key}: {untouched}");
+    }
+
+    let csv = run_cmd(jixiao().args([
+        "class".as_ref(),
+        class.as_os_str(),
+        "--format".as_ref(),
+        "csv".as_ref(),
+    ]));
+    assert_eq!(csv.code, 0);
+    assert!(
+        csv.stdout
+            .lines()
+            .next()
+            .unwrap()
+            .ends_with(",locked_changed,problem"),
+        "{}",
+        csv.stdout
+    );
+    assert!(
+        csv.stdout
+            .lines()
+            .any(|l| l.starts_with("locked,special-funds,false,")
+                && l.ends_with(",performance.special_funds[0].spent,")),
+        "{}",
+        csv.stdout
+    );
+    assert!(
+        csv.stdout
+            .lines()
+            .any(|l| l.starts_with("broken,special-funds,false,") && l.contains("无法读取")),
+        "{}",
+        csv.stdout
+    );
+}
+
+#[test]
+fn check_lessons_without_a_folder_checks_the_users_lessons_that_tutor_loads() {
+    let data = tempfile::tempdir().unwrap();
+    let lessons = data.path().join("jixiao/lessons");
+    std::fs::create_dir_all(&lessons).unwrap();
+    // The user's 专项资金 lesson (it replaces the shipped one) starts already solved.
+    let corrected = lesson_text("lusong-2023-corrected.toml");
+    let bad = lesson_dir(&corrected, &corrected);
+    for entry in std::fs::read_dir(bad.path()).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), lessons.join(entry.file_name())).unwrap();
+    }
+    let run = run_cmd(
+        jixiao()
+            .env("XDG_DATA_HOME", data.path())
+            .args(["tutor", "check-lessons"]),
+    );
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.contains("你的课程文件夹"), "{}", run.stdout);
+    assert!(run.stdout.contains("✗ special-funds"), "{}", run.stdout);
+    assert!(run.stdout.contains("✓ capstone"), "{}", run.stdout);
+}
+
+#[test]
+fn a_trainee_name_that_is_not_a_folder_name_as_it_stands_is_refused_with_the_name_it_would_be() {
+    let parent = tempfile::tempdir().unwrap();
+    let class = parent.path().join("class");
+    jixiao::tutor::class_init(&class).unwrap();
+    for name in ["../x", "/x", " x"] {
+        let run = run_cmd(jixiao().env("XDG_DATA_HOME", parent.path()).args([
+            "tutor".as_ref(),
+            "--class".as_ref(),
+            class.as_os_str(),
+            "--name".as_ref(),
+            name.as_ref(),
+        ]));
+        assert_eq!(run.code, 2, "{name}: {}{}", run.stdout, run.stderr);
+        assert!(run.stderr.contains("会变成“"), "{name}: {}", run.stderr);
+    }
+    let run = run_cmd(jixiao().env("XDG_DATA_HOME", parent.path()).args([
+        "tutor".as_ref(),
+        "--class".as_ref(),
+        class.as_os_str(),
+        "--name".as_ref(),
+        "../x".as_ref(),
+    ]));
+    assert!(run.stderr.contains("会变成“_x”"), "{}", run.stderr);
+    // A name that is a folder name as it stands is taken (the lesson list, off a terminal).
+    let run = run_cmd(jixiao().env("XDG_DATA_HOME", parent.path()).args([
+        "tutor".as_ref(),
+        "--class".as_ref(),
+        class.as_os_str(),
+        "--name".as_ref(),
+        "_x".as_ref(),
+    ]));
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
 }

@@ -15,7 +15,8 @@ pub use load::{
     load_str, read_report_file, reread,
 };
 pub use recover::{
-    Owner, Recovery, SessionFiles, describe_difference, encode_recovery, fingerprint,
+    Owner, Recovery, SessionFiles, describe_difference, describe_value_difference, encode_recovery,
+    fingerprint,
 };
 pub use save::{
     SaveError, SaveOptions, Saved, beside, create_new_file, resolve_target, save_report,

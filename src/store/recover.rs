@@ -173,6 +173,16 @@ impl SessionFiles {
 /// (`- score_sheet.groups[0].indicators[1].score = 10`): in a report of 5,000 indicators
 /// `score = 10` alone does not say which.
 pub fn describe_difference(from: &str, to: &str, max_lines: usize) -> Vec<String> {
+    describe(from, to, max_lines, false)
+}
+
+/// `describe_difference` of the values only: lines that are blank or only a comment are
+/// left out on both sides (two reports with other header notes differ in their figures).
+pub fn describe_value_difference(from: &str, to: &str, max_lines: usize) -> Vec<String> {
+    describe(from, to, max_lines, true)
+}
+
+fn describe(from: &str, to: &str, max_lines: usize, values_only: bool) -> Vec<String> {
     let (old, new) = (Described::new(from), Described::new(to));
     let diff = similar::TextDiff::from_lines(from, to);
     let mut lines = Vec::new();
@@ -180,6 +190,12 @@ pub fn describe_difference(from: &str, to: &str, max_lines: usize) -> Vec<String
     for change in diff.iter_all_changes() {
         if change.tag() == similar::ChangeTag::Equal {
             continue;
+        }
+        if values_only {
+            let line = change.value().trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
         }
         if lines.len() == max_lines {
             more += 1;

@@ -189,7 +189,10 @@ impl ClassScreen {
             ));
             return;
         };
-        match tutor::accept_review(&self.dir, &lesson, &record.trainee, goal) {
+        let Some(copy) = &record.copy else {
+            return;
+        };
+        match tutor::accept_review(&self.dir, &lesson, &record.trainee, goal, copy) {
             Ok(()) => {
                 let text = visible_inline(&judgement.goals[goal].text).into_owned();
                 self.rejudge();
@@ -388,8 +391,14 @@ impl ClassScreen {
         let inner = block.inner(area);
         frame.render_widget(block, area);
         let w = inner.width as usize;
-        let lines: Vec<Line> = if self.view.rules.is_empty() {
+        let handed_in = self.view.records.iter().any(|r| r.judgement.is_some());
+        let lines: Vec<Line> = if self.view.rules.is_empty() && !handed_in {
             vec![Line::from(Span::styled("（还没有人交作业）", theme.dim()))]
+        } else if self.view.rules.is_empty() {
+            vec![Line::from(Span::styled(
+                truncate("交来的作业里，各课要改的规则都已改对", w),
+                theme.ok(),
+            ))]
         } else {
             self.view
                 .rules
@@ -575,7 +584,10 @@ pub struct ReviewGuide {
 
 impl ReviewGuide {
     fn judge(&mut self) {
-        let accepted = tutor::accepted_goals(&self.dir, &self.trainee, &self.lesson.id, true);
+        let accepted = tutor::Acceptance::goals_for(
+            &tutor::accepted_goals(&self.dir, &self.trainee, &self.lesson.id, true),
+            &self.current,
+        );
         self.judgement = Some(tutor::judge(
             &self.lesson,
             &self.current,
@@ -629,7 +641,8 @@ impl super::app::Guide for ReviewGuide {
                 let Some(goal) = open else {
                     return Some(Reply::Warn("这一课没有待认可的目标".into()));
                 };
-                match tutor::accept_review(&self.dir, &self.lesson, &self.trainee, goal) {
+                let copy = tutor::work_fingerprint(&self.current);
+                match tutor::accept_review(&self.dir, &self.lesson, &self.trainee, goal, &copy) {
                     Ok(()) => {
                         self.judge();
                         Some(Reply::Say(format!(

@@ -29,7 +29,7 @@ pub struct Class {
 
 impl Class {
     /// The review goals of a lesson the trainer has accepted for this trainee.
-    fn accepted(&self, lesson_id: &str) -> Vec<usize> {
+    fn accepted(&self, lesson_id: &str) -> Vec<tutor::Acceptance> {
         tutor::accepted_goals(&self.dir, &self.name, lesson_id, false)
     }
 }
@@ -455,7 +455,8 @@ pub struct LessonGuide {
     schemes: SchemeSet,
     workspace: Workspace,
     class: Option<Class>,
-    accepted: Vec<usize>,
+    /// The trainer's acceptances, each counted only for the copy accepted.
+    accepted: Vec<tutor::Acceptance>,
     judgement: Option<Judgement>,
     /// The document as last judged (for the difference `s` shows).
     current: String,
@@ -568,8 +569,8 @@ impl LessonGuide {
 
 /// What the solution changed in the start report, and what `who` (你, 学员) changed.
 pub(super) fn solution_difference(lesson: &Lesson, current: &str, who: &str) -> String {
-    let solution = crate::store::describe_difference(&lesson.start, &lesson.solution, 40);
-    let theirs = crate::store::describe_difference(&lesson.start, current, 40);
+    let solution = crate::store::describe_value_difference(&lesson.start, &lesson.solution, 40);
+    let theirs = crate::store::describe_value_difference(&lesson.start, current, 40);
     let mut text = String::from("参考答案改了这些地方（- 题目原来的，+ 参考答案）：\n");
     text.push_str(&solution.join("\n"));
     text.push_str(&format!(
@@ -601,7 +602,7 @@ impl Guide for LessonGuide {
             &self.lesson,
             text,
             &self.schemes,
-            &self.accepted,
+            &tutor::Acceptance::goals_for(&self.accepted, text),
         ));
         self.current = text.to_owned();
     }
@@ -650,7 +651,8 @@ impl Guide for LessonGuide {
     }
 
     fn saved(&mut self, text: &str) -> Result<Option<String>, String> {
-        let j = tutor::judge(&self.lesson, text, &self.schemes, &self.accepted);
+        let accepted = tutor::Acceptance::goals_for(&self.accepted, text);
+        let j = tutor::judge(&self.lesson, text, &self.schemes, &accepted);
         let mut message = if j.done {
             "本课完成 ✓".to_owned()
         } else {
@@ -701,4 +703,30 @@ pub fn run(list: &mut TutorList, keymap: Keymap) -> std::io::Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod difference_tests {
+    use super::*;
+
+    #[test]
+    fn the_solutions_difference_shows_the_changed_figures_and_no_header_comments() {
+        let lesson = tutor::shipped()
+            .into_iter()
+            .find(|l| l.id == "special-funds")
+            .unwrap();
+        let text = solution_difference(&lesson, &lesson.start, "你");
+        let solution: Vec<&str> = text.lines().skip(1).take_while(|l| !l.is_empty()).collect();
+        assert!(
+            solution.iter().all(|l| !l[1..].trim().starts_with('#')),
+            "{text}"
+        );
+        assert!(solution.len() <= 8, "{text}");
+        assert!(
+            solution[0].contains("special_fund_count") || solution[0].contains("专项资金个数"),
+            "{text}"
+        );
+        assert!(text.contains("270.08") && text.contains("27.08"), "{text}");
+        assert!(text.ends_with("（没有改动）"), "{text}");
+    }
 }

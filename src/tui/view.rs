@@ -214,8 +214,105 @@ fn draw_guide_pane(frame: &mut Frame, pane: &super::app::Pane, theme: Theme, are
         ));
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let lines = pane_lines(pane, inner.width as usize, theme);
+    let lines = fitted_pane_lines(pane, inner.width as usize, inner.height as usize, theme);
     frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The lines of a guide's pane for a box `rows` high: all of them when they fit; else with
+/// the goals met folded into one line; and if the goals not met still do not fit, each of
+/// them on one row (cut short with …), the last row saying how many more there are — no
+/// goal not met is ever hidden without a word.
+fn fitted_pane_lines(
+    pane: &super::app::Pane,
+    w: usize,
+    rows: usize,
+    theme: Theme,
+) -> Vec<Line<'static>> {
+    // What must be seen: the lines through the last goal and the headings right after it
+    // (本课完成); what follows (hints, the lesson's text) may be cut at the box's edge.
+    let must_rows = |p: &super::app::Pane| {
+        let mut end = p
+            .lines
+            .iter()
+            .rposition(|l| l.mark.is_some())
+            .map_or(0, |last| last + 1);
+        while p
+            .lines
+            .get(end)
+            .is_some_and(|l| l.style == super::app::LineStyle::Heading)
+        {
+            end += 1;
+        }
+        pane_lines(
+            &super::app::Pane {
+                title: String::new(),
+                lines: p.lines[..end].to_vec(),
+            },
+            w,
+            theme,
+        )
+        .len()
+    };
+    if must_rows(pane) <= rows {
+        return pane_lines(pane, w, theme);
+    }
+    let folded = pane.with_met_goals_folded();
+    if must_rows(&folded) <= rows {
+        return pane_lines(&folded, w, theme);
+    }
+    // Each goal on one row; when there are more than rows, the last row counts the others.
+    let goals: Vec<&super::app::PaneLine> =
+        folded.lines.iter().filter(|l| l.mark.is_some()).collect();
+    let unmet: Vec<&&super::app::PaneLine> =
+        goals.iter().filter(|l| l.mark == Some(false)).collect();
+    let mut out = Vec::new();
+    let one_row = |line: &super::app::PaneLine| -> Line<'static> {
+        let (symbol, mark_style) = if line.mark == Some(true) {
+            ("✓ ", theme.ok())
+        } else {
+            ("✗ ", theme.bad())
+        };
+        Line::from(vec![
+            Span::styled(symbol, mark_style),
+            Span::styled(
+                truncate(&visible_inline(&line.text), w.saturating_sub(2)),
+                theme.label(),
+            ),
+        ])
+    };
+    let shown = if unmet.len() > rows {
+        rows.saturating_sub(1)
+    } else {
+        unmet.len()
+    };
+    out.extend(unmet[..shown].iter().map(|l| one_row(l)));
+    if shown < unmet.len() {
+        out.push(Line::from(vec![
+            Span::styled("✗ ", theme.bad()),
+            Span::styled(
+                truncate(
+                    &format!("另有 {} 个目标未达成", unmet.len() - shown),
+                    w.saturating_sub(2),
+                ),
+                theme.label(),
+            ),
+        ]));
+        return out;
+    }
+    if let Some(summary) = goals.iter().find(|l| l.mark == Some(true)) {
+        out.push(one_row(summary));
+    }
+    let rest = super::app::Pane {
+        title: String::new(),
+        lines: folded
+            .lines
+            .iter()
+            .filter(|l| l.mark.is_none())
+            .cloned()
+            .collect(),
+    };
+    out.extend(pane_lines(&rest, w, theme));
+    out
 }
 
 fn draw_title(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {

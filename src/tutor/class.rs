@@ -39,12 +39,15 @@ pub struct ClassRecord {
     pub idle_minutes: Option<u64>,
     /// The file judged: `DIR/<name>/<lesson>.toml` (whether or not it exists).
     pub file: PathBuf,
+    /// The fingerprint of the text judged (`work_fingerprint`), what `a` accepts.
+    pub copy: Option<String>,
     /// `None` when nothing was handed in for this lesson.
     pub judgement: Option<Judgement>,
 }
 
 /// One line of the rule column: how many trainees still have a `clears` goal of this rule
-/// unmet, out of those who handed in a lesson with such a goal.
+/// unmet, out of those who handed in a lesson with such a goal (never 0: a rule everybody
+/// put right is not listed).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RuleRow {
     pub rule: String,
@@ -91,6 +94,21 @@ pub fn safe_name(name: &str) -> Result<String, TutorError> {
         ));
     }
     Ok(short)
+}
+
+/// A trainee's name as given on the command line: refused, with the name that would be used
+/// instead, when it is not a folder name as it stands (`../x`, `/x` and `_x` would all hand
+/// in to `_x`).
+pub fn trainee_name(name: &str) -> Result<String, TutorError> {
+    let safe = safe_name(name)?;
+    if safe != name {
+        return Err(TutorError::Refused(format!(
+            "学员名字“{}”不能原样用作交作业的文件夹名，会变成“{safe}”（可能和别人的撞上）；\
+             请换一个只含文字、数字的名字，或就用 --name {safe}",
+            crate::sanitize::visible_inline(name)
+        )));
+    }
+    Ok(safe)
 }
 
 fn owned_folder(path: &Path) -> Result<bool, TutorError> {
@@ -200,6 +218,38 @@ struct Accepted {
     lesson: String,
     /// The goal's index in the lesson (0 for the first).
     goal: usize,
+    /// The fingerprint of the work copy the trainer accepted (`work_fingerprint`): the goal
+    /// counts only while the handed-in copy is still that text. An entry without one (written
+    /// before acceptances were tied to the text) counts for nothing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    copy: Option<String>,
+}
+
+/// A review goal the trainer accepted, tied to the text of the work copy accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Acceptance {
+    pub goal: usize,
+    copy: Option<String>,
+}
+
+impl Acceptance {
+    /// The goals of `list` accepted for exactly this work copy's text: a review goal's
+    /// acceptance is void once the trainee changes the copy (the trainer accepts again).
+    pub fn goals_for(list: &[Acceptance], text: &str) -> Vec<usize> {
+        let now = work_fingerprint(text);
+        list.iter()
+            .filter(|a| a.copy.as_deref() == Some(now.as_str()))
+            .map(|a| a.goal)
+            .collect()
+    }
+}
+
+/// What an acceptance is tied to: the whole text of the work copy (review goals name no
+/// field, so any change to the copy asks for the trainer's look again). A BOM and CRLF line
+/// ends are not part of it: the file as read and the workbench's text of it are the same.
+pub fn work_fingerprint(text: &str) -> String {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    crate::store::fingerprint(text.replace("\r\n", "\n").as_bytes())
 }
 
 fn write_accepted(path: &Path, list: &[Accepted]) -> Result<(), TutorError> {
@@ -226,12 +276,15 @@ fn read_accepted(class_dir: &Path, any_owner: bool) -> Vec<Accepted> {
     }
 }
 
-/// The trainer accepts a `review` goal of a trainee's lesson (stored in `DIR/.accepted.toml`).
+/// The trainer accepts a `review` goal of a trainee's lesson for the work copy whose text has
+/// the fingerprint `copy` (`work_fingerprint` of the text the trainer judged), stored in
+/// `DIR/.accepted.toml`; an earlier acceptance of the same goal is replaced.
 pub fn accept_review(
     class_dir: &Path,
     lesson: &Lesson,
     trainee: &str,
     goal: usize,
+    copy: &str,
 ) -> Result<(), TutorError> {
     if !matches!(
         lesson.goals.get(goal).map(|g| &g.kind),
@@ -244,32 +297,38 @@ pub fn accept_review(
     }
     let trainee = safe_name(trainee)?;
     let mut list = read_accepted(class_dir, false);
-    let entry = Accepted {
+    list.retain(|a| !(a.trainee == trainee && a.lesson == lesson.id && a.goal == goal));
+    list.push(Accepted {
         trainee,
         lesson: lesson.id.clone(),
         goal,
-    };
-    if !list.contains(&entry) {
-        list.push(entry);
-    }
+        copy: Some(copy.to_owned()),
+    });
     write_accepted(&class_dir.join(ACCEPTED_FILE), &list)
 }
 
-/// The accepted review goals of a trainee's lesson. `trainer` is true when the trainer
-/// judges (only their own file counts); a trainee reading the class folder passes false.
+/// The accepted review goals of a trainee's lesson, each tied to the copy accepted (count
+/// them for a text with `Acceptance::goals_for`). `trainer` is true when the trainer judges
+/// (only their own file counts); a trainee reading the class folder passes false.
 pub fn accepted_goals(
     class_dir: &Path,
     trainee: &str,
     lesson_id: &str,
     trainer: bool,
-) -> Vec<usize> {
+) -> Vec<Acceptance> {
     let Ok(trainee) = safe_name(trainee) else {
         return Vec::new();
     };
-    read_accepted(class_dir, !trainer)
-        .into_iter()
+    acceptances_of(&read_accepted(class_dir, !trainer), &trainee, lesson_id)
+}
+
+fn acceptances_of(list: &[Accepted], trainee: &str, lesson_id: &str) -> Vec<Acceptance> {
+    list.iter()
         .filter(|a| a.trainee == trainee && a.lesson == lesson_id)
-        .map(|a| a.goal)
+        .map(|a| Acceptance {
+            goal: a.goal,
+            copy: a.copy.clone(),
+        })
         .collect()
 }
 
@@ -304,7 +363,14 @@ struct Version {
 /// a file is read and judged again only when its version or its accepted goals change.
 #[derive(Debug, Default)]
 pub struct ClassCache {
-    files: std::collections::HashMap<PathBuf, (Version, Vec<usize>, Judgement)>,
+    files: std::collections::HashMap<PathBuf, (Version, Vec<Acceptance>, Judged)>,
+}
+
+/// A handed-in file as judged: its judgement and the fingerprint of the text judged.
+#[derive(Debug, Clone)]
+struct Judged {
+    judgement: Judgement,
+    copy: String,
 }
 
 /// A handed-in file's judgement and age in minutes: `None` when missing, a symlink or not a
@@ -313,9 +379,9 @@ fn judge_file(
     path: &Path,
     lesson: &Lesson,
     schemes: &SchemeSet,
-    accepted: &[usize],
+    accepted: &[Acceptance],
     cache: &mut ClassCache,
-) -> Option<(Judgement, u64)> {
+) -> Option<(Judged, u64)> {
     let meta = std::fs::symlink_metadata(path).ok()?;
     if !meta.is_file() {
         cache.files.remove(path);
@@ -335,12 +401,17 @@ fn judge_file(
         return Some((j.clone(), age));
     }
     let bytes = crate::store::read_report_file(path).ok()?;
-    let judgement = judge(lesson, &String::from_utf8_lossy(&bytes), schemes, accepted);
+    let text = String::from_utf8_lossy(&bytes);
+    let goals = Acceptance::goals_for(accepted, &text);
+    let judged = Judged {
+        judgement: judge(lesson, &text, schemes, &goals),
+        copy: work_fingerprint(&text),
+    };
     cache.files.insert(
         path.to_path_buf(),
-        (version, accepted.to_vec(), judgement.clone()),
+        (version, accepted.to_vec(), judged.clone()),
     );
-    Some((judgement, age))
+    Some((judged, age))
 }
 
 /// Whether the lesson's `value` and `filled` goals about the place a `clears` goal names are
@@ -399,14 +470,10 @@ pub fn judge_class_with(
         let mut rule_state: BTreeMap<String, bool> = BTreeMap::new();
         for lesson in lessons {
             let file = folder.join(format!("{}.toml", lesson.id));
-            let mine: Vec<usize> = accepted
-                .iter()
-                .filter(|a| &a.trainee == name && a.lesson == lesson.id)
-                .map(|a| a.goal)
-                .collect();
-            let (judgement, idle) = match judge_file(&file, lesson, schemes, &mine, cache) {
-                Some((j, age)) => (Some(j), Some(age)),
-                None => (None, None),
+            let mine = acceptances_of(&accepted, name, &lesson.id);
+            let (judgement, copy, idle) = match judge_file(&file, lesson, schemes, &mine, cache) {
+                Some((j, age)) => (Some(j.judgement), Some(j.copy), Some(age)),
+                None => (None, None, None),
             };
             if let Some(j) = &judgement {
                 for (goal, state) in lesson.goals.iter().zip(&j.goals) {
@@ -429,6 +496,7 @@ pub fn judge_class_with(
                 hints: hints.lesson(&lesson.id).hints_used,
                 idle_minutes: idle,
                 file,
+                copy,
                 judgement,
             });
         }
@@ -438,8 +506,10 @@ pub fn judge_class_with(
             entry.1 += 1;
         }
     }
+    // Rules the whole room has put right are left out: the column is what is still wrong.
     let mut rules: Vec<RuleRow> = per_rule
         .into_iter()
+        .filter(|(_, (failing, _))| *failing > 0)
         .map(|(rule, (failing, of))| RuleRow { rule, failing, of })
         .collect();
     rules.sort_by(|a, b| b.failing.cmp(&a.failing).then_with(|| a.rule.cmp(&b.rule)));
@@ -462,6 +532,18 @@ struct JsonRecord<'a> {
     hints: usize,
     handed_in: bool,
     idle_minutes: Option<u64>,
+    /// Why the lesson fails whatever its goals say: the locked fields changed (key paths)…
+    locked_changed: &'a [String],
+    /// …or why the copy could not be judged at all (it does not load), in Chinese.
+    problem: Option<&'a str>,
+}
+
+/// The locked fields a record's copy changed, and why it could not be judged.
+fn why_failed(r: &ClassRecord) -> (&[String], Option<&str>) {
+    match &r.judgement {
+        Some(j) => (&j.locked_changed, j.problem.as_deref()),
+        None => (&[], None),
+    }
 }
 
 /// `jixiao class DIR --format json`: an array of records.
@@ -480,6 +562,8 @@ pub fn write_json(view: &ClassView, out: &mut dyn Write) -> std::io::Result<()> 
             hints: r.hints,
             handed_in: r.judgement.is_some(),
             idle_minutes: r.idle_minutes,
+            locked_changed: why_failed(r).0,
+            problem: why_failed(r).1,
         })
         .collect();
     serde_json::to_writer_pretty(&mut *out, &records)?;
@@ -507,12 +591,14 @@ fn csv_field(text: &str) -> String {
 pub fn write_csv(view: &ClassView, out: &mut dyn Write) -> std::io::Result<()> {
     writeln!(
         out,
-        "trainee,lesson,done,points,max_points,goals_met,goals,hints,handed_in,idle_minutes"
+        "trainee,lesson,done,points,max_points,goals_met,goals,hints,handed_in,idle_minutes,\
+         locked_changed,problem"
     )?;
     for r in &view.records {
+        let (locked_changed, problem) = why_failed(r);
         writeln!(
             out,
-            "{},{},{},{},{},{},{},{},{},{}",
+            "{},{},{},{},{},{},{},{},{},{},{},{}",
             csv_field(&r.trainee),
             csv_field(&r.lesson),
             r.done,
@@ -522,7 +608,9 @@ pub fn write_csv(view: &ClassView, out: &mut dyn Write) -> std::io::Result<()> {
             r.goals,
             r.hints,
             r.judgement.is_some(),
-            r.idle_minutes.map(|m| m.to_string()).unwrap_or_default()
+            r.idle_minutes.map(|m| m.to_string()).unwrap_or_default(),
+            csv_field(&locked_changed.join(";")),
+            csv_field(problem.unwrap_or_default())
         )?;
     }
     Ok(())
@@ -549,6 +637,9 @@ pub fn write_text(view: &ClassView, out: &mut dyn Write) -> std::io::Result<()> 
                 if !j.locked_changed.is_empty() {
                     s.push_str("，改动了锁定的数");
                 }
+                if let Some(problem) = &j.problem {
+                    s.push_str(&format!("，{}", crate::sanitize::visible_inline(problem)));
+                }
                 if let Some(m) = r.idle_minutes {
                     s.push_str(&format!("，{m} 分钟前保存"));
                 }
@@ -562,11 +653,12 @@ pub fn write_text(view: &ClassView, out: &mut dyn Write) -> std::io::Result<()> 
             r.lesson
         )?;
     }
-    if !view.rules.is_empty() {
-        writeln!(out)?;
-        for rule in &view.rules {
-            writeln!(out, "{}", rule.text())?;
-        }
+    writeln!(out)?;
+    if view.rules.is_empty() {
+        writeln!(out, "交来的作业里，各课要改的规则都已改对")?;
+    }
+    for rule in &view.rules {
+        writeln!(out, "{}", rule.text())?;
     }
     Ok(())
 }
@@ -682,20 +774,94 @@ mod tests {
             .iter()
             .position(|g| matches!(g.kind, GoalKind::Review { .. }))
             .unwrap();
-        assert!(accept_review(class.path(), lesson, "赵六", 0).is_err());
-        accept_review(class.path(), lesson, "赵六", review).unwrap();
-        accept_review(class.path(), lesson, "赵六", review).unwrap();
+        let copy = work_fingerprint(&lesson.solution);
+        assert!(accept_review(class.path(), lesson, "赵六", 0, &copy).is_err());
+        accept_review(class.path(), lesson, "赵六", review, &copy).unwrap();
+        accept_review(class.path(), lesson, "赵六", review, &copy).unwrap();
+        let accepted = accepted_goals(class.path(), "赵六", "closing", true);
+        assert_eq!(accepted.len(), 1);
         assert_eq!(
-            accepted_goals(class.path(), "赵六", "closing", true),
+            Acceptance::goals_for(&accepted, &lesson.solution),
             vec![review]
         );
         let after = judge_class(class.path(), &lessons, &schemes).unwrap();
         assert!(after.records[0].done, "{:#?}", after.records[0]);
         assert_eq!(after.records[0].points, lesson.points);
         assert!(!after.records[1].done);
-        assert_eq!(
-            after.rules.iter().map(RuleRow::text).collect::<Vec<_>>(),
-            vec!["N01 仍有 0/1 人没改对", "N02 仍有 0/1 人没改对"]
+        // N01 and N02 are put right by the only trainee who handed in: not listed.
+        assert_eq!(after.rules, vec![]);
+        let mut text = Vec::new();
+        write_text(&after, &mut text).unwrap();
+        let text = String::from_utf8(text).unwrap();
+        assert!(!text.contains("0/1"), "{text}");
+        assert!(text.contains("各课要改的规则都已改对"), "{text}");
+    }
+
+    #[test]
+    fn an_acceptance_is_void_once_the_trainee_replaces_the_accepted_text() {
+        let schemes = SchemeSet::builtin();
+        let lessons: Vec<Lesson> = shipped()
+            .into_iter()
+            .filter(|l| l.id == "closing")
+            .collect();
+        let lesson = &lessons[0];
+        let review = lesson
+            .goals
+            .iter()
+            .position(|g| matches!(g.kind, GoalKind::Review { .. }))
+            .unwrap();
+        let class = tempfile::tempdir().unwrap();
+        class_init(class.path()).unwrap();
+        hand_in(class.path(), "赵六", "closing", &lesson.solution).unwrap();
+        let seen = judge_class(class.path(), &lessons, &schemes).unwrap();
+        let copy = seen.records[0].copy.clone().unwrap();
+        accept_review(class.path(), lesson, "赵六", review, &copy).unwrap();
+        let accepted = judge_class(class.path(), &lessons, &schemes).unwrap();
+        assert!(accepted.records[0].done, "{:#?}", accepted.records[0]);
+
+        // The trainee replaces the accepted paragraphs with junk that still clears N01/N02.
+        let mut doc: toml_edit::DocumentMut = lesson.solution.parse().unwrap();
+        doc["closing"]["problems"] = toml_edit::value("啊啊啊啊啊啊啊啊啊啊啊啊");
+        let junk = doc.to_string();
+        assert_ne!(junk, lesson.solution);
+        hand_in(class.path(), "赵六", "closing", &junk).unwrap();
+        let after = judge_class(class.path(), &lessons, &schemes).unwrap();
+        let record = &after.records[0];
+        assert!(!record.done, "{record:#?}");
+        assert!(!record.judgement.as_ref().unwrap().goals[review].met);
+        assert_eq!(record.points, lesson.points - lesson.goals[review].points);
+        // The trainee's own screen says the same.
+        assert!(
+            Acceptance::goals_for(
+                &accepted_goals(class.path(), "赵六", "closing", false),
+                &junk
+            )
+            .is_empty()
+        );
+        // The trainer accepts again, for the new text.
+        let copy = after.records[0].copy.clone().unwrap();
+        accept_review(class.path(), lesson, "赵六", review, &copy).unwrap();
+        let again = judge_class(class.path(), &lessons, &schemes).unwrap();
+        assert!(again.records[0].done);
+        // The same text with a BOM and CRLF line ends is the same copy.
+        let crlf = format!("\u{feff}{}", junk.replace('\n', "\r\n"));
+        assert_eq!(work_fingerprint(&crlf), work_fingerprint(&junk));
+        // An acceptance written before acceptances were tied to a text counts for nothing.
+        write_accepted(
+            &class.path().join(ACCEPTED_FILE),
+            &[Accepted {
+                trainee: "赵六".into(),
+                lesson: "closing".into(),
+                goal: review,
+                copy: None,
+            }],
+        )
+        .unwrap();
+        assert!(
+            !judge_class(class.path(), &lessons, &schemes)
+                .unwrap()
+                .records[0]
+                .done
         );
     }
 }

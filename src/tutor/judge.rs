@@ -80,7 +80,20 @@ pub(crate) struct Prepared {
     scheme: Option<crate::scheme::Scheme>,
     start: Option<Checked>,
     texts: Vec<String>,
+    /// The sheet's written totals the solution states (`total_score`, `total_weight`): a
+    /// `total` goal then asks for the written figure too, and a blank one fails it.
+    stated: StatedTotals,
 }
+
+/// Which written totals of the score sheet the lesson's solution states.
+#[derive(Debug, Clone, Copy, Default)]
+struct StatedTotals {
+    score: bool,
+    weight: bool,
+}
+
+const TOTAL_SCORE: &str = "score_sheet.total_score";
+const TOTAL_WEIGHT: &str = "score_sheet.total_weight";
 
 /// A lesson's start report, checked once and kept while the scheme set gives the same scheme
 /// (judging a class folder judges the same start for every trainee).
@@ -112,10 +125,22 @@ fn prepared(lesson: &Lesson, schemes: &SchemeSet) -> std::sync::Arc<Prepared> {
         .iter()
         .map(|g| goal_text_in(g, start.as_ref().and_then(|s| s.doc.as_ref())))
         .collect();
+    let solution = Document::parse(&Source::new(&lesson.solution)).ok();
+    let states = |path: &str| {
+        let path = FieldPath::parse(path).expect("a path of the form");
+        solution
+            .as_ref()
+            .and_then(|d| d.written(&path))
+            .is_some_and(|v| !blank(&v))
+    };
     let fresh = std::sync::Arc::new(Prepared {
         scheme,
         start,
         texts,
+        stated: StatedTotals {
+            score: states(TOTAL_SCORE),
+            weight: states(TOTAL_WEIGHT),
+        },
     });
     *slot = Some(fresh.clone());
     fresh
@@ -175,7 +200,7 @@ pub fn judge(
         .zip(texts)
         .map(|((i, g), text)| GoalState {
             text,
-            met: met(g, i, &work, start, accepted),
+            met: met(g, i, &work, start, prepared.stated, accepted),
             points: g.points,
             by_hand: matches!(g.kind, GoalKind::Review { .. }),
         })
@@ -202,6 +227,7 @@ fn met(
     index: usize,
     work: &Checked,
     start: Option<&Checked>,
+    stated: StatedTotals,
     accepted: &[usize],
 ) -> bool {
     match &goal.kind {
@@ -232,9 +258,20 @@ fn met(
             weight,
             grade,
         } => {
+            // The goal means "the sheet's 总分 is …": the figure computed from the rows and,
+            // where written (or where the solution writes one), the figure written.
             let t = &work.totals;
-            score.is_none_or(|s| t.score == s)
-                && weight.is_none_or(|w| t.weight == w)
+            let written_is = |path: &str, stated: bool, want: Decimal| {
+                let path = FieldPath::parse(path).expect("a path of the form");
+                let now = work.doc.as_ref().and_then(|d| d.written(&path));
+                match now.as_deref().filter(|v| !blank(v)) {
+                    None => !stated,
+                    Some(v) => parse_amount(v).is_ok_and(|n| n == want),
+                }
+            };
+            score.is_none_or(|s| t.score == s && written_is(TOTAL_SCORE, stated.score, s))
+                && weight
+                    .is_none_or(|w| t.weight == w && written_is(TOTAL_WEIGHT, stated.weight, w))
                 && grade.as_ref().is_none_or(|g| &t.grade == g)
         }
         GoalKind::Clean { severity } => !work.findings.iter().any(|f| f.severity <= *severity),

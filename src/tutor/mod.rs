@@ -14,9 +14,9 @@ mod progress;
 
 pub use check::{LessonProblem, check_lessons, write_check_report};
 pub use class::{
-    ClassCache, ClassRecord, ClassView, RuleRow, accept_review, accepted_goals, class_init,
-    hand_in, hand_in_progress, judge_class, judge_class_with, safe_name, write_csv, write_json,
-    write_text,
+    Acceptance, ClassCache, ClassRecord, ClassView, RuleRow, accept_review, accepted_goals,
+    class_init, hand_in, hand_in_progress, judge_class, judge_class_with, safe_name, trainee_name,
+    work_fingerprint, write_csv, write_json, write_text,
 };
 pub use judge::{GoalState, Judgement, goal_text, judge, locked_reason, path_label};
 pub use lesson::{

@@ -170,11 +170,12 @@ impl Workspace {
         &self,
         lesson: &Lesson,
         schemes: &SchemeSet,
-        accepted: &[usize],
+        accepted: &[super::Acceptance],
     ) -> Result<Option<Judgement>, TutorError> {
-        Ok(self
-            .read_work(&lesson.id)?
-            .map(|text| judge(lesson, &text, schemes, accepted)))
+        Ok(self.read_work(&lesson.id)?.map(|text| {
+            let goals = super::Acceptance::goals_for(accepted, &text);
+            judge(lesson, &text, schemes, &goals)
+        }))
     }
 
     /// The status of a lesson, judged from its work copy.
@@ -182,7 +183,7 @@ impl Workspace {
         &self,
         lesson: &Lesson,
         schemes: &SchemeSet,
-        accepted: &[usize],
+        accepted: &[super::Acceptance],
     ) -> Result<Status, TutorError> {
         Ok(match self.judge_lesson(lesson, schemes, accepted)? {
             None => Status::NotStarted,

@@ -160,3 +160,59 @@ fn another_scoring_scheme_is_a_locked_change() {
     assert!(locked_reason(&l, "scheme").is_some());
     assert!(judge(&l, &l.solution, &schemes, &[]).done);
 }
+
+#[test]
+fn the_total_goal_asks_for_the_written_total_too() {
+    let schemes = SchemeSet::builtin();
+    let l = lesson("scores");
+    let total = l
+        .goals
+        .iter()
+        .position(|g| matches!(g.kind, GoalKind::Total { .. }))
+        .unwrap();
+    let line = "total_score = 93     # 10 + 35 + 20 + 10 + 18（原表94）";
+    assert!(judge(&l, &l.solution, &schemes, &[]).goals[total].met);
+    // The rows add up to 93 but the sheet still says 94 (C11 fires): not met.
+    let wrong = edited(&l.solution, line, "total_score = 94");
+    let j = judge(&l, &wrong, &schemes, &[]);
+    assert!(!j.goals[total].met, "{j:#?}");
+    // A blank 总分 where the solution writes one is not 93 either.
+    let blank = edited(&l.solution, line, "total_score = \"\"");
+    assert!(!judge(&l, &blank, &schemes, &[]).goals[total].met);
+    // Written as 93.00 it is the same figure.
+    let same = edited(&l.solution, line, "total_score = 93.00");
+    assert!(judge(&l, &same, &schemes, &[]).goals[total].met);
+}
+
+#[test]
+fn the_exec_rate_lesson_accepts_every_rate_the_checker_accepts_but_not_a_blank() {
+    let schemes = SchemeSet::builtin();
+    let l = lesson("exec-rate");
+    let line = l
+        .solution
+        .lines()
+        .find(|line| line.starts_with("rate = "))
+        .unwrap()
+        .to_owned();
+    for rate in ["99.99%", "100.0%", "99.99％"] {
+        let text = edited(&l.solution, &line, &format!("rate = \"{rate}\""));
+        let j = judge(&l, &text, &schemes, &[]);
+        assert!(j.done, "{rate}: {j:#?}");
+    }
+    for rate in ["", "99.9%", "99%"] {
+        let text = edited(&l.solution, &line, &format!("rate = \"{rate}\""));
+        let j = judge(&l, &text, &schemes, &[]);
+        assert!(!j.done, "{rate:?}: {j:#?}");
+    }
+}
+
+#[test]
+fn the_capstone_says_where_the_findings_are_on_every_size_of_terminal() {
+    let l = lesson("capstone");
+    assert!(!l.text.contains("右边的问题列表"), "{}", l.text);
+    assert!(
+        l.text.contains("宽的终端上在右边") && l.text.contains("按 f 打开完整的列表"),
+        "{}",
+        l.text
+    );
+}

@@ -63,6 +63,39 @@ pub struct Pane {
     pub lines: Vec<PaneLine>,
 }
 
+impl Pane {
+    /// The pane for a box too short for it: the goals met said in one line where the first
+    /// goal stood ("✓ 另有 3 个目标已达成"), after the goals not met, which all stay; the
+    /// lines that are no goal follow as before.
+    pub fn with_met_goals_folded(&self) -> Pane {
+        let met = self.lines.iter().filter(|l| l.mark == Some(true)).count();
+        if met == 0 {
+            return self.clone();
+        }
+        let unmet = self.lines.iter().filter(|l| l.mark == Some(false)).count();
+        let summary = if unmet == 0 {
+            format!("{met} 个目标都已达成")
+        } else {
+            format!("另有 {met} 个目标已达成")
+        };
+        let first_goal = self.lines.iter().position(|l| l.mark.is_some());
+        let mut lines = Vec::with_capacity(self.lines.len());
+        for (i, line) in self.lines.iter().enumerate() {
+            if Some(i) == first_goal {
+                lines.extend(self.lines.iter().filter(|l| l.mark == Some(false)).cloned());
+                lines.push(PaneLine::goal(summary.clone(), true));
+            }
+            if line.mark.is_none() {
+                lines.push(line.clone());
+            }
+        }
+        Pane {
+            title: self.title.clone(),
+            lines,
+        }
+    }
+}
+
 /// What the workbench does after one of the guide's keys.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Reply {
