@@ -891,16 +891,7 @@ fn draw_footer(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
             keys.push(("Esc", "取消"));
             keys.push(("Ctrl-S", "确定并保存"));
             let mut spans = vec![Span::styled("编辑中  ", theme.title())];
-            let mut used = width("编辑中  ");
-            for (key, name) in keys {
-                let piece = format!("{key} {name}  ");
-                if used + width(&piece) > w {
-                    break;
-                }
-                used += width(&piece);
-                spans.push(Span::styled(format!("{key} "), theme.title()));
-                spans.push(Span::styled(format!("{name}  "), theme.dim()));
-            }
+            key_bar(&mut spans, keys, w, theme);
             Line::from(spans)
         }
         (_, Some(status)) => Line::from(Span::styled(
@@ -951,44 +942,56 @@ fn draw_footer(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
                 (false, false) => &editing,
             };
             let mut spans = Vec::new();
-            let mut used = 0;
             // Below the minimum the layout cuts things: say so, rather than look complete.
             let screen = frame.area();
             if screen.width < 80 || screen.height < 24 {
-                let note = "窗口小于 80×24，内容显示不全  ";
-                spans.push(Span::styled(note, theme.bad()));
-                used += width(note);
+                spans.push(Span::styled("窗口小于 80×24，内容显示不全  ", theme.bad()));
             }
             if app.read_only {
                 spans.push(Span::styled("只读  ", theme.bad()));
-                used += 6;
             }
             // The guide's keys first: a trainee looks for them.
-            for (key, name) in app.guide().map(|g| g.keys()).unwrap_or_default() {
-                let piece = format!("{key} {name}  ");
-                used += width(&piece);
-                spans.push(Span::styled(format!("{key} "), theme.title()));
-                spans.push(Span::styled(format!("{name}  "), theme.dim()));
-            }
-            for &(command, name) in keys {
+            let mut bar: Vec<(String, &str)> = app
+                .guide()
+                .map(|g| g.keys())
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(key, name)| (key.to_string(), name))
+                .collect();
+            bar.extend(keys.iter().map(|&(command, name)| {
                 let key = app
                     .keymap
                     .keys_of(command)
                     .first()
                     .map(|k| k.to_string())
                     .unwrap_or_default();
-                let piece = format!("{key} {name}  ");
-                if used + width(&piece) > w {
-                    break;
-                }
-                used += width(&piece);
-                spans.push(Span::styled(format!("{key} "), theme.title()));
-                spans.push(Span::styled(format!("{name}  "), theme.dim()));
-            }
+                (key, name)
+            }));
+            key_bar(&mut spans, bar, w, theme);
             Line::from(spans)
         }
     };
     frame.render_widget(Paragraph::new(line), area);
+}
+
+/// Appends `key name` pairs to a footer line after what `spans` already holds, as many as
+/// fit in `w` columns (the key bright, its name dim).
+fn key_bar<K: std::fmt::Display>(
+    spans: &mut Vec<Span<'static>>,
+    keys: impl IntoIterator<Item = (K, &'static str)>,
+    w: usize,
+    theme: Theme,
+) {
+    let mut used: usize = spans.iter().map(|s| width(&s.content)).sum();
+    for (key, name) in keys {
+        let piece = format!("{key} {name}  ");
+        if used + width(&piece) > w {
+            break;
+        }
+        used += width(&piece);
+        spans.push(Span::styled(format!("{key} "), theme.title()));
+        spans.push(Span::styled(format!("{name}  "), theme.dim()));
+    }
 }
 
 /// A one-line prompt: its label, the input (its end kept visible on a narrow terminal), and
