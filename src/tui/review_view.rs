@@ -386,20 +386,7 @@ fn draw_footer(frame: &mut Frame, app: &ReviewApp, theme: Theme, area: Rect) {
         let room = w
             .saturating_sub(width(label) + width(&message) + width(hint) + 1)
             .max(8);
-        let shown = visible_inline(input);
-        let shown = if width(&shown) > room {
-            let tail: String = shown
-                .chars()
-                .rev()
-                .take(room.saturating_sub(1))
-                .collect::<Vec<_>>()
-                .into_iter()
-                .rev()
-                .collect();
-            format!("…{tail}")
-        } else {
-            shown.into_owned()
-        };
+        let shown = super::text::truncate_start(&visible_inline(input), room);
         fit_spans(
             vec![
                 Span::styled(label.to_owned(), theme.title()),

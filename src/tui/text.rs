@@ -31,6 +31,30 @@ pub fn truncate(text: &str, max: usize) -> String {
     out
 }
 
+/// `text` cut to `max` display columns from its start, keeping its end: `…` and the last
+/// columns (an input line, whose end is where the typing is).
+pub fn truncate_start(text: &str, max: usize) -> String {
+    if max == 0 {
+        return String::new();
+    }
+    if text.width() <= max {
+        return text.to_owned();
+    }
+    let mut kept = Vec::new();
+    let mut used = 0;
+    for g in text.graphemes(true).rev() {
+        let w = g.width();
+        if used + w > max - 1 {
+            break;
+        }
+        used += w;
+        kept.push(g);
+    }
+    let mut out = String::from("…");
+    out.extend(kept.into_iter().rev());
+    out
+}
+
 /// The text cut or padded to exactly `columns`.
 pub fn fit(text: &str, columns: usize) -> String {
     let mut out = truncate(text, columns);
@@ -114,6 +138,16 @@ mod tests {
     #[test]
     fn a_space_that_overflows_a_line_does_not_start_the_next() {
         assert_eq!(wrap("aaaa bbbb", 4), ["aaaa", "bbbb"]);
+    }
+
+    #[test]
+    fn an_input_keeps_its_end_cut_by_columns() {
+        assert_eq!(truncate_start("公用经费", 8), "公用经费");
+        assert_eq!(truncate_start("公用经费", 7), "…用经费");
+        assert_eq!(truncate_start("公用经费", 6), "…经费");
+        assert_eq!(truncate_start("ab公用", 4), "…用");
+        // Never half a wide character: 8 columns where 9 would cut one.
+        assert_eq!(truncate_start("预算执行情况表.xlsx", 9), "…表.xlsx");
     }
 
     #[test]

@@ -1007,20 +1007,7 @@ fn prompt_line(
         .map(|s| format!("  ✗ {}", visible_inline(&s.text)))
         .unwrap_or_default();
     let room = w.saturating_sub(width(label) + width(&message) + 1).max(8);
-    let shown = visible_inline(input);
-    let shown = if width(&shown) > room {
-        let tail: String = shown
-            .chars()
-            .rev()
-            .take(room.saturating_sub(1))
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .collect();
-        format!("…{tail}")
-    } else {
-        shown.into_owned()
-    };
+    let shown = super::text::truncate_start(&visible_inline(input), room);
     Line::from(vec![
         Span::styled(label.to_owned(), theme.title()),
         Span::raw(shown),
