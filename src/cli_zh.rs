@@ -13,12 +13,26 @@ const TEMPLATE: &str = "{before-help}{about-with-newline}\n用法：{usage}\n\n{
 pub fn localized(command: Command) -> Command {
     let mut command = localized_tree(command);
     command.build();
-    if command.find_subcommand("help").is_some() {
-        command = command.mut_subcommand("help", |help| {
-            help.about("显示本帮助，或某个命令的帮助（jixiao help check）")
-        });
-    }
-    command
+    described_help(command)
+}
+
+/// clap's own `help` subcommand, made by `build` for every command that has subcommands,
+/// described in Chinese at every level (`jixiao tutor help`, too).
+fn described_help(command: Command) -> Command {
+    let command = if command.find_subcommand("help").is_some() {
+        command.mut_subcommand("help", |help| {
+            help.about("显示本帮助，或某个命令的帮助（如 jixiao help check）")
+        })
+    } else {
+        command
+    };
+    command.mut_subcommands(|sub| {
+        if sub.get_name() == "help" {
+            sub
+        } else {
+            described_help(sub)
+        }
+    })
 }
 
 fn localized_tree(command: Command) -> Command {

@@ -55,6 +55,11 @@ fn every_help_page_is_chinese() {
             assert!(!help.contains(english), "{english} in {args:?}:\n{help}");
         }
     }
+    // Commands with commands of their own (tutor, class) list clap's help in Chinese too.
+    for command in ["tutor", "class"] {
+        let (_, help, _) = jixiao(&[command, "--help"]);
+        assert!(!help.contains("Print this message"), "{command}:\n{help}");
+    }
     let (_, check, _) = jixiao(&["check", "--help"]);
     assert!(check.contains("可选 text、json；默认 text"), "{check}");
 }

@@ -912,3 +912,31 @@ fn c_turns_the_completeness_check_on_and_off() {
     assert_eq!(n05(&app), 0);
     assert_eq!(said(&app), "齐全检查已关闭");
 }
+
+#[test]
+fn up_and_down_keep_the_column_through_a_row_with_one_cell() {
+    // Tab 3: 安全监管's 调整, ↑ to 专项资金个数 (one cell), ↓ back: still 调整, so a figure
+    // typed next goes there and not to a text cell (where a digit switches tabs).
+    let mut app = open(SEED, false);
+    goto(&mut app, "performance.special_funds[0].adjustment");
+    press(&mut app, KeyCode::Up);
+    press(&mut app, KeyCode::Down);
+    let t = app.tab.index();
+    let (row, col) = app.cursor[t];
+    assert_eq!(
+        app.rows[row].cells[col].path.to_string(),
+        "performance.special_funds[0].adjustment"
+    );
+    // Down through the fund's one-cell rows (包含内容, 资金使用说明) to the next fund: 调整.
+    for _ in 0..3 {
+        press(&mut app, KeyCode::Down);
+    }
+    let (row, col) = app.cursor[t];
+    assert_eq!(
+        app.rows[row].cells[col].path.to_string(),
+        "performance.special_funds[1].adjustment"
+    );
+    keys(&mut app, "27.08");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.tab.index(), t, "no tab switch");
+}

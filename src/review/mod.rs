@@ -679,7 +679,7 @@ pub fn district(rows: &[Row]) -> District {
 }
 
 impl District {
-    /// `502 份报告 · 有错误 480 · 优 500 良 2 · 平均分 93.8`.
+    /// `502 份报告 · 有错误 480 · 优 500、良 2 · 平均分 93.8`.
     pub fn line(&self) -> String {
         let mut text = format!("{} 份报告 · 有错误 {}", self.reports, self.with_errors);
         if !self.grades.is_empty() {
@@ -688,7 +688,7 @@ impl District {
                 .iter()
                 .map(|(g, n)| format!("{g} {n}"))
                 .collect();
-            text.push_str(&format!(" · {}", grades.join(" ")));
+            text.push_str(&format!(" · {}", grades.join("、")));
         }
         match self.mean_score {
             Some(mean) => text.push_str(&format!(" · 平均分 {mean}")),

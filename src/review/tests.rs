@@ -328,7 +328,7 @@ fn district_counts_and_rule_statistics() {
     assert_eq!(d.mean_score, Some(Decimal::new(935, 1)));
     assert_eq!(
         d.line(),
-        "4 份报告 · 有错误 2 · 优 2 —（未完） 1 无法载入 1 · 平均分 93.5"
+        "4 份报告 · 有错误 2 · 优 2、—（未完） 1、无法载入 1 · 平均分 93.5"
     );
 
     let stats = rule_stats(&review.rows);

@@ -174,6 +174,9 @@ pub struct App {
     disk_bytes: Option<Vec<u8>>,
     pub tab: Tab,
     pub cursor: [(usize, usize); 4],
+    /// Per tab, the column ↑↓ keep: moving through a row with fewer cells (a fund's
+    /// 包含内容) and back returns to the column left, as in a spreadsheet.
+    goal_col: [Option<usize>; 4],
     /// The first row shown of each tab (from the last frame drawn, see `apply_layout`).
     pub scroll: [usize; 4],
     pub rows: Vec<Row>,
@@ -262,6 +265,7 @@ impl App {
             disk_bytes,
             tab: Tab::Basic,
             cursor: [(0, 0); 4],
+            goal_col: [None; 4],
             scroll: [0; 4],
             rows: Vec::new(),
             mode: Mode::Normal,

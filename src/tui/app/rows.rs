@@ -67,8 +67,16 @@ impl App {
                 .or_else(|| self.next_selectable(target, true))
         };
         if let Some(r) = found {
+            // The column to keep: the one ↑↓ kept before, while the cursor is still where
+            // they put it (any other move starts afresh from the cursor's column).
+            let cells_here = self.rows.get(row).map_or(0, |r| r.cells.len());
+            let want = match self.goal_col[t] {
+                Some(goal) if col == goal.min(cells_here.saturating_sub(1)) => goal,
+                _ => col,
+            };
             let cells = self.rows[r].cells.len();
-            self.cursor[t] = (r, col.min(cells.saturating_sub(1)));
+            self.cursor[t] = (r, want.min(cells.saturating_sub(1)));
+            self.goal_col[t] = Some(want);
         }
     }
 
