@@ -60,14 +60,14 @@ fn sum(
     out: &mut Vec<Expected>,
     scheme: &Scheme,
     rule: &'static str,
-    path: &str,
+    path: FieldPath,
     stated: Cell<Decimal>,
     computed: Decimal,
     how: &str,
 ) {
     let agrees = stated.value().is_none_or(|s| scheme.agree(s, computed));
     out.push(Expected {
-        path: at(path),
+        path,
         value: amount(computed),
         why: format!("{how} {}", amount(computed)),
         agrees,
@@ -148,7 +148,7 @@ fn budget(report: &Report, scheme: &Scheme, out: &mut Vec<Expected>) {
             out,
             scheme,
             "B01",
-            "budget.spent",
+            at("budget.spent"),
             b.spent,
             total,
             "基本+项目 =",
@@ -159,7 +159,7 @@ fn budget(report: &Report, scheme: &Scheme, out: &mut Vec<Expected>) {
             out,
             scheme,
             "B02",
-            "budget.basic",
+            at("budget.basic"),
             b.basic,
             p + q,
             "人员+公用 =",
@@ -170,7 +170,7 @@ fn budget(report: &Report, scheme: &Scheme, out: &mut Vec<Expected>) {
             out,
             scheme,
             "B03",
-            "budget.project",
+            at("budget.project"),
             b.project,
             total,
             "各项目合计",
@@ -187,14 +187,9 @@ fn costs(report: &Report, scheme: &Scheme, out: &mut Vec<Expected>) {
     };
     let mut add = |parent: CostRow, parts: Vec<Amount>, column: CostColumn| {
         if let Some(total) = sum_filled(parts) {
+            let path = row_path(parent).key(column.key());
             let stated = costs.cell(parent, column);
-            out.push(Expected {
-                path: row_path(parent).key(column.key()),
-                value: amount(total),
-                why: format!("其中各项合计 {}", amount(total)),
-                agrees: stated.value().is_none_or(|s| scheme.agree(s, total)),
-                rule: "D04",
-            });
+            sum(out, scheme, "D04", path, stated, total, "其中各项合计");
         }
     };
     for (parent, parts) in SUMS {
@@ -284,13 +279,13 @@ fn score_sheet(report: &Report, scheme: &Scheme, out: &mut Vec<Expected>) {
             src.other,
         ])
     {
-        let path = "score_sheet.by_source.total";
+        let path = at("score_sheet.by_source.total");
         sum(out, scheme, "C05", path, src.total, total, "各项合计");
     }
     if let Some(by_use) = sheet.by_use.as_ref()
         && let Some(total) = sum_filled([by_use.basic, by_use.project])
     {
-        let path = "score_sheet.by_use.total";
+        let path = at("score_sheet.by_use.total");
         sum(out, scheme, "C05", path, by_use.total, total, "各项合计");
     }
 }
@@ -304,14 +299,8 @@ fn score_groups(report: &Report, scheme: &Scheme, out: &mut Vec<Expected>) {
     let groups = FieldPath::parse("score_sheet.groups").expect("a valid path");
     for (g, group) in sheet.groups.iter().enumerate() {
         if let Some(total) = sum_filled(group.indicators.iter().map(|i| i.weight)) {
-            let path = groups.index(g).key("weight");
-            out.push(Expected {
-                agrees: group.weight.value().is_none_or(|w| scheme.agree(w, total)),
-                value: amount(total),
-                why: format!("指标分值合计 {}", amount(total)),
-                path,
-                rule: "C07",
-            });
+            let (path, stated) = (groups.index(g).key("weight"), group.weight);
+            sum(out, scheme, "C07", path, stated, total, "指标分值合计");
         }
     }
     // 总分（得分） = 年度资金总额得分 + Σ 指标得分, once anything is scored.
@@ -326,7 +315,7 @@ fn score_groups(report: &Report, scheme: &Scheme, out: &mut Vec<Expected>) {
             out,
             scheme,
             "C11",
-            "score_sheet.total_score",
+            at("score_sheet.total_score"),
             sheet.total_score,
             total,
             "计算",
