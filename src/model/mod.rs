@@ -64,6 +64,26 @@ record! {
     }
 }
 
+impl Staff {
+    /// The kinds 年末实有人数 is the sum of (S01), with their labels.
+    pub fn kinds(&self) -> [(&'static str, Count); 5] {
+        [
+            ("在职", self.in_service),
+            ("无固期人员", self.open_ended),
+            ("政府雇员", self.government_employees),
+            ("退休人员", self.retired),
+            ("其他", self.other),
+        ]
+    }
+
+    /// The sum of the kinds filled in, or `None` when none is (counts are 64-bit: their sum
+    /// is not).
+    pub fn kinds_total(&self) -> Option<u128> {
+        let filled: Vec<u64> = self.kinds().iter().filter_map(|(_, c)| c.value()).collect();
+        (!filled.is_empty()).then(|| filled.iter().map(|&v| u128::from(v)).sum())
+    }
+}
+
 record! {
     /// `[budget]` — 二、一般公共预算支出情况.
     pub struct Budget in BUDGET {

@@ -86,24 +86,19 @@ fn rate(percent: Decimal, stated: Cell<Rate>, shown_decimals: u32) -> (String, b
 
 fn staff(report: &Report, out: &mut Vec<Expected>) {
     let staff = report.basic.as_ref().and_then(|b| b.staff.as_ref());
-    if let Some(staff) = staff {
-        let parts = [
-            staff.in_service,
-            staff.open_ended,
-            staff.government_employees,
-            staff.retired,
-            staff.other,
-        ];
-        if parts.iter().any(|c| c.is_filled()) {
-            let total: u64 = parts.iter().filter_map(|c| c.value()).sum();
-            out.push(Expected {
-                path: at("basic.staff.actual_total"),
-                value: total.to_string(),
-                why: format!("各类合计 {total}"),
-                agrees: staff.actual_total.value().is_none_or(|t| t == total),
-                rule: "S01",
-            });
-        }
+    if let Some(staff) = staff
+        && let Some(total) = staff.kinds_total()
+    {
+        out.push(Expected {
+            path: at("basic.staff.actual_total"),
+            value: total.to_string(),
+            why: format!("各类合计 {total}"),
+            agrees: staff
+                .actual_total
+                .value()
+                .is_none_or(|t| u128::from(t) == total),
+            rule: "S01",
+        });
     }
     // 附件2 实际在职人数 = 正文 在职人数 (S02), once both are stated.
     if let (Some(body), Some(d)) = (
@@ -350,6 +345,22 @@ mod tests {
         assert_eq!(score.why, "按方案 10.00");
         assert!(!score.agrees);
         assert_eq!(score.rule, "C04");
+    }
+
+    #[test]
+    fn a_staff_total_beyond_64_bits_is_computed_without_overflow() {
+        // Each count fits a TOML integer; their sum does not fit 64 bits (S01 sums wider).
+        let max = i64::MAX;
+        let text = SEED.replacen(
+            "in_service = 10\nopen_ended = 1\n",
+            &format!("in_service = {max}\nopen_ended = {max}\n"),
+            1,
+        );
+        assert_ne!(text, SEED);
+        let all = expected(&text);
+        let total = find(&all, "basic.staff.actual_total");
+        assert_eq!(total.value, "18446744073709551616");
+        assert!(!total.agrees);
     }
 
     #[test]

@@ -10,30 +10,20 @@ pub fn check(ctx: &Ctx, out: &mut Vec<Finding>) {
     let data = ctx.report.basic_data.as_ref();
 
     // S01 — 年末实有人数 = the sum of its kinds.
-    if let Some(s) = staff {
-        let parts = [
-            ("在职", s.in_service),
-            ("无固期人员", s.open_ended),
-            ("政府雇员", s.government_employees),
-            ("退休人员", s.retired),
-            ("其他", s.other),
-        ];
-        let filled: Vec<(&str, u64)> = parts
+    if let Some(s) = staff
+        && let (Some(total), Some(sum)) = (s.actual_total.value(), s.kinds_total())
+        && sum != u128::from(total)
+    {
+        let terms: Vec<String> = s
+            .kinds()
             .iter()
-            .filter_map(|(label, c)| c.value().map(|v| (*label, v)))
+            .filter_map(|(l, c)| c.value().map(|v| format!("{l} {v}")))
             .collect();
-        if let (Some(total), false) = (s.actual_total.value(), filled.is_empty()) {
-            // Counts are 64-bit: their sum is not.
-            let sum: u128 = filled.iter().map(|(_, v)| u128::from(*v)).sum();
-            if sum != u128::from(total) {
-                let terms: Vec<String> = filled.iter().map(|(l, v)| format!("{l} {v}")).collect();
-                out.push(finding(
-                    "S01",
-                    path("basic.staff.actual_total"),
-                    format!("年末实有人数 {total} ≠ {} = {sum}", terms.join(" + ")),
-                ));
-            }
-        }
+        out.push(finding(
+            "S01",
+            path("basic.staff.actual_total"),
+            format!("年末实有人数 {total} ≠ {} = {sum}", terms.join(" + ")),
+        ));
     }
 
     let Some(d) = data else { return };
