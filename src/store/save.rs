@@ -120,7 +120,7 @@ pub fn save_report(path: &Path, bytes: &[u8], options: SaveOptions) -> Result<Sa
     };
     if let Some(meta) = &existing {
         if !meta.is_file() {
-            return Err(sidecar::refusal(path, "不是普通文件"));
+            return Err(sidecar::not_a_file(path));
         }
         // Being able to write the folder would let a rename replace a file the user may not
         // write: ask the file itself.

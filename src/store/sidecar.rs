@@ -22,6 +22,21 @@ pub fn refusal(path: &Path, why: &str) -> SaveError {
     }
 }
 
+/// A symlink under a name jixiao would write or read.
+fn symlink_refused(path: &Path) -> SaveError {
+    refusal(path, "是一个符号链接（可能有人想借它改写别的文件）")
+}
+
+/// A folder, fifo, device or socket under the name.
+pub fn not_a_file(path: &Path) -> SaveError {
+    refusal(path, "不是普通文件")
+}
+
+/// Another user's file under the name.
+fn anothers(path: &Path, uid: u32) -> SaveError {
+    refusal(path, &format!("属于另一个用户（uid {uid}）"))
+}
+
 /// This process's effective user.
 pub fn effective_uid() -> u32 {
     // SAFETY: geteuid has no preconditions and cannot fail.
@@ -43,17 +58,11 @@ pub fn check_slot(path: &Path, also_owner: Option<u32>) -> Result<(), SaveError>
         Ok(meta) => {
             let kind = meta.file_type();
             if kind.is_symlink() {
-                Err(refusal(
-                    path,
-                    "是一个符号链接（可能有人想借它改写别的文件）",
-                ))
+                Err(symlink_refused(path))
             } else if !kind.is_file() {
-                Err(refusal(path, "不是普通文件"))
+                Err(not_a_file(path))
             } else if !trusted_owner(meta.uid(), also_owner) {
-                Err(refusal(
-                    path,
-                    &format!("属于另一个用户（uid {}）", meta.uid()),
-                ))
+                Err(anothers(path, meta.uid()))
             } else {
                 Ok(())
             }
@@ -157,23 +166,15 @@ pub fn read(path: &Path, any_owner: bool) -> Result<Option<(Vec<u8>, u32)>, Save
     let mut file = match file {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) if e.raw_os_error() == Some(libc::ELOOP) => {
-            return Err(refusal(
-                path,
-                "是一个符号链接（可能有人想借它改写别的文件）",
-            ));
-        }
+        Err(e) if e.raw_os_error() == Some(libc::ELOOP) => return Err(symlink_refused(path)),
         Err(e) => return Err(SaveError::from_io(path, e)),
     };
     let meta = file.metadata().map_err(|e| SaveError::from_io(path, e))?;
     if !meta.is_file() {
-        return Err(refusal(path, "不是普通文件"));
+        return Err(not_a_file(path));
     }
     if !any_owner && !trusted_owner(meta.uid(), None) {
-        return Err(refusal(
-            path,
-            &format!("属于另一个用户（uid {}）", meta.uid()),
-        ));
+        return Err(anothers(path, meta.uid()));
     }
     let mut bytes = Vec::new();
     file.read_to_end(&mut bytes)
