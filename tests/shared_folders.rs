@@ -549,6 +549,26 @@ fn discarding_a_recovery_onto_a_planted_symlink_says_why_it_was_refused() {
     });
 }
 
+/// The victim opens `report` with `planted` (not a symlink) beside it: told why `planted`
+/// is refused (`why`), the report opens read-only, and neither file changes. The screen's
+/// text, for what else it must (not) say.
+fn a_plant_opens_read_only(office: &Office, report: &Path, planted: &Path, why: &str) -> String {
+    let (report_before, planted_before) = (kept(report), kept(planted));
+    let mut s = office.workbench(&office.victim, report);
+    s.wait_for_screen(&format!(
+        "{} {why}，jixiao 不会写入或覆盖它；请确认后把它移走；为安全起见以只读方式打开",
+        planted.display()
+    ));
+    s.wait_for_screen("[只读]");
+    s.send("q");
+    assert_eq!(s.wait_exit(), 0);
+    assert_eq!(kept(planted), planted_before, "the planted file");
+    assert_eq!(kept(report), report_before, "the report");
+    let name = planted.file_name().unwrap().to_str().unwrap();
+    assert_eq!(names(&office.shared), [name, "a.toml"]);
+    strip(&s)
+}
+
 /// The attacker leaves a file of their own under `name`; the victim's workbench refuses it
 /// and opens read-only, and the file stays exactly as the attacker left it.
 fn a_planted_file_of_anothers_opens_read_only(name: &str, planted_bytes: &[u8]) {
@@ -556,23 +576,12 @@ fn a_planted_file_of_anothers_opens_read_only(name: &str, planted_bytes: &[u8]) 
     let report = office.victims_report();
     let planted = office.shared.join(name);
     office.plant_file(&planted, planted_bytes);
-    let (report_before, planted_before) = (kept(&report), kept(&planted));
-    let mut s = office.workbench(&office.victim, &report);
-    s.wait_for_screen(&format!(
-            "{} 属于另一个用户（uid {ATTACKER}），jixiao 不会写入或覆盖它；请确认后把它移走；为安全起见以只读方式打开",
-            planted.display()
-        ),
-    );
-    s.wait_for_screen("[只读]");
-    s.send("q");
-    assert_eq!(s.wait_exit(), 0);
+    let why = format!("属于另一个用户（uid {ATTACKER}）");
+    let screen = a_plant_opens_read_only(&office, &report, &planted, &why);
     assert!(
-        !strip(&s).contains("发现未保存的修改"),
+        !screen.contains("发现未保存的修改"),
         "another's file is never offered as the victim's edits"
     );
-    assert_eq!(kept(&planted), planted_before, "the planted file");
-    assert_eq!(kept(&report), report_before, "the report");
-    assert_eq!(names(&office.shared), [name, "a.toml"]);
 }
 
 fn strip(s: &Session) -> String {
@@ -615,18 +624,7 @@ fn a_fifo_planted_as_the_lock_opens_the_report_read_only_instead_of_hanging() {
     let report = office.victims_report();
     let planted = office.shared.join(".a.toml.jixiao-lock");
     office.attacker.shell("mkfifo \"$0\"", &[&planted], b"");
-    let (report_before, planted_before) = (kept(&report), kept(&planted));
-    let mut s = office.workbench(&office.victim, &report);
-    s.wait_for_screen(&format!(
-        "{} 不是普通文件，jixiao 不会写入或覆盖它；请确认后把它移走；为安全起见以只读方式打开",
-        planted.display()
-    ));
-    s.wait_for_screen("[只读]");
-    s.send("q");
-    assert_eq!(s.wait_exit(), 0);
-    assert_eq!(kept(&planted), planted_before, "the fifo");
-    assert_eq!(kept(&report), report_before, "the report");
-    assert_eq!(names(&office.shared), [".a.toml.jixiao-lock", "a.toml"]);
+    a_plant_opens_read_only(&office, &report, &planted, "不是普通文件");
 }
 
 /// `jixiao export --force` of the victim's report onto `out`, run by the victim.
