@@ -241,6 +241,7 @@ mod tests {
         assert!(!totals(&text).complete);
         // An alias with the points in its name still counts.
         let text = SEED.replacen("name = \"满意度指标\"", "name = \"满意度（10分）\"", 1);
+        assert_ne!(text, SEED, "the alias is in the text checked");
         assert!(totals(&text).complete);
     }
 
