@@ -244,7 +244,7 @@ mod tests {
 
     #[test]
     fn n04_the_title_names_another_year() {
-        let head = "schema = \"jixiao/1\"\nscheme = \"hunan-department\"\n[report]\nunit = \"某局\"\nyear = 2023\n";
+        let head = crate::rules::testing::HEAD;
         let schemes = crate::scheme::SchemeSet::builtin();
         let scheme = schemes.get("hunan-department").unwrap();
         let check = |title: &str| {

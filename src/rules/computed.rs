@@ -462,7 +462,7 @@ mod tests {
         assert_ne!(fixed, SEED);
         assert!(find(&expected(&fixed), "performance.special_fund_count").agrees);
         // A group whose indicators' weights do not add up to its own (C07).
-        let head = "schema = \"jixiao/1\"\nscheme = \"hunan-department\"\n[report]\nunit = \"某局\"\nyear = 2023\n";
+        let head = crate::rules::testing::HEAD;
         let group = "[[score_sheet.groups]]\nname = \"产出指标\"\nweight = 30\n[[score_sheet.groups.indicators]]\nname = \"甲\"\nweight = 25\n[[score_sheet.groups.indicators]]\nname = \"乙\"\nweight = 15\n";
         let all = expected(&format!("{head}{group}"));
         let weight = find(&all, "score_sheet.groups[0].weight");
@@ -480,7 +480,7 @@ mod tests {
     fn the_attachments_in_service_count_is_the_bodys() {
         let staff = "[basic.staff]\nin_service = 10\n";
         let data = |n: u32| format!("[basic_data]\nauthorized = 14\nin_service = {n}\n");
-        let head = "schema = \"jixiao/1\"\nscheme = \"hunan-department\"\n[report]\nunit = \"某局\"\nyear = 2023\n";
+        let head = crate::rules::testing::HEAD;
         let all = expected(&format!("{head}{staff}{}", data(11)));
         let e = find(&all, "basic_data.in_service");
         assert_eq!(
@@ -529,7 +529,7 @@ mod tests {
 
     #[test]
     fn a_rate_keeps_the_stated_decimals_at_least_one() {
-        let head = "schema = \"jixiao/1\"\nscheme = \"hunan-department\"\n[report]\nunit = \"某局\"\nyear = 2023\n";
+        let head = crate::rules::testing::HEAD;
         let all = expected(&format!(
             "{head}[basic_data]\nauthorized = 14\nin_service = 10\ncontrol_rate = \"71%\"\n"
         ));
@@ -548,7 +548,7 @@ mod tests {
 
     #[test]
     fn the_cost_table_sums_follow_d04() {
-        let head = "schema = \"jixiao/1\"\nscheme = \"hunan-department\"\n[report]\nunit = \"某局\"\nyear = 2023\n";
+        let head = crate::rules::testing::HEAD;
         let table = "[basic_data.costs]\nthree_public = { final = 2 }\nvehicles = { final = 1 }\nvehicle_operation = { final = 1 }\nreception = { final = 0.5 }\nproject = { budget = 40 }\n[[basic_data.costs.project_lines]]\nname = \"1、业务工作经费\"\nbudget = 38.69\n[[basic_data.costs.project_lines]]\nname = \"2、运行维护经费\"\nbudget = 1.3\n";
         let all = expected(&format!("{head}{table}"));
         let three = find(&all, "basic_data.costs.three_public.final");
@@ -592,7 +592,7 @@ mod tests {
 
     #[test]
     fn nothing_is_computed_from_blanks() {
-        let head = "schema = \"jixiao/1\"\nscheme = \"hunan-department\"\n[report]\nunit = \"某局\"\nyear = 2023\n";
+        let head = crate::rules::testing::HEAD;
         assert_eq!(expected(head), []);
         let all = expected(&format!(
             "{head}[score_sheet.funds]\nexecuted = 5\nfull_year = 0\n"

@@ -173,12 +173,12 @@ pub(crate) mod testing {
         ids_with(body, RuleOptions::default())
     }
 
-    /// A report body under the standard head (unit 某局, year 2023), loaded.
+    /// The standard head of a test report: format, scheme, unit 某局, year 2023.
+    pub const HEAD: &str = "schema = \"jixiao/1\"\nscheme = \"hunan-department\"\n[report]\nunit = \"某局\"\nyear = 2023\n";
+
+    /// A report body under the standard head, loaded.
     pub fn report(body: &str) -> crate::model::Report {
-        let text = format!(
-            "schema = \"jixiao/1\"\nscheme = \"hunan-department\"\n[report]\nunit = \"某局\"\nyear = 2023\n{body}"
-        );
-        match scheme::load_str(&text, &SchemeSet::builtin()) {
+        match scheme::load_str(&format!("{HEAD}{body}"), &SchemeSet::builtin()) {
             Ok(l) => l.report,
             Err(f) => panic!("test report did not load: {:?}", f.findings),
         }
@@ -196,18 +196,9 @@ pub(crate) mod testing {
 
     /// `ids` with options.
     pub fn ids_with(body: &str, options: RuleOptions) -> Vec<(String, String)> {
-        let text = format!(
-            "schema = \"jixiao/1\"\nscheme = \"hunan-department\"\n[report]\nunit = \"某局\"\nyear = 2023\n{body}"
-        );
-        let schemes = SchemeSet::builtin();
-        let loaded = match scheme::load_str(&text, &schemes) {
-            Ok(l) => l,
-            Err(f) => panic!("test report did not load: {:?}", f.findings),
-        };
-        let scheme = schemes.get("hunan-department").unwrap();
-        check_with(&loaded.report, scheme, options)
+        findings_with(body, options)
             .into_iter()
-            .map(|f| (f.rule.to_owned(), f.path.to_string()))
+            .map(|(rule, path, _)| (rule, path))
             .collect()
     }
 

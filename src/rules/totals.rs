@@ -204,7 +204,7 @@ mod tests {
             [[score_sheet.groups]]\nname = \"产出指标\"\nweight = 40\n\n\
             [[score_sheet.groups.indicators]]\nname = \"a\"\nweight = 10\nscore = 10\n\n\
             [[score_sheet.groups.indicators]]\nname = \"b\"\nweight = 10\nscore = 2\n";
-        let head = "schema = \"jixiao/1\"\nscheme = \"hunan-department\"\n[report]\nunit = \"某局\"\nyear = 2023\n";
+        let head = crate::rules::testing::HEAD;
         let t = totals(&format!("{head}{sheet}"));
         assert_eq!(t.weight.to_string(), "30");
         assert_eq!(t.score.to_string(), "22");
