@@ -88,6 +88,22 @@ fn runnable_by_others(dir: &Path) -> PathBuf {
     copy
 }
 
+/// For root (who writes into read-only folders): `dir` and `file` given to `NOT_ROOT`, and
+/// what runs the binary as `NOT_ROOT` — setpriv's arguments and the binary (copied into
+/// `binary_dir` where `NOT_ROOT` could not reach it).
+fn handed_to_not_root(binary_dir: &Path, dir: &Path, file: &Path) -> ([String; 3], PathBuf) {
+    let binary = runnable_by_others(binary_dir);
+    for path in [dir, file] {
+        std::os::unix::fs::chown(path, Some(NOT_ROOT), Some(NOT_ROOT)).unwrap();
+    }
+    let ids = [
+        format!("--reuid={NOT_ROOT}"),
+        format!("--regid={NOT_ROOT}"),
+        "--clear-groups".to_owned(),
+    ];
+    (ids, binary)
+}
+
 /// A read-only folder refuses the temporary file. Root writes into read-only folders, so as
 /// root (as in CI) the folder and the report are given to another user, who runs the save.
 #[test]
@@ -100,17 +116,9 @@ fn a_read_only_folder_refuses_the_save() {
     let root = unsafe { libc::geteuid() } == 0;
     let binary_dir = tempfile::tempdir().unwrap();
     let mut command = if root {
-        let binary = runnable_by_others(binary_dir.path());
-        for path in [dir.path(), &file] {
-            std::os::unix::fs::chown(path, Some(NOT_ROOT), Some(NOT_ROOT)).unwrap();
-        }
+        let (ids, binary) = handed_to_not_root(binary_dir.path(), dir.path(), &file);
         let mut command = Command::new("setpriv");
-        command
-            .arg(format!("--reuid={NOT_ROOT}"))
-            .arg(format!("--regid={NOT_ROOT}"))
-            .arg("--clear-groups")
-            .arg(binary)
-            .env("HOME", dir.path());
+        command.args(ids).arg(binary).env("HOME", dir.path());
         command
     } else {
         Command::new(env!("CARGO_BIN_EXE_jixiao"))
@@ -158,15 +166,7 @@ fn a_workbench_save_into_a_read_only_folder_says_why_and_keeps_the_edit() {
     let binary_dir = tempfile::tempdir().unwrap();
     let args = ["edit", file.to_str().unwrap()];
     let mut s = if root {
-        let binary = runnable_by_others(binary_dir.path());
-        for path in [dir.path(), &file] {
-            std::os::unix::fs::chown(path, Some(NOT_ROOT), Some(NOT_ROOT)).unwrap();
-        }
-        let ids = [
-            format!("--reuid={NOT_ROOT}"),
-            format!("--regid={NOT_ROOT}"),
-            "--clear-groups".to_owned(),
-        ];
+        let (ids, binary) = handed_to_not_root(binary_dir.path(), dir.path(), &file);
         Session::start_as(&ids, &[("HOME", dir.path())], &binary, &args, 250, 30)
     } else {
         Session::start(&args, 250, 30)
