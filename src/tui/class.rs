@@ -244,27 +244,18 @@ impl ClassScreen {
         self.draw_grid(frame, theme, grid);
         self.draw_rules(frame, theme, rule_area);
         self.draw_detail(frame, theme, detail);
-        let footer_line = match &self.status {
-            Some((text, error)) => Line::from(Span::styled(
-                truncate(&visible_inline(text), w),
-                if *error {
-                    theme.error_text()
-                } else {
-                    theme.title()
-                },
-            )),
-            None => super::tutor::key_bar(
-                &[
-                    ("↑↓←→", "选择"),
-                    ("Enter", "只读打开"),
-                    ("a", "认可"),
-                    ("r", "刷新"),
-                    ("q", "退出"),
-                ],
-                w,
-                theme,
-            ),
-        };
+        let footer_line = super::tutor::footer_line(
+            self.status.as_ref(),
+            &[
+                ("↑↓←→", "选择"),
+                ("Enter", "只读打开"),
+                ("a", "认可"),
+                ("r", "刷新"),
+                ("q", "退出"),
+            ],
+            w,
+            theme,
+        );
         frame.render_widget(Paragraph::new(footer_line), footer);
     }
 

@@ -279,21 +279,12 @@ impl TutorList {
             .collect();
         frame.render_widget(Paragraph::new(lines), list);
         self.draw_detail(frame, theme, detail);
-        let footer_line = match &self.status {
-            Some((text, error)) => Line::from(Span::styled(
-                truncate(&visible_inline(text), w),
-                if *error {
-                    theme.error_text()
-                } else {
-                    theme.title()
-                },
-            )),
-            None => key_bar(
-                &[("Enter", "开始/继续"), ("↑↓", "选择"), ("q", "退出")],
-                w,
-                theme,
-            ),
-        };
+        let footer_line = footer_line(
+            self.status.as_ref(),
+            &[("Enter", "开始/继续"), ("↑↓", "选择"), ("q", "退出")],
+            w,
+            theme,
+        );
         frame.render_widget(Paragraph::new(footer_line), footer);
     }
 
@@ -430,8 +421,29 @@ impl ListColumns {
     }
 }
 
+/// A screen's footer: its message until the next key (a failure in the error colour), or
+/// else its keys.
+pub(super) fn footer_line(
+    status: Option<&(String, bool)>,
+    keys: &[(&str, &str)],
+    w: usize,
+    theme: Theme,
+) -> Line<'static> {
+    match status {
+        Some((text, error)) => Line::from(Span::styled(
+            truncate(&visible_inline(text), w),
+            if *error {
+                theme.error_text()
+            } else {
+                theme.title()
+            },
+        )),
+        None => key_bar(keys, w, theme),
+    }
+}
+
 /// A key bar: `key label` pairs, as many as fit.
-pub(super) fn key_bar(keys: &[(&str, &str)], w: usize, theme: Theme) -> Line<'static> {
+fn key_bar(keys: &[(&str, &str)], w: usize, theme: Theme) -> Line<'static> {
     let mut spans = Vec::new();
     let mut used = 0;
     for (key, label) in keys {
