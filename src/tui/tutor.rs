@@ -663,8 +663,16 @@ impl Guide for LessonGuide {
     }
 
     fn saved(&mut self, text: &str) -> Result<Option<String>, String> {
-        let accepted = tutor::Acceptance::goals_for(&self.accepted, text);
-        let j = tutor::judge(&self.lesson, text, &self.schemes, &accepted);
+        // The text saved is, as a rule, the one judged on the last change: not judged again.
+        let judged;
+        let j = match &self.judgement {
+            Some(j) if self.current == text => j,
+            _ => {
+                let accepted = tutor::Acceptance::goals_for(&self.accepted, text);
+                judged = tutor::judge(&self.lesson, text, &self.schemes, &accepted);
+                &judged
+            }
+        };
         let mut message = if j.done {
             "本课完成 ✓".to_owned()
         } else {
@@ -672,7 +680,7 @@ impl Guide for LessonGuide {
         };
         let progress = self
             .workspace
-            .record(&self.lesson.id, &j)
+            .record(&self.lesson.id, j)
             .map_err(|e| format!("{message}；无法记录进度：{e}"))?;
         if let Some(class) = &self.class {
             tutor::hand_in(&class.dir, &class.name, &self.lesson.id, text)
