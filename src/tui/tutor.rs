@@ -339,8 +339,6 @@ impl TutorList {
     }
 }
 
-/// Why a judged work copy fails whatever its goals say: it does not load, or a locked field
-/// was changed.
 /// The goals as judged, a line each with its points, then what keeps the lesson from
 /// counting (a locked figure changed, a copy that does not load); and the points out of the
 /// lesson's. The trainee's lesson pane and the trainer's view of a trainee's file.
@@ -364,6 +362,8 @@ pub(super) fn judged_lines(
     (lines, j.points, j.max_points)
 }
 
+/// Why a judged work copy fails whatever its goals say: it does not load, or a locked field
+/// was changed.
 fn problem_of(j: &Judgement) -> Option<String> {
     if let Some(problem) = &j.problem {
         return Some(problem.clone());
