@@ -666,17 +666,6 @@ impl super::app::Guide for ReviewGuide {
 
 /// A trainee's file, read-only in the ordinary workbench.
 fn open_read_only(file: &Path, schemes: &SchemeSet, keymap: Keymap) -> Result<App, String> {
-    let bytes = crate::store::read_report_file(file).map_err(|e| e.to_string())?;
-    let text = String::from_utf8_lossy(&bytes).into_owned();
-    App::open(&text, Some(file.to_owned()), true, schemes.clone(), keymap).map_err(|failure| {
-        let first = failure
-            .findings
-            .first()
-            .map(|f| format!("{} {}", f.rule, visible_inline(&f.message)))
-            .unwrap_or_default();
-        format!(
-            "{} 无法打开：{first}",
-            visible_inline(&file.display().to_string())
-        )
-    })
+    let what = format!("{} ", visible_inline(&file.display().to_string()));
+    super::tutor::open_file(file, true, schemes, keymap, &what)
 }

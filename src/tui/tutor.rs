@@ -18,7 +18,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Where a trainee hands in (`--class DIR --name NAME`).
 #[derive(Debug, Clone)]
@@ -169,18 +169,8 @@ impl TutorList {
             .workspace
             .open_lesson(&lesson)
             .map_err(|e| e.to_string())?;
-        let bytes = crate::store::read_report_file(&path).map_err(|e| e.to_string())?;
-        let text = String::from_utf8_lossy(&bytes).into_owned();
-        let mut app = App::open(&text, Some(path), false, self.schemes.clone(), keymap).map_err(
-            |failure| {
-                let first = failure
-                    .findings
-                    .first()
-                    .map(|f| format!("{} {}", f.rule, visible_inline(&f.message)))
-                    .unwrap_or_default();
-                format!("第 {} 课的工作副本无法打开：{first}", index + 1)
-            },
-        )?;
+        let what = format!("第 {} 课的工作副本", index + 1);
+        let mut app = open_file(&path, false, &self.schemes, keymap, &what)?;
         let guide = LessonGuide::new(
             lesson,
             index + 1,
@@ -337,6 +327,34 @@ impl TutorList {
         }
         frame.render_widget(Paragraph::new(lines), inner);
     }
+}
+
+/// Opens the report file at `path` in the workbench (a lesson's work copy, a trainee's file);
+/// `what` names it where it does not load (`{what}无法打开：…`).
+pub(super) fn open_file(
+    path: &Path,
+    read_only: bool,
+    schemes: &SchemeSet,
+    keymap: Keymap,
+    what: &str,
+) -> Result<App, String> {
+    let bytes = crate::store::read_report_file(path).map_err(|e| e.to_string())?;
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    App::open(
+        &text,
+        Some(path.to_owned()),
+        read_only,
+        schemes.clone(),
+        keymap,
+    )
+    .map_err(|failure| {
+        let first = failure
+            .findings
+            .first()
+            .map(|f| format!("{} {}", f.rule, visible_inline(&f.message)))
+            .unwrap_or_default();
+        format!("{what}无法打开：{first}")
+    })
 }
 
 /// The goals as judged, a line each with its points, then what keeps the lesson from
