@@ -108,11 +108,7 @@ impl TutorList {
                 {
                     Ok(None) => {}
                     Ok(Some(j)) => {
-                        row.status = if j.done {
-                            Status::Done
-                        } else {
-                            Status::InProgress
-                        };
+                        row.status = Status::of(&j);
                         row.points = j.points;
                         row.goals_met = j.goals_met();
                         row.problem = problem_of(&j);
