@@ -284,6 +284,16 @@ fn with_a_class_every_save_hands_in() {
     );
     let handed = std::fs::read_to_string(class_dir.join("张三/funds.toml")).unwrap();
     assert_eq!(handed, app.text());
+    // The save recorded the lesson done, in the trainee's progress and in the copy of it
+    // handed in beside the work.
+    let points = funds_lesson().points;
+    let own = Workspace::at(dir.path().join("tutor")).progress();
+    assert_eq!(own.lesson("funds").status, Status::Done);
+    assert_eq!(own.lesson("funds").points, points);
+    let handed = tutor::Progress::parse(
+        &std::fs::read_to_string(class_dir.join("张三/progress.toml")).unwrap(),
+    );
+    assert_eq!(handed.lesson("funds"), own.lesson("funds"));
 }
 
 #[test]
