@@ -4,7 +4,7 @@
 
 use crate::commands::Failure;
 use crate::scheme::SchemeSet;
-use crate::tutor::{self, Lesson, Workspace};
+use crate::tutor::{self, Lesson, Status, Workspace};
 use std::io::Write;
 use std::path::Path;
 
@@ -104,10 +104,10 @@ pub fn list_lessons(
             .judge_lesson(lesson, schemes, &[])
             .map_err(failed)?;
         let (mark, status, points) = match &judged {
-            None => ("·", "未开始", 0),
-            Some(j) if j.done => ("✓", "已完成", j.points),
-            Some(j) => ("✗", "进行中", j.points),
+            None => ("·", Status::NotStarted, 0),
+            Some(j) => (if j.done { "✓" } else { "✗" }, Status::of(j), j.points),
         };
+        let status = status.label_zh();
         let hints = progress.lesson(&lesson.id).hints_used;
         let _ = writeln!(
             out,

@@ -115,13 +115,6 @@ fn met(app: &App) -> bool {
     app.guide().unwrap().pane().lines[0].mark == Some(true)
 }
 
-fn status(app: &App) -> String {
-    app.status
-        .as_ref()
-        .map(|s| s.text.clone())
-        .unwrap_or_default()
-}
-
 fn draw(app: &mut App, w: u16, h: u16, theme: Theme) -> Terminal<TestBackend> {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
     let mut drawn = None;
@@ -155,14 +148,14 @@ fn the_guard_refuses_a_locked_value_before_anything_is_typed() {
     press(&mut app, KeyCode::Enter);
     assert!(matches!(app.mode, Mode::Normal), "no editor opens");
     assert_eq!(
-        status(&app),
+        said(&app),
         "本课锁定了 performance.special_funds[0].budget，不能修改"
     );
     assert!(app.status.as_ref().unwrap().error);
     // Type to edit (a digit on an amount) is refused the same way.
     keys(&mut app, "9");
     assert!(matches!(app.mode, Mode::Normal));
-    assert!(status(&app).contains("本课锁定了"));
+    assert!(said(&app).contains("本课锁定了"));
     assert_eq!(app.text(), before);
     // An unlocked value in the same row is edited as usual.
     set(&mut app, "performance.special_funds[0].carryover", "1");
@@ -184,14 +177,14 @@ fn the_guard_refuses_the_fix_key_on_a_locked_figure() {
     keys(&mut app, "=");
     assert_eq!(app.text(), before);
     assert!(
-        status(&app).contains("本课锁定了 score_sheet.funds.rate"),
+        said(&app).contains("本课锁定了 score_sheet.funds.rate"),
         "{}",
-        status(&app)
+        said(&app)
     );
     // The same key on a figure that is not locked computes it (9 → the scheme's score).
     goto(&mut app, "score_sheet.funds.score");
     keys(&mut app, "==");
-    assert!(status(&app).starts_with("已"), "{}", status(&app));
+    assert!(said(&app).starts_with("已"), "{}", said(&app));
 }
 
 #[test]
@@ -203,15 +196,15 @@ fn the_guard_refuses_adding_deleting_and_moving_rows_of_a_table_with_a_locked_pl
         keys(&mut app, key);
         assert_eq!(app.text(), before, "{key}");
         assert!(
-            status(&app).contains("本课锁定了 performance.special_funds[0].budget"),
+            said(&app).contains("本课锁定了 performance.special_funds[0].budget"),
             "{key}: {}",
-            status(&app)
+            said(&app)
         );
     }
     assert!(matches!(app.mode, Mode::Normal));
     keys(&mut app, "u");
     assert_eq!(
-        status(&app),
+        said(&app),
         "没有可撤销的修改",
         "nothing refused was recorded"
     );
@@ -239,7 +232,7 @@ fn the_guides_keys_reach_it_before_the_key_map() {
     let cursor = app.cursor;
     keys(&mut app, "h");
     assert_eq!(app.cursor, cursor, "h is the guide's, not a move left");
-    assert_eq!(status(&app), "提示：看看实际支出");
+    assert_eq!(said(&app), "提示：看看实际支出");
     keys(&mut app, "s");
     assert!(app.status.as_ref().unwrap().error);
     keys(&mut app, "x");
@@ -280,11 +273,7 @@ fn every_save_is_handed_to_the_guide() {
     app.set_guide(guide);
     set(&mut app, "performance.special_funds[0].spent", "299.58");
     ctrl(&mut app, 's');
-    assert!(
-        status(&app).ends_with("；已交到班级文件夹"),
-        "{}",
-        status(&app)
-    );
+    assert!(said(&app).ends_with("；已交到班级文件夹"), "{}", said(&app));
     let on_disk = std::fs::read_to_string(&file).unwrap();
     assert_eq!(log.borrow().saved, [on_disk]);
 }

@@ -83,13 +83,6 @@ fn all_met(app: &App) -> bool {
     goals(app).iter().all(|(_, met)| *met)
 }
 
-fn status(app: &App) -> String {
-    app.status
-        .as_ref()
-        .map(|s| s.text.clone())
-        .unwrap_or_default()
-}
-
 fn draw_app(app: &mut App, w: u16, h: u16, theme: Theme) -> Terminal<TestBackend> {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).unwrap();
     let mut drawn = None;
@@ -153,7 +146,7 @@ fn the_lesson_is_completed_in_the_update_that_commits_the_last_figure() {
     assert!(pane.lines.iter().any(|l| l.text.starts_with("本课完成 ✓")));
     // Saved, the list shows it done (judged from the work copy).
     ctrl(&mut app, 's');
-    assert!(status(&app).contains("本课完成 ✓"), "{}", status(&app));
+    assert!(said(&app).contains("本课完成 ✓"), "{}", said(&app));
     list.refresh();
     let row = &list.rows[special_funds(&list)];
     assert_eq!(row.status, Status::Done);
@@ -186,11 +179,11 @@ fn a_locked_figure_is_refused_with_the_lessons_reason() {
     goto(&mut app, "performance.special_funds[0].spent");
     press(&mut app, KeyCode::Enter);
     assert!(matches!(app.mode, Mode::Normal));
-    assert!(status(&app).starts_with("本课锁定了"), "{}", status(&app));
-    assert!(status(&app).contains("决算报表"), "{}", status(&app));
+    assert!(said(&app).starts_with("本课锁定了"), "{}", said(&app));
+    assert!(said(&app).contains("决算报表"), "{}", said(&app));
     // Deleting the row would move every locked figure after it.
     keys(&mut app, "d");
-    assert!(status(&app).starts_with("本课锁定了"), "{}", status(&app));
+    assert!(said(&app).starts_with("本课锁定了"), "{}", said(&app));
     assert_eq!(app.text(), before);
 }
 
@@ -200,9 +193,9 @@ fn hints_come_in_order_and_the_explain_hint_opens_the_full_screen_explanation() 
     let mut list = list_in(dir.path(), None);
     let mut app = open_special_funds(&mut list);
     keys(&mut app, "h");
-    assert!(status(&app).starts_with("提示 1/3："), "{}", status(&app));
+    assert!(said(&app).starts_with("提示 1/3："), "{}", said(&app));
     keys(&mut app, "h");
-    assert!(status(&app).starts_with("提示 2/3："), "{}", status(&app));
+    assert!(said(&app).starts_with("提示 2/3："), "{}", said(&app));
     keys(&mut app, "h");
     assert!(
         matches!(app.mode, Mode::Explain { rule: "F02", .. }),
@@ -226,7 +219,7 @@ fn the_solution_is_shown_only_once_done() {
     let mut app = open_special_funds(&mut list);
     keys(&mut app, "s");
     assert!(app.status.as_ref().unwrap().error);
-    assert!(status(&app).starts_with("完成全部目标后才能看参考答案"));
+    assert!(said(&app).starts_with("完成全部目标后才能看参考答案"));
     solve(&mut app);
     keys(&mut app, "s");
     let Mode::FullText { text, .. } = &app.mode else {
@@ -277,13 +270,19 @@ fn with_a_class_every_save_hands_in() {
     let mut app = open_special_funds(&mut list);
     solve(&mut app);
     ctrl(&mut app, 's');
-    assert!(
-        status(&app).ends_with("已交到班级文件夹"),
-        "{}",
-        status(&app)
-    );
+    assert!(said(&app).ends_with("已交到班级文件夹"), "{}", said(&app));
     let handed = std::fs::read_to_string(class_dir.join("张三/funds.toml")).unwrap();
     assert_eq!(handed, app.text());
+    // The save recorded the lesson done, in the trainee's progress and in the copy of it
+    // handed in beside the work.
+    let points = funds_lesson().points;
+    let own = Workspace::at(dir.path().join("tutor")).progress();
+    assert_eq!(own.lesson("funds").status, Status::Done);
+    assert_eq!(own.lesson("funds").points, points);
+    let handed = tutor::Progress::parse(
+        &std::fs::read_to_string(class_dir.join("张三/progress.toml")).unwrap(),
+    );
+    assert_eq!(handed.lesson("funds"), own.lesson("funds"));
 }
 
 #[test]
@@ -567,10 +566,10 @@ fn enter_shows_the_trainees_goals_beside_the_read_only_file_and_a_accepts_there(
     press(&mut app, KeyCode::Esc);
     // a: the review goal is accepted, the pane judged again at once.
     keys(&mut app, "a");
-    assert!(status(&app).starts_with("已认可："), "{}", status(&app));
+    assert!(said(&app).starts_with("已认可："), "{}", said(&app));
     assert!(all_met(&app), "{:?}", goals(&app));
     keys(&mut app, "a");
-    assert_eq!(status(&app), "这一课没有待认可的目标");
+    assert_eq!(said(&app), "这一课没有待认可的目标");
     // Back on the grid, 甲's lesson is done.
     drop(app);
     screen.rejudge();

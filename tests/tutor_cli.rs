@@ -26,6 +26,11 @@ fn lesson_dir(start: &str, solution: &str) -> tempfile::TempDir {
     dir
 }
 
+/// `jixiao tutor check-lessons DIR`.
+fn check_lessons(dir: &Path) -> Run {
+    run(["tutor".as_ref(), "check-lessons".as_ref(), dir.as_os_str()])
+}
+
 #[test]
 fn check_lessons_passes_on_the_shipped_track() {
     // No lesson folder of the user's: the shipped track alone.
@@ -47,11 +52,7 @@ fn check_lessons_passes_on_a_sound_lesson_folder() {
         &lesson_text("special-funds.start.toml"),
         &lesson_text("lusong-2023-corrected.toml"),
     );
-    let run = run([
-        "tutor".as_ref(),
-        "check-lessons".as_ref(),
-        dir.path().as_os_str(),
-    ]);
+    let run = check_lessons(dir.path());
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     assert_eq!(run.stdout.lines().last(), Some("1 课全部通过检查"));
 }
@@ -60,11 +61,7 @@ fn check_lessons_passes_on_a_sound_lesson_folder() {
 fn check_lessons_fails_on_a_start_that_already_meets_its_goals() {
     let corrected = lesson_text("lusong-2023-corrected.toml");
     let dir = lesson_dir(&corrected, &corrected);
-    let run = run([
-        "tutor".as_ref(),
-        "check-lessons".as_ref(),
-        dir.path().as_os_str(),
-    ]);
+    let run = check_lessons(dir.path());
     assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
     assert!(run.stdout.contains("✗ special-funds"), "{}", run.stdout);
     assert!(
@@ -84,11 +81,7 @@ fn check_lessons_fails_on_a_solution_that_does_not_meet_its_goals() {
         1,
     );
     let dir = lesson_dir(&lesson_text("special-funds.start.toml"), &solution);
-    let run = run([
-        "tutor".as_ref(),
-        "check-lessons".as_ref(),
-        dir.path().as_os_str(),
-    ]);
+    let run = check_lessons(dir.path());
     assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
     assert!(
         run.stdout.contains("参考答案没有达成目标：F01"),
@@ -102,11 +95,7 @@ fn check_lessons_fails_when_start_and_solution_differ_in_a_locked_field() {
     let solution =
         lesson_text("lusong-2023-corrected.toml").replacen("spent = 56.58", "spent = 56.59", 1);
     let dir = lesson_dir(&lesson_text("special-funds.start.toml"), &solution);
-    let run = run([
-        "tutor".as_ref(),
-        "check-lessons".as_ref(),
-        dir.path().as_os_str(),
-    ]);
+    let run = check_lessons(dir.path());
     assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
     assert!(
         run.stdout
@@ -129,11 +118,7 @@ fn check_lessons_fails_on_a_lesson_that_blanking_a_figure_completes() {
     );
     assert_ne!(lesson, lesson_text("special-funds.toml"));
     std::fs::write(dir.path().join("special-funds.toml"), lesson).unwrap();
-    let run = run([
-        "tutor".as_ref(),
-        "check-lessons".as_ref(),
-        dir.path().as_os_str(),
-    ]);
+    let run = check_lessons(dir.path());
     assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
     assert!(
         run.stdout.contains(
@@ -157,11 +142,7 @@ fn check_lessons_reports_a_lesson_file_that_does_not_parse() {
         lesson_text("special-funds.toml").replace("rule = \"F01\"", "rule = \"Q01\""),
     )
     .unwrap();
-    let run = run([
-        "tutor".as_ref(),
-        "check-lessons".as_ref(),
-        dir.path().as_os_str(),
-    ]);
+    let run = check_lessons(dir.path());
     assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
     assert!(
         run.stderr

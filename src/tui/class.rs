@@ -244,27 +244,18 @@ impl ClassScreen {
         self.draw_grid(frame, theme, grid);
         self.draw_rules(frame, theme, rule_area);
         self.draw_detail(frame, theme, detail);
-        let footer_line = match &self.status {
-            Some((text, error)) => Line::from(Span::styled(
-                truncate(&visible_inline(text), w),
-                if *error {
-                    theme.error_text()
-                } else {
-                    theme.title()
-                },
-            )),
-            None => super::tutor::key_bar(
-                &[
-                    ("↑↓←→", "选择"),
-                    ("Enter", "只读打开"),
-                    ("a", "认可"),
-                    ("r", "刷新"),
-                    ("q", "退出"),
-                ],
-                w,
-                theme,
-            ),
-        };
+        let footer_line = super::tutor::footer_line(
+            self.status.as_ref(),
+            &[
+                ("↑↓←→", "选择"),
+                ("Enter", "只读打开"),
+                ("a", "认可"),
+                ("r", "刷新"),
+                ("q", "退出"),
+            ],
+            w,
+            theme,
+        );
         frame.render_widget(Paragraph::new(footer_line), footer);
     }
 
@@ -675,17 +666,6 @@ impl super::app::Guide for ReviewGuide {
 
 /// A trainee's file, read-only in the ordinary workbench.
 fn open_read_only(file: &Path, schemes: &SchemeSet, keymap: Keymap) -> Result<App, String> {
-    let bytes = crate::store::read_report_file(file).map_err(|e| e.to_string())?;
-    let text = String::from_utf8_lossy(&bytes).into_owned();
-    App::open(&text, Some(file.to_owned()), true, schemes.clone(), keymap).map_err(|failure| {
-        let first = failure
-            .findings
-            .first()
-            .map(|f| format!("{} {}", f.rule, visible_inline(&f.message)))
-            .unwrap_or_default();
-        format!(
-            "{} 无法打开：{first}",
-            visible_inline(&file.display().to_string())
-        )
-    })
+    let what = format!("{} ", visible_inline(&file.display().to_string()));
+    super::tutor::open_file(file, true, schemes, keymap, &what)
 }

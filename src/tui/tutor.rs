@@ -18,7 +18,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Where a trainee hands in (`--class DIR --name NAME`).
 #[derive(Debug, Clone)]
@@ -108,11 +108,7 @@ impl TutorList {
                 {
                     Ok(None) => {}
                     Ok(Some(j)) => {
-                        row.status = if j.done {
-                            Status::Done
-                        } else {
-                            Status::InProgress
-                        };
+                        row.status = Status::of(&j);
                         row.points = j.points;
                         row.goals_met = j.goals_met();
                         row.problem = problem_of(&j);
@@ -169,18 +165,8 @@ impl TutorList {
             .workspace
             .open_lesson(&lesson)
             .map_err(|e| e.to_string())?;
-        let bytes = crate::store::read_report_file(&path).map_err(|e| e.to_string())?;
-        let text = String::from_utf8_lossy(&bytes).into_owned();
-        let mut app = App::open(&text, Some(path), false, self.schemes.clone(), keymap).map_err(
-            |failure| {
-                let first = failure
-                    .findings
-                    .first()
-                    .map(|f| format!("{} {}", f.rule, visible_inline(&f.message)))
-                    .unwrap_or_default();
-                format!("第 {} 课的工作副本无法打开：{first}", index + 1)
-            },
-        )?;
+        let what = format!("第 {} 课的工作副本", index + 1);
+        let mut app = open_file(&path, false, &self.schemes, keymap, &what)?;
         let guide = LessonGuide::new(
             lesson,
             index + 1,
@@ -279,21 +265,12 @@ impl TutorList {
             .collect();
         frame.render_widget(Paragraph::new(lines), list);
         self.draw_detail(frame, theme, detail);
-        let footer_line = match &self.status {
-            Some((text, error)) => Line::from(Span::styled(
-                truncate(&visible_inline(text), w),
-                if *error {
-                    theme.error_text()
-                } else {
-                    theme.title()
-                },
-            )),
-            None => key_bar(
-                &[("Enter", "开始/继续"), ("↑↓", "选择"), ("q", "退出")],
-                w,
-                theme,
-            ),
-        };
+        let footer_line = footer_line(
+            self.status.as_ref(),
+            &[("Enter", "开始/继续"), ("↑↓", "选择"), ("q", "退出")],
+            w,
+            theme,
+        );
         frame.render_widget(Paragraph::new(footer_line), footer);
     }
 
@@ -348,8 +325,34 @@ impl TutorList {
     }
 }
 
-/// Why a judged work copy fails whatever its goals say: it does not load, or a locked field
-/// was changed.
+/// Opens the report file at `path` in the workbench (a lesson's work copy, a trainee's file);
+/// `what` names it where it does not load (`{what}无法打开：…`).
+pub(super) fn open_file(
+    path: &Path,
+    read_only: bool,
+    schemes: &SchemeSet,
+    keymap: Keymap,
+    what: &str,
+) -> Result<App, String> {
+    let bytes = crate::store::read_report_file(path).map_err(|e| e.to_string())?;
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    App::open(
+        &text,
+        Some(path.to_owned()),
+        read_only,
+        schemes.clone(),
+        keymap,
+    )
+    .map_err(|failure| {
+        let first = failure
+            .findings
+            .first()
+            .map(|f| format!("{} {}", f.rule, visible_inline(&f.message)))
+            .unwrap_or_default();
+        format!("{what}无法打开：{first}")
+    })
+}
+
 /// The goals as judged, a line each with its points, then what keeps the lesson from
 /// counting (a locked figure changed, a copy that does not load); and the points out of the
 /// lesson's. The trainee's lesson pane and the trainer's view of a trainee's file.
@@ -373,6 +376,8 @@ pub(super) fn judged_lines(
     (lines, j.points, j.max_points)
 }
 
+/// Why a judged work copy fails whatever its goals say: it does not load, or a locked field
+/// was changed.
 fn problem_of(j: &Judgement) -> Option<String> {
     if let Some(problem) = &j.problem {
         return Some(problem.clone());
@@ -430,8 +435,29 @@ impl ListColumns {
     }
 }
 
+/// A screen's footer: its message until the next key (a failure in the error colour), or
+/// else its keys.
+pub(super) fn footer_line(
+    status: Option<&(String, bool)>,
+    keys: &[(&str, &str)],
+    w: usize,
+    theme: Theme,
+) -> Line<'static> {
+    match status {
+        Some((text, error)) => Line::from(Span::styled(
+            truncate(&visible_inline(text), w),
+            if *error {
+                theme.error_text()
+            } else {
+                theme.title()
+            },
+        )),
+        None => key_bar(keys, w, theme),
+    }
+}
+
 /// A key bar: `key label` pairs, as many as fit.
-pub(super) fn key_bar(keys: &[(&str, &str)], w: usize, theme: Theme) -> Line<'static> {
+fn key_bar(keys: &[(&str, &str)], w: usize, theme: Theme) -> Line<'static> {
     let mut spans = Vec::new();
     let mut used = 0;
     for (key, label) in keys {
@@ -651,8 +677,16 @@ impl Guide for LessonGuide {
     }
 
     fn saved(&mut self, text: &str) -> Result<Option<String>, String> {
-        let accepted = tutor::Acceptance::goals_for(&self.accepted, text);
-        let j = tutor::judge(&self.lesson, text, &self.schemes, &accepted);
+        // The text saved is, as a rule, the one judged on the last change: not judged again.
+        let judged;
+        let j = match &self.judgement {
+            Some(j) if self.current == text => j,
+            _ => {
+                let accepted = tutor::Acceptance::goals_for(&self.accepted, text);
+                judged = tutor::judge(&self.lesson, text, &self.schemes, &accepted);
+                &judged
+            }
+        };
         let mut message = if j.done {
             "本课完成 ✓".to_owned()
         } else {
@@ -660,7 +694,7 @@ impl Guide for LessonGuide {
         };
         let progress = self
             .workspace
-            .record(&self.lesson.id, &j)
+            .record(&self.lesson.id, j)
             .map_err(|e| format!("{message}；无法记录进度：{e}"))?;
         if let Some(class) = &self.class {
             tutor::hand_in(&class.dir, &class.name, &self.lesson.id, text)

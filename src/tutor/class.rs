@@ -8,6 +8,7 @@ use super::TutorError;
 use super::judge::{Judgement, judge};
 use super::lesson::{GoalKind, Lesson};
 use super::progress::{Progress, now};
+use crate::review::Stamp;
 use crate::scheme::SchemeSet;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -349,21 +350,13 @@ fn trainees(dir: &Path) -> Result<Vec<String>, TutorError> {
     Ok(names)
 }
 
-/// What identifies a handed-in file's version without reading it: a save replaces the file
-/// (new inode) or at least changes its time or size.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Version {
-    ino: u64,
-    mtime: i64,
-    mtime_ns: i64,
-    len: u64,
-}
-
 /// Judgements of handed-in files, kept between looks at the class folder (`judge_class_with`):
 /// a file is read and judged again only when its version or its accepted goals change.
 #[derive(Debug, Default)]
 pub struct ClassCache {
-    files: std::collections::HashMap<PathBuf, (Version, Vec<Acceptance>, Judged)>,
+    /// A handed-in file's version (a save replaces the file, a new inode, or at least
+    /// changes its time or size), the goals accepted for it, and its judgement.
+    files: std::collections::HashMap<PathBuf, (Stamp, Vec<Acceptance>, Judged)>,
 }
 
 /// A handed-in file as judged: its judgement and the fingerprint of the text judged.
@@ -388,12 +381,7 @@ fn judge_file(
         return None;
     }
     let age = now().saturating_sub(meta.mtime().max(0) as u64) / 60;
-    let version = Version {
-        ino: meta.ino(),
-        mtime: meta.mtime(),
-        mtime_ns: meta.mtime_nsec(),
-        len: meta.len(),
-    };
+    let version = Stamp::of(&meta);
     if let Some((v, a, j)) = cache.files.get(path)
         && *v == version
         && a == accepted

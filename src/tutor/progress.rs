@@ -31,6 +31,15 @@ pub enum Status {
 }
 
 impl Status {
+    /// Where a lesson whose work copy is judged so stands: done, or in progress.
+    pub fn of(judgement: &Judgement) -> Status {
+        if judgement.done {
+            Status::Done
+        } else {
+            Status::InProgress
+        }
+    }
+
     pub fn label_zh(self) -> &'static str {
         match self {
             Status::NotStarted => "未开始",
@@ -187,8 +196,7 @@ impl Workspace {
     ) -> Result<Status, TutorError> {
         Ok(match self.judge_lesson(lesson, schemes, accepted)? {
             None => Status::NotStarted,
-            Some(j) if j.done => Status::Done,
-            Some(_) => Status::InProgress,
+            Some(j) => Status::of(&j),
         })
     }
 
@@ -196,11 +204,7 @@ impl Workspace {
     pub fn record(&self, lesson_id: &str, judgement: &Judgement) -> Result<Progress, TutorError> {
         let mut progress = self.progress();
         let entry = progress.lessons.entry(lesson_id.to_owned()).or_default();
-        entry.status = if judgement.done {
-            Status::Done
-        } else {
-            Status::InProgress
-        };
+        entry.status = Status::of(judgement);
         entry.points = judgement.points;
         entry.updated = Some(now());
         self.save_progress(&progress)?;
