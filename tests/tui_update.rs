@@ -356,22 +356,9 @@ fn a_value_typed_back_to_what_was_saved_leaves_nothing_unsaved() {
 
 #[test]
 fn undoing_a_reload_asks_before_saving_over_the_other_change() {
-    use jixiao::scheme::SchemeSet;
-    use jixiao::tui::app::App;
-    use jixiao::tui::keymap::Keymap;
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("r.toml");
-    std::fs::write(&file, SEED).unwrap();
-    let (keymap, _) = Keymap::from_texts(None);
-    let Ok(mut app) = App::open(
-        SEED,
-        Some(file.clone()),
-        false,
-        SchemeSet::builtin(),
-        keymap,
-    ) else {
-        panic!("the seed opens");
-    };
+    let mut app = open_file(SEED, &file);
     set(&mut app, "budget.initial", "1");
     let theirs = SEED.replace("problems = \"无。\"", "problems = \"外部修改。\"");
     assert_ne!(theirs, SEED);
@@ -852,22 +839,9 @@ fn the_fix_key_on_a_groups_name_fixes_its_weight_and_on_the_fund_count_the_count
 
 #[test]
 fn ctrl_s_in_an_editor_puts_the_text_in_and_saves_the_file() {
-    use jixiao::scheme::SchemeSet;
-    use jixiao::tui::app::App;
-    use jixiao::tui::keymap::Keymap;
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("r.toml");
-    std::fs::write(&file, SEED).unwrap();
-    let (keymap, _) = Keymap::from_texts(None);
-    let Ok(mut app) = App::open(
-        SEED,
-        Some(file.clone()),
-        false,
-        SchemeSet::builtin(),
-        keymap,
-    ) else {
-        panic!("the seed opens");
-    };
+    let mut app = open_file(SEED, &file);
     goto(&mut app, "report.unit");
     press(&mut app, KeyCode::Enter);
     keys(&mut app, "测");
