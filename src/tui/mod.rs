@@ -480,22 +480,25 @@ pub fn open_and_run(file: Option<PathBuf>, read_only: bool, warnings: Vec<String
     let (keymap, mut problems) = keymap::Keymap::load();
     problems.extend(warnings);
     let mut app = loop {
-        let text = match &file {
+        let bytes = match &file {
             Some(path) => match crate::store::read_report_file(path) {
-                Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+                Ok(bytes) => Some(bytes),
                 Err(e) => {
                     eprintln!("{}", crate::sanitize::visible_inline(&e.to_string()));
                     return 2;
                 }
             },
+            None => None,
+        };
+        let text = match &bytes {
+            Some(bytes) => String::from_utf8_lossy(bytes).into_owned(),
             None => app::BUNDLED_EXAMPLE.to_owned(),
         };
         // Bad UTF-8 is reported by the loader from the bytes, not from the lossy text.
-        let bytes_failure = file
-            .as_ref()
-            .and_then(|p| std::fs::read(p).ok())
+        let bytes_failure = bytes
+            .as_deref()
             .filter(|b| std::str::from_utf8(b).is_err())
-            .and_then(|b| crate::scheme::load(&b, &schemes).err());
+            .and_then(|b| crate::scheme::load(b, &schemes).err());
         let opened = match bytes_failure {
             Some(failure) => Err(failure),
             None => App::open(
