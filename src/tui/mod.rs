@@ -523,15 +523,7 @@ pub fn open_and_run(file: Option<PathBuf>, read_only: bool, warnings: Vec<String
                 if file.is_none() || !std::io::IsTerminal::is_terminal(&io::stdout()) {
                     return report_open_failure(&path, Some(failure));
                 }
-                let report = crate::check::FileReport {
-                    file: path.display().to_string(),
-                    outcome: crate::check::Outcome::Failed {
-                        source: failure.source,
-                        findings: failure.findings,
-                    },
-                };
-                let mut text =
-                    crate::check::render_text(&[report], crate::check::Palette { color: false });
+                let mut text = failure_text(&path, failure);
                 let recovered = recovery_of_unloadable(&path, &schemes);
                 if let Some((files, _)) = &recovered {
                     text.insert_str(
@@ -685,9 +677,8 @@ fn error_screen(
     }
 }
 
-/// A file that does not load is not opened: its errors are printed as `check` prints them.
-fn report_open_failure(path: &std::path::Path, failure: Option<crate::store::LoadFailure>) -> i32 {
-    let Some(failure) = failure else { return 2 };
+/// Why a file does not load, as `check` prints it (without colour).
+fn failure_text(path: &std::path::Path, failure: crate::store::LoadFailure) -> String {
     let report = crate::check::FileReport {
         file: path.display().to_string(),
         outcome: crate::check::Outcome::Failed {
@@ -695,10 +686,13 @@ fn report_open_failure(path: &std::path::Path, failure: Option<crate::store::Loa
             findings: failure.findings,
         },
     };
-    eprint!(
-        "{}",
-        crate::check::render_text(&[report], crate::check::Palette { color: false })
-    );
+    crate::check::render_text(&[report], crate::check::Palette { color: false })
+}
+
+/// A file that does not load is not opened: its errors are printed as `check` prints them.
+fn report_open_failure(path: &std::path::Path, failure: Option<crate::store::LoadFailure>) -> i32 {
+    let Some(failure) = failure else { return 2 };
+    eprint!("{}", failure_text(path, failure));
     eprintln!("请先修正以上错误，再用 jixiao edit 打开。");
     2
 }
