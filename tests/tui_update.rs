@@ -386,14 +386,6 @@ fn problems_of(app: &jixiao::tui::app::App) -> String {
         .expect("the problems are written")
 }
 
-fn alt(app: &mut jixiao::tui::app::App, code: KeyCode) {
-    use crossterm::event::{KeyEvent, KeyModifiers};
-    app.update(jixiao::tui::app::Action::Key(KeyEvent::new(
-        code,
-        KeyModifiers::ALT,
-    )));
-}
-
 #[test]
 fn enter_commits_a_long_text_and_alt_enter_or_ctrl_j_breaks_its_line() {
     let mut app = open(SEED, false);
@@ -520,8 +512,6 @@ fn ascii_letters_stay_commands_on_every_cell() {
 
 #[test]
 fn tabs_switch_on_digits_off_numbers_and_on_alt_digits_and_f_keys_everywhere() {
-    use crossterm::event::{KeyEvent, KeyModifiers};
-    use jixiao::tui::app::Action;
     use jixiao::tui::form::Tab;
     let mut app = open(SEED, false);
     goto(&mut app, "report.unit");
@@ -531,10 +521,7 @@ fn tabs_switch_on_digits_off_numbers_and_on_alt_digits_and_f_keys_everywhere() {
     alt(&mut app, KeyCode::Char('3'));
     assert_eq!(app.tab, Tab::Funds);
     goto(&mut app, "performance.special_funds[0].spent");
-    app.update(Action::Key(KeyEvent::new(
-        KeyCode::F(4),
-        KeyModifiers::NONE,
-    )));
+    press(&mut app, KeyCode::F(4));
     assert_eq!(app.tab, Tab::Scores);
     assert!(matches!(app.mode, Mode::Normal));
     assert!(!app.dirty());
@@ -620,15 +607,10 @@ fn deleting_an_indicator_does_not_ask() {
 
 #[test]
 fn undo_goes_to_the_field_on_its_tab_and_names_the_change_old_to_new() {
-    use crossterm::event::{KeyEvent, KeyModifiers};
-    use jixiao::tui::app::Action;
     use jixiao::tui::form::Tab;
     let mut app = open(SEED, false);
     set(&mut app, "performance.special_funds[0].spent", "299.58");
-    app.update(Action::Key(KeyEvent::new(
-        KeyCode::F(1),
-        KeyModifiers::NONE,
-    )));
+    press(&mut app, KeyCode::F(1));
     assert_eq!(app.tab, Tab::Basic);
     keys(&mut app, "u");
     assert_eq!(app.tab, Tab::Funds, "undo went to the field's tab");
@@ -638,10 +620,7 @@ fn undo_goes_to_the_field_on_its_tab_and_names_the_change_old_to_new() {
         "performance.special_funds[0].spent"
     );
     assert_eq!(said(&app), "已撤销：修改 安全监管 实际支出 299.58 → 56.58");
-    app.update(Action::Key(KeyEvent::new(
-        KeyCode::F(4),
-        KeyModifiers::NONE,
-    )));
+    press(&mut app, KeyCode::F(4));
     ctrl(&mut app, 'r');
     assert_eq!(app.tab, Tab::Funds, "redo too");
     assert_eq!(said(&app), "已重做：修改 安全监管 实际支出 56.58 → 299.58");

@@ -46,6 +46,10 @@ pub fn ctrl(app: &mut App, c: char) {
 }
 
 /// Presses each character of `keys` as a plain key.
+pub fn alt(app: &mut App, code: KeyCode) {
+    app.update(Action::Key(KeyEvent::new(code, KeyModifiers::ALT)));
+}
+
 pub fn keys(app: &mut App, keys: &str) {
     for c in keys.chars() {
         press(app, KeyCode::Char(c));
