@@ -389,17 +389,7 @@ fn pasted_line_break(
 /// The character a key types, for a printable character with no Ctrl or Alt.
 fn plain_char(event: &Event) -> Option<char> {
     match event {
-        Event::Key(key)
-            if key.kind != event::KeyEventKind::Release
-                && !key
-                    .modifiers
-                    .intersects(event::KeyModifiers::CONTROL | event::KeyModifiers::ALT) =>
-        {
-            match key.code {
-                event::KeyCode::Char(c) => Some(c),
-                _ => None,
-            }
-        }
+        Event::Key(key) if key.kind != event::KeyEventKind::Release => keymap::typed_char(key),
         _ => None,
     }
 }
