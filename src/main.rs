@@ -559,12 +559,20 @@ fn class_screen(
 
 /// What a full screen shows in its footer once it is up (stderr is hidden by it): problems in
 /// keys.toml, and a locale that is not UTF-8 (also on stderr first, as the workbench does).
-fn screen_warnings(mut problems: Vec<String>) -> Option<String> {
-    if let Some(warning) = Terminal::current().locale_warning() {
+fn screen_warnings(problems: Vec<String>) -> Option<String> {
+    let mut warnings = locale_warnings(&Terminal::current());
+    warnings.extend(problems);
+    (!warnings.is_empty()).then(|| warnings.join("；"))
+}
+
+/// A locale that is not UTF-8: said on stderr for the record, and returned for the footer of
+/// the screen about to open, where it can be read.
+fn locale_warnings(terminal: &Terminal) -> Vec<String> {
+    let warning = terminal.locale_warning();
+    if let Some(warning) = &warning {
         let _ = writeln!(std::io::stderr(), "{warning}");
-        problems.insert(0, warning);
     }
-    (!problems.is_empty()).then(|| problems.join("；"))
+    warning.into_iter().collect()
 }
 
 /// A full screen's end: an error restores the terminal first, then is reported.
@@ -590,13 +598,11 @@ fn workbench(file: Option<PathBuf>, read_only: bool) -> Result<i32, Failure> {
     if let Some(why) = terminal.refusal(file.as_deref()) {
         return Err(Failure::usage(why));
     }
-    let mut warnings = Vec::new();
-    if let Some(warning) = terminal.locale_warning() {
-        // On stderr for the record, and in the footer, where it can be read.
-        let _ = writeln!(std::io::stderr(), "{warning}");
-        warnings.push(warning);
-    }
-    Ok(jixiao::tui::open_and_run(file, read_only, warnings))
+    Ok(jixiao::tui::open_and_run(
+        file,
+        read_only,
+        locale_warnings(&terminal),
+    ))
 }
 
 /// The review screen, refused like the workbench where it cannot open.
@@ -611,12 +617,10 @@ fn review_screen(dir: PathBuf) -> Result<i32, Failure> {
     if let Some(why) = terminal.refusal(Some(&dir)) {
         return Err(Failure::usage(why));
     }
-    let mut warnings = Vec::new();
-    if let Some(warning) = terminal.locale_warning() {
-        let _ = writeln!(std::io::stderr(), "{warning}");
-        warnings.push(warning);
-    }
-    Ok(jixiao::tui::review::open_and_run(dir, warnings))
+    Ok(jixiao::tui::review::open_and_run(
+        dir,
+        locale_warnings(&terminal),
+    ))
 }
 
 /// `jixiao explain ID --screen`: the explanation full screen, where a full screen can open

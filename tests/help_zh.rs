@@ -55,10 +55,20 @@ fn every_help_page_is_chinese() {
             assert!(!help.contains(english), "{english} in {args:?}:\n{help}");
         }
     }
-    // Commands with commands of their own (tutor, class) list clap's help in Chinese too.
-    for command in ["tutor", "class"] {
+    // Commands with commands of their own (tutor, class) list clap's help in Chinese too,
+    // and their commands' help pages are Chinese as well.
+    for (command, sub) in [("tutor", "check-lessons"), ("class", "init")] {
         let (_, help, _) = jixiao(&[command, "--help"]);
         assert!(!help.contains("Print this message"), "{command}:\n{help}");
+        assert!(help.contains("显示本帮助"), "{command}:\n{help}");
+        for args in [[command, sub, "--help"], [command, "help", sub]] {
+            let (code, help, _) = jixiao(&args);
+            assert_eq!(code, 0, "{args:?}");
+            assert!(help.contains("用法："), "{args:?}:\n{help}");
+            for english in ENGLISH {
+                assert!(!help.contains(english), "{english} in {args:?}:\n{help}");
+            }
+        }
     }
     let (_, check, _) = jixiao(&["check", "--help"]);
     assert!(check.contains("可选 text、json；默认 text"), "{check}");

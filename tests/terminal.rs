@@ -121,7 +121,19 @@ fn a_c_locale_is_warned_about_and_the_workbench_still_opens() {
         );
         std::thread::sleep(Duration::from_millis(20));
     }
-    let shown = text();
+    // The first frame arrives in pieces: read it once its footer is in (or at a deadline,
+    // and let the assertions below say what is missing).
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let shown = loop {
+        let shown = text();
+        let footer_in = shown
+            .find("\x1b[?1049h")
+            .is_some_and(|screen| shown[screen..].contains("LANG=C"));
+        if footer_in || Instant::now() >= deadline {
+            break shown;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
     let warning = "警告：当前语言环境 LANG=C 不是 UTF-8";
     let at = shown
         .find(warning)

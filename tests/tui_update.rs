@@ -356,22 +356,9 @@ fn a_value_typed_back_to_what_was_saved_leaves_nothing_unsaved() {
 
 #[test]
 fn undoing_a_reload_asks_before_saving_over_the_other_change() {
-    use jixiao::scheme::SchemeSet;
-    use jixiao::tui::app::App;
-    use jixiao::tui::keymap::Keymap;
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("r.toml");
-    std::fs::write(&file, SEED).unwrap();
-    let (keymap, _) = Keymap::from_texts(None);
-    let Ok(mut app) = App::open(
-        SEED,
-        Some(file.clone()),
-        false,
-        SchemeSet::builtin(),
-        keymap,
-    ) else {
-        panic!("the seed opens");
-    };
+    let mut app = open_file(SEED, &file);
     set(&mut app, "budget.initial", "1");
     let theirs = SEED.replace("problems = \"无。\"", "problems = \"外部修改。\"");
     assert_ne!(theirs, SEED);
@@ -397,14 +384,6 @@ fn problems_of(app: &jixiao::tui::app::App) -> String {
         .as_ref()
         .and_then(|c| c.problems.clone())
         .expect("the problems are written")
-}
-
-fn alt(app: &mut jixiao::tui::app::App, code: KeyCode) {
-    use crossterm::event::{KeyEvent, KeyModifiers};
-    app.update(jixiao::tui::app::Action::Key(KeyEvent::new(
-        code,
-        KeyModifiers::ALT,
-    )));
 }
 
 #[test]
@@ -533,8 +512,6 @@ fn ascii_letters_stay_commands_on_every_cell() {
 
 #[test]
 fn tabs_switch_on_digits_off_numbers_and_on_alt_digits_and_f_keys_everywhere() {
-    use crossterm::event::{KeyEvent, KeyModifiers};
-    use jixiao::tui::app::Action;
     use jixiao::tui::form::Tab;
     let mut app = open(SEED, false);
     goto(&mut app, "report.unit");
@@ -544,10 +521,7 @@ fn tabs_switch_on_digits_off_numbers_and_on_alt_digits_and_f_keys_everywhere() {
     alt(&mut app, KeyCode::Char('3'));
     assert_eq!(app.tab, Tab::Funds);
     goto(&mut app, "performance.special_funds[0].spent");
-    app.update(Action::Key(KeyEvent::new(
-        KeyCode::F(4),
-        KeyModifiers::NONE,
-    )));
+    press(&mut app, KeyCode::F(4));
     assert_eq!(app.tab, Tab::Scores);
     assert!(matches!(app.mode, Mode::Normal));
     assert!(!app.dirty());
@@ -633,15 +607,10 @@ fn deleting_an_indicator_does_not_ask() {
 
 #[test]
 fn undo_goes_to_the_field_on_its_tab_and_names_the_change_old_to_new() {
-    use crossterm::event::{KeyEvent, KeyModifiers};
-    use jixiao::tui::app::Action;
     use jixiao::tui::form::Tab;
     let mut app = open(SEED, false);
     set(&mut app, "performance.special_funds[0].spent", "299.58");
-    app.update(Action::Key(KeyEvent::new(
-        KeyCode::F(1),
-        KeyModifiers::NONE,
-    )));
+    press(&mut app, KeyCode::F(1));
     assert_eq!(app.tab, Tab::Basic);
     keys(&mut app, "u");
     assert_eq!(app.tab, Tab::Funds, "undo went to the field's tab");
@@ -651,10 +620,7 @@ fn undo_goes_to_the_field_on_its_tab_and_names_the_change_old_to_new() {
         "performance.special_funds[0].spent"
     );
     assert_eq!(said(&app), "已撤销：修改 安全监管 实际支出 299.58 → 56.58");
-    app.update(Action::Key(KeyEvent::new(
-        KeyCode::F(4),
-        KeyModifiers::NONE,
-    )));
+    press(&mut app, KeyCode::F(4));
     ctrl(&mut app, 'r');
     assert_eq!(app.tab, Tab::Funds, "redo too");
     assert_eq!(said(&app), "已重做：修改 安全监管 实际支出 56.58 → 299.58");
@@ -852,22 +818,9 @@ fn the_fix_key_on_a_groups_name_fixes_its_weight_and_on_the_fund_count_the_count
 
 #[test]
 fn ctrl_s_in_an_editor_puts_the_text_in_and_saves_the_file() {
-    use jixiao::scheme::SchemeSet;
-    use jixiao::tui::app::App;
-    use jixiao::tui::keymap::Keymap;
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("r.toml");
-    std::fs::write(&file, SEED).unwrap();
-    let (keymap, _) = Keymap::from_texts(None);
-    let Ok(mut app) = App::open(
-        SEED,
-        Some(file.clone()),
-        false,
-        SchemeSet::builtin(),
-        keymap,
-    ) else {
-        panic!("the seed opens");
-    };
+    let mut app = open_file(SEED, &file);
     goto(&mut app, "report.unit");
     press(&mut app, KeyCode::Enter);
     keys(&mut app, "测");

@@ -3,12 +3,12 @@
 
 use crate::rules::catalog::RuleInfo;
 use crate::sanitize::visible_inline;
-use crate::tui::text::{truncate, wrap};
+use crate::tui::text::wrap;
 use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Clear, Paragraph};
 
 /// A page: its title, its sections (a heading, may be empty, and its text), and the keys at
 /// its foot.
@@ -89,16 +89,7 @@ pub fn lines(page: &Page, columns: usize, theme: Theme) -> Vec<Line<'static>> {
 /// last line still on screen.
 pub fn draw(frame: &mut Frame, area: Rect, theme: Theme, page: &Page, scroll: u16) -> u16 {
     frame.render_widget(Clear, area);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.title())
-        .title(Span::styled(
-            truncate(
-                &format!(" {} ", visible_inline(&page.title)),
-                area.width.saturating_sub(2) as usize,
-            ),
-            theme.title(),
-        ))
+    let block = super::titled_block(&page.title, area.width, theme)
         .title_bottom(Span::styled(format!(" {} ", page.hint), theme.dim()));
     let inner = block.inner(area);
     frame.render_widget(block, area);

@@ -389,17 +389,7 @@ fn pasted_line_break(
 /// The character a key types, for a printable character with no Ctrl or Alt.
 fn plain_char(event: &Event) -> Option<char> {
     match event {
-        Event::Key(key)
-            if key.kind != event::KeyEventKind::Release
-                && !key
-                    .modifiers
-                    .intersects(event::KeyModifiers::CONTROL | event::KeyModifiers::ALT) =>
-        {
-            match key.code {
-                event::KeyCode::Char(c) => Some(c),
-                _ => None,
-            }
-        }
+        Event::Key(key) if key.kind != event::KeyEventKind::Release => keymap::typed_char(key),
         _ => None,
     }
 }
@@ -480,22 +470,25 @@ pub fn open_and_run(file: Option<PathBuf>, read_only: bool, warnings: Vec<String
     let (keymap, mut problems) = keymap::Keymap::load();
     problems.extend(warnings);
     let mut app = loop {
-        let text = match &file {
+        let bytes = match &file {
             Some(path) => match crate::store::read_report_file(path) {
-                Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+                Ok(bytes) => Some(bytes),
                 Err(e) => {
                     eprintln!("{}", crate::sanitize::visible_inline(&e.to_string()));
                     return 2;
                 }
             },
+            None => None,
+        };
+        let text = match &bytes {
+            Some(bytes) => String::from_utf8_lossy(bytes).into_owned(),
             None => app::BUNDLED_EXAMPLE.to_owned(),
         };
         // Bad UTF-8 is reported by the loader from the bytes, not from the lossy text.
-        let bytes_failure = file
-            .as_ref()
-            .and_then(|p| std::fs::read(p).ok())
+        let bytes_failure = bytes
+            .as_deref()
             .filter(|b| std::str::from_utf8(b).is_err())
-            .and_then(|b| crate::scheme::load(&b, &schemes).err());
+            .and_then(|b| crate::scheme::load(b, &schemes).err());
         let opened = match bytes_failure {
             Some(failure) => Err(failure),
             None => App::open(
@@ -520,15 +513,7 @@ pub fn open_and_run(file: Option<PathBuf>, read_only: bool, warnings: Vec<String
                 if file.is_none() || !std::io::IsTerminal::is_terminal(&io::stdout()) {
                     return report_open_failure(&path, Some(failure));
                 }
-                let report = crate::check::FileReport {
-                    file: path.display().to_string(),
-                    outcome: crate::check::Outcome::Failed {
-                        source: failure.source,
-                        findings: failure.findings,
-                    },
-                };
-                let mut text =
-                    crate::check::render_text(&[report], crate::check::Palette { color: false });
+                let mut text = failure_text(&path, failure);
                 let recovered = recovery_of_unloadable(&path, &schemes);
                 if let Some((files, _)) = &recovered {
                     text.insert_str(
@@ -682,9 +667,8 @@ fn error_screen(
     }
 }
 
-/// A file that does not load is not opened: its errors are printed as `check` prints them.
-fn report_open_failure(path: &std::path::Path, failure: Option<crate::store::LoadFailure>) -> i32 {
-    let Some(failure) = failure else { return 2 };
+/// Why a file does not load, as `check` prints it (without colour).
+fn failure_text(path: &std::path::Path, failure: crate::store::LoadFailure) -> String {
     let report = crate::check::FileReport {
         file: path.display().to_string(),
         outcome: crate::check::Outcome::Failed {
@@ -692,10 +676,13 @@ fn report_open_failure(path: &std::path::Path, failure: Option<crate::store::Loa
             findings: failure.findings,
         },
     };
-    eprint!(
-        "{}",
-        crate::check::render_text(&[report], crate::check::Palette { color: false })
-    );
+    crate::check::render_text(&[report], crate::check::Palette { color: false })
+}
+
+/// A file that does not load is not opened: its errors are printed as `check` prints them.
+fn report_open_failure(path: &std::path::Path, failure: Option<crate::store::LoadFailure>) -> i32 {
+    let Some(failure) = failure else { return 2 };
+    eprint!("{}", failure_text(path, failure));
     eprintln!("请先修正以上错误，再用 jixiao edit 打开。");
     2
 }

@@ -202,16 +202,7 @@ fn pane_height(pane: &super::app::Pane, width: u16) -> u16 {
 
 /// Draws a guide's pane: its title on the border, its first lines (as many as fit).
 fn draw_guide_pane(frame: &mut Frame, pane: &super::app::Pane, theme: Theme, area: Rect) {
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.title())
-        .title(Span::styled(
-            truncate(
-                &format!(" {} ", visible_inline(&pane.title)),
-                area.width.saturating_sub(2) as usize,
-            ),
-            theme.title(),
-        ));
+    let block = titled_block(&pane.title, area.width, theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let lines = fitted_pane_lines(pane, inner.width as usize, inner.height as usize, theme);
@@ -1025,6 +1016,20 @@ pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
         width: w,
         height: h,
     }
+}
+
+/// A box `width` columns wide with `title` on its top border (shown, cut to the border).
+pub(crate) fn titled_block(title: &str, width: u16, theme: Theme) -> Block<'static> {
+    Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.title())
+        .title(Span::styled(
+            truncate(
+                &format!(" {} ", visible_inline(title)),
+                width.saturating_sub(2) as usize,
+            ),
+            theme.title(),
+        ))
 }
 
 /// Clears a popup's area including the column left of it, so no half of a wide character

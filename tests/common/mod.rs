@@ -18,6 +18,22 @@ pub fn open(text: &str, read_only: bool) -> App {
     }
 }
 
+/// The workbench on `text` as the file `file` (written first), for editing.
+pub fn open_file(text: &str, file: &std::path::Path) -> App {
+    std::fs::write(file, text).unwrap();
+    let (keymap, _) = Keymap::from_texts(None);
+    match App::open(
+        text,
+        Some(file.to_path_buf()),
+        false,
+        SchemeSet::builtin(),
+        keymap,
+    ) {
+        Ok(app) => app,
+        Err(_) => panic!("the report did not open"),
+    }
+}
+
 pub fn press(app: &mut App, code: KeyCode) {
     app.update(Action::Key(KeyEvent::new(code, KeyModifiers::NONE)));
 }
@@ -30,6 +46,10 @@ pub fn ctrl(app: &mut App, c: char) {
 }
 
 /// Presses each character of `keys` as a plain key.
+pub fn alt(app: &mut App, code: KeyCode) {
+    app.update(Action::Key(KeyEvent::new(code, KeyModifiers::ALT)));
+}
+
 pub fn keys(app: &mut App, keys: &str) {
     for c in keys.chars() {
         press(app, KeyCode::Char(c));

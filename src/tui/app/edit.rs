@@ -54,15 +54,9 @@ impl App {
     /// digit, `-` or `.` on a number; a character outside ASCII on a text). ASCII letters
     /// stay commands. Returns whether the key was taken.
     pub(super) fn type_to_edit(&mut self, key: &KeyEvent) -> bool {
-        let KeyCode::Char(c) = key.code else {
+        let Some(c) = crate::tui::keymap::typed_char(key) else {
             return false;
         };
-        if key
-            .modifiers
-            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
-        {
-            return false;
-        }
         let (_, col) = self.cursor[self.tab.index()];
         let Some(kind) = self
             .current_row()

@@ -222,7 +222,6 @@ impl App {
         found: Option<(usize, usize)>,
         key: KeyEvent,
     ) {
-        use crossterm::event::KeyModifiers;
         let mut found = found;
         match key.code {
             KeyCode::Esc => return,
@@ -242,15 +241,12 @@ impl App {
                 query.pop();
                 found = None;
             }
-            KeyCode::Char(c)
-                if !key
-                    .modifiers
-                    .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
-            {
-                query.push(c);
-                found = None;
+            _ => {
+                if let Some(c) = crate::tui::keymap::typed_char(&key) {
+                    query.push(c);
+                    found = None;
+                }
             }
-            _ => {}
         }
         self.mode = Mode::Search { query, found };
     }
