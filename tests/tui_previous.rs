@@ -68,3 +68,25 @@ fn the_previous_report_is_found_beside_the_file_once() {
     assert!(previous.is_none());
     assert!(note.unwrap().contains("--previous"));
 }
+
+#[test]
+fn a_report_opened_with_last_years_has_y01_from_its_first_check() {
+    use jixiao::tui::app::App;
+    use jixiao::tui::keymap::Keymap;
+    let (keymap, _) = Keymap::from_texts(None);
+    let mut asked = 0;
+    let Ok(app) = App::open_comparing(NEXT, None, false, SchemeSet::builtin(), keymap, |report| {
+        asked += 1;
+        assert_eq!(
+            report.report.year.value(),
+            Some(2024),
+            "asked with the loaded report"
+        );
+        Some(corrected())
+    }) else {
+        panic!("the 2024 example opens");
+    };
+    assert_eq!(asked, 1);
+    assert!(rules(&app).contains(&"Y01 basic_data.costs.office.prev_final".to_owned()));
+    assert!(rules(&app).contains(&"Y02 closing.improvements".to_owned()));
+}

@@ -469,6 +469,9 @@ pub fn open_and_run(file: Option<PathBuf>, read_only: bool, warnings: Vec<String
     let schemes = crate::scheme::SchemeSet::load();
     let (keymap, mut problems) = keymap::Keymap::load();
     problems.extend(warnings);
+    // Last year's report beside the file, looked for once when the file loads; every check
+    // compares with it, the first included.
+    let mut previous_note = None;
     let mut app = loop {
         let bytes = match &file {
             Some(path) => match crate::store::read_report_file(path) {
@@ -491,12 +494,18 @@ pub fn open_and_run(file: Option<PathBuf>, read_only: bool, warnings: Vec<String
             .and_then(|b| crate::scheme::load(b, &schemes).err());
         let opened = match bytes_failure {
             Some(failure) => Err(failure),
-            None => App::open(
+            None => App::open_comparing(
                 &text,
                 file.clone(),
                 read_only,
                 schemes.clone(),
                 keymap.clone(),
+                |report| {
+                    let path = file.as_ref()?;
+                    let (previous, note) = crate::previous::beside(path, report, &schemes);
+                    previous_note = note;
+                    previous
+                },
             )
             .map_err(|f| crate::store::LoadFailure {
                 source: f.source,
@@ -538,7 +547,15 @@ pub fn open_and_run(file: Option<PathBuf>, read_only: bool, warnings: Vec<String
                             schemes.clone(),
                             keymap.clone(),
                         ) {
-                            Ok(app) => break app,
+                            Ok(mut app) => {
+                                let (previous, note) =
+                                    crate::previous::beside(&path, &app.report, &schemes);
+                                if previous.is_some() {
+                                    app.set_previous(previous);
+                                }
+                                previous_note = note;
+                                break app;
+                            }
                             Err(_) => return 2,
                         }
                     }
@@ -547,14 +564,7 @@ pub fn open_and_run(file: Option<PathBuf>, read_only: bool, warnings: Vec<String
             }
         }
     };
-    // Last year's report beside the file, looked for once; every re-check compares with it.
-    if let Some(path) = &file {
-        let (previous, note) = crate::previous::beside(path, &app.report, &schemes);
-        if previous.is_some() {
-            app.set_previous(previous);
-        }
-        problems.extend(note);
-    }
+    problems.extend(previous_note);
     if !problems.is_empty() {
         app.warn_startup(problems.join("；"));
     }

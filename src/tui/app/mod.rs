@@ -231,13 +231,31 @@ impl App {
         schemes: SchemeSet,
         keymap: Keymap,
     ) -> Result<App, OpenFailure> {
+        App::open_comparing(text, file, read_only, schemes, keymap, |_| None)
+    }
+
+    /// Opens as `open` does, comparing with the last year's report `previous` finds for the
+    /// loaded report (Y01, Y02) from the first check on, so the report is checked once.
+    pub fn open_comparing(
+        text: &str,
+        file: Option<PathBuf>,
+        read_only: bool,
+        schemes: SchemeSet,
+        keymap: Keymap,
+        previous: impl FnOnce(&crate::model::Report) -> Option<std::sync::Arc<rules::Previous>>,
+    ) -> Result<App, OpenFailure> {
         let mut loaded = scheme::load(text.as_bytes(), &schemes).map_err(|f| OpenFailure {
             source: f.source,
             findings: f.findings,
         })?;
+        let previous = previous(&loaded.report);
         // Findings first: their places come from the parsed tree, which the editor then takes.
         let scheme = scheme_of(&schemes, &loaded.report);
-        let (findings, totals) = rules::analyze(&loaded, scheme);
+        let options = rules::RuleOptions {
+            complete: false,
+            previous: previous.as_deref(),
+        };
+        let (findings, totals) = rules::analyze_with(&loaded, scheme, options);
         let doc = Document::from_loaded(&mut loaded).map_err(|e| OpenFailure {
             source: loaded.source.clone(),
             findings: vec![Finding::new(
@@ -284,7 +302,7 @@ impl App {
             holds_recovered: false,
             recorder: Default::default(),
             guide: None,
-            previous: None,
+            previous,
             complete: false,
         };
         app.set_findings(findings);
