@@ -7,7 +7,7 @@
 
 use super::app::{App, Guide, Mode, Pane, PaneLine, Reply};
 use super::keymap::Keymap;
-use super::text::{fit, truncate, width, wrap};
+use super::text::{fit, truncate, wrap};
 use super::theme::Theme;
 use crate::model::FieldPath;
 use crate::sanitize::visible_inline;
@@ -459,16 +459,7 @@ pub(super) fn footer_line(
 /// A key bar: `key label` pairs, as many as fit.
 fn key_bar(keys: &[(&str, &str)], w: usize, theme: Theme) -> Line<'static> {
     let mut spans = Vec::new();
-    let mut used = 0;
-    for (key, label) in keys {
-        let piece = format!("{key} {label}  ");
-        if used + width(&piece) > w {
-            break;
-        }
-        used += width(&piece);
-        spans.push(Span::styled(format!("{key} "), theme.title()));
-        spans.push(Span::styled(format!("{label}  "), theme.dim()));
-    }
+    super::view::key_bar(&mut spans, keys.iter().copied(), w, theme);
     Line::from(spans)
 }
 

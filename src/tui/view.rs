@@ -967,9 +967,9 @@ fn draw_footer(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
 
 /// Appends `key name` pairs to a footer line after what `spans` already holds, as many as
 /// fit in `w` columns (the key bright, its name dim).
-fn key_bar<K: std::fmt::Display>(
+pub(crate) fn key_bar<K: std::fmt::Display, N: std::fmt::Display>(
     spans: &mut Vec<Span<'static>>,
-    keys: impl IntoIterator<Item = (K, &'static str)>,
+    keys: impl IntoIterator<Item = (K, N)>,
     w: usize,
     theme: Theme,
 ) {
