@@ -7,7 +7,7 @@ mod common;
 use common::*;
 use crossterm::event::KeyCode;
 use jixiao::model::FieldPath;
-use jixiao::tui::app::{Action, App, Guide, Mode, Pane, PaneLine, Reply, overlaps};
+use jixiao::tui::app::{Action, App, Guide, Mode, Pane, PaneLine, Reply};
 use jixiao::tui::theme::Theme;
 use jixiao::tui::view;
 use ratatui::Terminal;
@@ -55,7 +55,7 @@ impl Guide for TestGuide {
     fn refuse(&self, path: &FieldPath) -> Option<String> {
         self.locked
             .iter()
-            .find(|l| overlaps(path, l))
+            .find(|l| path.overlaps(l))
             .map(|l| format!("本课锁定了 {l}，不能修改"))
     }
 

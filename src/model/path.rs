@@ -63,6 +63,12 @@ impl FieldPath {
         self.0.starts_with(&other.0)
     }
 
+    /// Whether one path lies within the other (a value and its row or table, either way):
+    /// what an edit of one can change of the other.
+    pub fn overlaps(&self, other: &FieldPath) -> bool {
+        self.starts_with(other) || other.starts_with(self)
+    }
+
     /// The path with every index removed: the shape the schema knows (`performance.special_funds.spent`).
     pub fn shape(&self) -> Vec<&str> {
         self.0

@@ -412,7 +412,7 @@ fn related_met(
     let Some(at) = at else {
         return true;
     };
-    let near = |p: &crate::model::FieldPath| p.starts_with(at) || at.starts_with(p);
+    let near = |p: &crate::model::FieldPath| p.overlaps(at);
     lesson
         .goals
         .iter()

@@ -411,10 +411,10 @@ pub fn locked_reason(lesson: &Lesson, path: &str) -> Option<String> {
     if path == "scheme" {
         return Some("本课锁定了评分方案：换用别的方案就是按别的规则评分".into());
     }
-    let hit = lesson.locked.iter().find(|l| {
-        FieldPath::parse(l)
-            .is_ok_and(|locked| locked.starts_with(&edited) || edited.starts_with(&locked))
-    })?;
+    let hit = lesson
+        .locked
+        .iter()
+        .find(|l| FieldPath::parse(l).is_ok_and(|locked| locked.overlaps(&edited)))?;
     let locked = FieldPath::parse(hit).expect("checked when the lesson loaded");
     let doc = Document::parse(&Source::new(&lesson.start)).ok();
     let label = path_label(&locked, doc.as_ref());

@@ -128,11 +128,6 @@ pub trait Guide {
     fn saved(&mut self, text: &str) -> Result<Option<String>, String>;
 }
 
-/// Whether editing `changed` can change what lies at `locked`: one is the other, or inside it.
-pub fn overlaps(changed: &FieldPath, locked: &FieldPath) -> bool {
-    changed.starts_with(locked) || locked.starts_with(changed)
-}
-
 /// The table a row belongs to: `special_funds[2]` → `special_funds`.
 pub(super) fn table_of(row: &FieldPath) -> FieldPath {
     match row.segs().last() {

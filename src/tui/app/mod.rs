@@ -27,7 +27,7 @@ use crate::scheme::{self, Scheme, SchemeSet};
 use crate::store::{self, Document, Source};
 pub use confirm::HeldEditor;
 use crossterm::event::{KeyCode, KeyEvent};
-pub use guide::{Guide, LineStyle, Pane, PaneLine, Reply, overlaps};
+pub use guide::{Guide, LineStyle, Pane, PaneLine, Reply};
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::Instant;
