@@ -134,6 +134,24 @@ pub struct ReviewDrawn {
     pub help_bottom: Option<u16>,
 }
 
+/// A key typed into a prompt's line: Backspace takes the last character off, a plain
+/// character (no Ctrl, no Alt) goes on; other keys do nothing.
+fn type_into(input: &mut String, key: &KeyEvent) {
+    match key.code {
+        KeyCode::Backspace => {
+            input.pop();
+        }
+        KeyCode::Char(c)
+            if !key
+                .modifiers
+                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+        {
+            input.push(c)
+        }
+        _ => {}
+    }
+}
+
 impl ReviewApp {
     /// The screen over a review (its rows may still be coming: see `absorb`).
     pub fn new(review: Review) -> ReviewApp {
@@ -491,17 +509,7 @@ impl ReviewApp {
                 self.refresh();
                 return;
             }
-            KeyCode::Backspace => {
-                input.pop();
-            }
-            KeyCode::Char(c)
-                if !key
-                    .modifiers
-                    .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
-            {
-                input.push(c)
-            }
-            _ => {}
+            _ => type_into(&mut input, &key),
         }
         self.filter.unit = input.clone();
         self.refresh();
@@ -530,17 +538,7 @@ impl ReviewApp {
             KeyCode::Esc => return,
             KeyCode::Enter if self.export(&input) => return,
             KeyCode::Enter => {}
-            KeyCode::Backspace => {
-                input.pop();
-            }
-            KeyCode::Char(c)
-                if !key
-                    .modifiers
-                    .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
-            {
-                input.push(c)
-            }
-            _ => {}
+            _ => type_into(&mut input, &key),
         }
         self.mode = ReviewMode::Export { input };
     }
