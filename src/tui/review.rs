@@ -118,6 +118,9 @@ pub struct ReviewApp {
     pub help_bottom: u16,
     /// Where `x` writes by default (a name in the current folder).
     pub export_default: PathBuf,
+    /// The reviewed folder's name for the title, made visible (found once: drawing never
+    /// touches the disk).
+    pub folder: String,
     /// Rows came in since the view was computed.
     stale: bool,
     /// The user has moved the cursor: until then, the first scan's end puts it on the first
@@ -156,6 +159,11 @@ impl ReviewApp {
     /// The screen over a review (its rows may still be coming: see `absorb`).
     pub fn new(review: Review) -> ReviewApp {
         let export_default = workbook::default_name(&review.root);
+        let folder = std::fs::canonicalize(&review.root)
+            .ok()
+            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .unwrap_or_else(|| review.root.display().to_string());
+        let folder = crate::sanitize::visible_inline(&folder).into_owned();
         let mut app = ReviewApp {
             review,
             sort: Sort::default(),
@@ -181,6 +189,7 @@ impl ReviewApp {
             rule_scroll: 0,
             help_bottom: u16::MAX,
             export_default,
+            folder,
             stale: false,
             moved: false,
         };

@@ -115,11 +115,7 @@ pub fn draw(frame: &mut Frame, app: &ReviewApp, theme: Theme) -> ReviewDrawn {
 }
 
 fn draw_title(frame: &mut Frame, app: &ReviewApp, theme: Theme, area: Rect) {
-    let folder = std::fs::canonicalize(&app.review.root)
-        .ok()
-        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-        .unwrap_or_else(|| app.review.root.display().to_string());
-    let mut text = format!(" 复核 · {}", visible_inline(&folder));
+    let mut text = format!(" 复核 · {}", app.folder);
     if app.complete {
         text.push_str(" · [齐全检查]");
     }
