@@ -159,10 +159,8 @@ impl ReviewApp {
     /// The screen over a review (its rows may still be coming: see `absorb`).
     pub fn new(review: Review) -> ReviewApp {
         let export_default = workbook::default_name(&review.root);
-        let folder = std::fs::canonicalize(&review.root)
-            .ok()
-            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-            .unwrap_or_else(|| review.root.display().to_string());
+        let folder =
+            review::folder_name(&review.root).unwrap_or_else(|| review.root.display().to_string());
         let folder = crate::sanitize::visible_inline(&folder).into_owned();
         let mut app = ReviewApp {
             review,
