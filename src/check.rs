@@ -149,15 +149,9 @@ pub fn check_file_with(
     let scheme = rules::scheme_of(&loaded, schemes);
     let cover = &loaded.report.report;
     let (unit, year) = (cover.unit.clone(), cover.year.value());
-    let (previous, note) = match (unit.as_deref(), year) {
-        (Some(unit), Some(year)) => {
-            let cover = Cover {
-                unit: unit.trim().to_owned(),
-                year,
-            };
-            previous_or_why(path, &cover, options.previous.as_ref(), finder, schemes)
-        }
-        _ => (None, None),
+    let (previous, note) = match Cover::of(&loaded.report) {
+        Some(cover) => previous_or_why(path, &cover, options.previous.as_ref(), finder, schemes),
+        None => (None, None),
     };
     let rule_options = RuleOptions {
         complete: options.complete,

@@ -19,10 +19,11 @@ fn cell_literal(cell: crate::model::Amount) -> String {
     }
 }
 
-/// A value of `text` keeping `old`'s place (the comment after it), with `note` as its comment.
-fn replaced(old: &toml_edit::Item, text: &str, note: &str) -> toml_edit::Item {
+/// Puts the value `text` in `item`'s place (the space before it kept), with `note` as its
+/// comment.
+fn carry(item: &mut toml_edit::Item, text: &str, note: &str) {
     let mut value: toml_edit::Value = text.parse().expect("values are written as TOML");
-    let prefix = old
+    let prefix = item
         .as_value()
         .and_then(|v| v.decor().prefix())
         .and_then(|p| p.as_str())
@@ -30,7 +31,7 @@ fn replaced(old: &toml_edit::Item, text: &str, note: &str) -> toml_edit::Item {
         .to_owned();
     value.decor_mut().set_prefix(prefix);
     value.decor_mut().set_suffix(format!("   # {note}"));
-    toml_edit::Item::Value(value)
+    *item = toml_edit::Item::Value(value);
 }
 
 /// The text of next year's report, carried forward from `last` (REVIEW.md): year + 1; unit,
@@ -101,15 +102,17 @@ pub fn carried_forward(last: &crate::model::Report, scheme: &Scheme, source: &st
         .map(|t| t.replace(&format!("{last_year}年度"), &format!("{year}年度")))
         .filter(|t| !t.trim().is_empty());
     if let Some(title) = title {
-        let old = doc["report"]["title"].clone();
-        doc["report"]["title"] = replaced(
-            &old,
+        carry(
+            &mut doc["report"]["title"],
             &quote(&title),
             &format!("标题{from}，年度已改为 {year}"),
         );
     }
-    let old = doc["report"]["unit"].clone();
-    doc["report"]["unit"] = replaced(&old, &quote(unit), &format!("单位名称{from}"));
+    carry(
+        &mut doc["report"]["unit"],
+        &quote(unit),
+        &format!("单位名称{from}"),
+    );
 
     if let Some(b) = &last.basic {
         let functions: Vec<&String> = b
@@ -123,18 +126,23 @@ pub fn carried_forward(last: &crate::model::Report, scheme: &Scheme, source: &st
                 list.push_str(&format!("  {},\n", quote(f)));
             }
             list.push(']');
-            let old = doc["basic"]["functions"].clone();
-            doc["basic"]["functions"] = replaced(&old, &list, &format!("主要职能{from}"));
+            carry(
+                &mut doc["basic"]["functions"],
+                &list,
+                &format!("主要职能{from}"),
+            );
         }
         if let Some(o) = b.organization.as_deref().filter(|o| !o.trim().is_empty()) {
-            let old = doc["basic"]["organization"].clone();
-            doc["basic"]["organization"] = replaced(&old, &quote(o), &format!("机构情况{from}"));
+            carry(
+                &mut doc["basic"]["organization"],
+                &quote(o),
+                &format!("机构情况{from}"),
+            );
         }
         if !b.departments.is_empty() {
             let list: Vec<String> = b.departments.iter().map(|d| quote(d)).collect();
-            let old = doc["basic"]["departments"].clone();
-            doc["basic"]["departments"] = replaced(
-                &old,
+            carry(
+                &mut doc["basic"]["departments"],
                 &format!("[{}]", list.join(", ")),
                 &format!("内设机构{from}"),
             );
@@ -202,23 +210,26 @@ pub fn carried_forward(last: &crate::model::Report, scheme: &Scheme, source: &st
 
     if let Some(s) = sheet {
         if s.total_weight.is_filled() {
-            let old = doc["score_sheet"]["total_weight"].clone();
-            doc["score_sheet"]["total_weight"] = replaced(
-                &old,
+            carry(
+                &mut doc["score_sheet"]["total_weight"],
                 &cell_literal(s.total_weight),
                 &format!("总分行分值{from}"),
             );
         }
         let expected = s.goal.as_ref().and_then(|g| g.expected.as_deref());
         if let Some(e) = expected.filter(|e| !e.trim().is_empty()) {
-            let old = doc["score_sheet"]["goal"]["expected"].clone();
-            doc["score_sheet"]["goal"]["expected"] =
-                replaced(&old, &quote(e), &format!("预期目标{from}，按本年目标修改"));
+            carry(
+                &mut doc["score_sheet"]["goal"]["expected"],
+                &quote(e),
+                &format!("预期目标{from}，按本年目标修改"),
+            );
         }
         if funds_weight != scheme.funds.weight.to_string() {
-            let old = doc["score_sheet"]["funds"]["weight"].clone();
-            doc["score_sheet"]["funds"]["weight"] =
-                replaced(&old, &funds_weight, &format!("分值{from}"));
+            carry(
+                &mut doc["score_sheet"]["funds"]["weight"],
+                &funds_weight,
+                &format!("分值{from}"),
+            );
         }
     }
 

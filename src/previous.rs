@@ -30,6 +30,17 @@ pub struct Cover {
     pub year: u64,
 }
 
+impl Cover {
+    /// A loaded report's unit (trimmed, possibly blank) and year; `None` when it does not
+    /// state both.
+    pub fn of(report: &crate::model::Report) -> Option<Cover> {
+        Some(Cover {
+            unit: report.report.unit.as_deref()?.trim().to_owned(),
+            year: report.report.year.value()?,
+        })
+    }
+}
+
 /// Reads a report file's unit and year without loading the report: the `[report]` table
 /// alone is parsed (the whole file only when the table is not written as one). `None` for
 /// a file that cannot be read or does not state both.
@@ -343,12 +354,8 @@ pub fn beside(
     report: &crate::model::Report,
     schemes: &SchemeSet,
 ) -> (Option<Arc<Previous>>, Option<String>) {
-    let cover = match (report.report.unit.as_deref(), report.report.year.value()) {
-        (Some(unit), Some(year)) if !unit.trim().is_empty() => Cover {
-            unit: unit.trim().to_owned(),
-            year,
-        },
-        _ => return (None, None),
+    let Some(cover) = Cover::of(report).filter(|c| !c.unit.is_empty()) else {
+        return (None, None);
     };
     previous_for(path, &cover, None, &Finder::new(), schemes)
 }

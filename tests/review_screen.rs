@@ -144,6 +144,15 @@ fn slash_filters_by_unit_as_typed_and_esc_restores() {
     press(&mut app, KeyCode::Esc);
     assert_eq!(said(&app), "已清除筛选");
     assert_eq!(shown(&app).len(), 4);
+    // Typed, not pasted: each character narrows at once, Backspace widens again, and a
+    // character with Ctrl is not typed.
+    keys(&mut app, "/街");
+    assert_eq!(shown(&app), ["partial.toml"]);
+    app.update(KeyEvent::new(KeyCode::Char('u'), KeyModifiers::CONTROL));
+    press(&mut app, KeyCode::Backspace);
+    assert!(matches!(&app.mode, ReviewMode::Filter { input, .. } if input.is_empty()));
+    assert_eq!(shown(&app).len(), 4);
+    press(&mut app, KeyCode::Esc);
 }
 
 #[test]

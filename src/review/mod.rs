@@ -253,6 +253,13 @@ pub fn name_below(path: &Path, root: &Path) -> String {
         .to_string()
 }
 
+/// The reviewed folder's own name (`reports` for `.` in `/x/reports`), if it has one.
+pub fn folder_name(root: &Path) -> Option<String> {
+    std::fs::canonicalize(root)
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+}
+
 /// Whether a name is one jixiao or an editor keeps beside a report, or hidden: a dot file
 /// (`.FILE.jixiao-recover`, `.FILE.jixiao-lock`, temporary saves) is never a report.
 fn hidden(name: &std::ffi::OsStr) -> bool {

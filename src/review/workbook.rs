@@ -81,10 +81,7 @@ pub enum WriteError {
 
 /// The default name of the table for a reviewed folder: `复核汇总表-<folder>.xlsx`.
 pub fn default_name(root: &Path) -> PathBuf {
-    let folder = std::fs::canonicalize(root)
-        .ok()
-        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-        .unwrap_or_else(|| "报告".to_owned());
+    let folder = super::folder_name(root).unwrap_or_else(|| "报告".to_owned());
     // A name made from a folder's is kept to plain characters: no separators, no controls.
     let folder: String = folder
         .chars()

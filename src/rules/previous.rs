@@ -26,7 +26,9 @@ pub fn check(ctx: &Ctx, previous: &Previous, out: &mut Vec<Finding>) {
 /// Y01 — each 附件2 row's 上年决算数 against last year's 本年决算数 of the same row (fixed
 /// rows by key, project lines by name).
 fn carried_amounts(ctx: &Ctx, previous: &Previous, out: &mut Vec<Finding>) {
-    let costs = |r: &Report| r.basic_data.as_ref().and_then(|d| d.costs.clone());
+    fn costs(r: &Report) -> Option<&Costs> {
+        r.basic_data.as_ref()?.costs.as_ref()
+    }
     let (Some(now), Some(last)) = (costs(ctx.report), costs(&previous.report)) else {
         return;
     };
@@ -59,7 +61,7 @@ fn carried_amounts(ctx: &Ctx, previous: &Previous, out: &mut Vec<Finding>) {
         let Some(name) = line_name(line) else {
             continue;
         };
-        let Some(before) = last_line(&last, name) else {
+        let Some(before) = last_line(last, name) else {
             continue;
         };
         compare(

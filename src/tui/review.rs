@@ -118,6 +118,9 @@ pub struct ReviewApp {
     pub help_bottom: u16,
     /// Where `x` writes by default (a name in the current folder).
     pub export_default: PathBuf,
+    /// The reviewed folder's name for the title, made visible (found once: drawing never
+    /// touches the disk).
+    pub folder: String,
     /// Rows came in since the view was computed.
     stale: bool,
     /// The user has moved the cursor: until then, the first scan's end puts it on the first
@@ -134,10 +137,31 @@ pub struct ReviewDrawn {
     pub help_bottom: Option<u16>,
 }
 
+/// A key typed into a prompt's line: Backspace takes the last character off, a plain
+/// character (no Ctrl, no Alt) goes on; other keys do nothing.
+fn type_into(input: &mut String, key: &KeyEvent) {
+    match key.code {
+        KeyCode::Backspace => {
+            input.pop();
+        }
+        KeyCode::Char(c)
+            if !key
+                .modifiers
+                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+        {
+            input.push(c)
+        }
+        _ => {}
+    }
+}
+
 impl ReviewApp {
     /// The screen over a review (its rows may still be coming: see `absorb`).
     pub fn new(review: Review) -> ReviewApp {
         let export_default = workbook::default_name(&review.root);
+        let folder =
+            review::folder_name(&review.root).unwrap_or_else(|| review.root.display().to_string());
+        let folder = crate::sanitize::visible_inline(&folder).into_owned();
         let mut app = ReviewApp {
             review,
             sort: Sort::default(),
@@ -163,6 +187,7 @@ impl ReviewApp {
             rule_scroll: 0,
             help_bottom: u16::MAX,
             export_default,
+            folder,
             stale: false,
             moved: false,
         };
@@ -491,17 +516,7 @@ impl ReviewApp {
                 self.refresh();
                 return;
             }
-            KeyCode::Backspace => {
-                input.pop();
-            }
-            KeyCode::Char(c)
-                if !key
-                    .modifiers
-                    .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
-            {
-                input.push(c)
-            }
-            _ => {}
+            _ => type_into(&mut input, &key),
         }
         self.filter.unit = input.clone();
         self.refresh();
@@ -530,17 +545,7 @@ impl ReviewApp {
             KeyCode::Esc => return,
             KeyCode::Enter if self.export(&input) => return,
             KeyCode::Enter => {}
-            KeyCode::Backspace => {
-                input.pop();
-            }
-            KeyCode::Char(c)
-                if !key
-                    .modifiers
-                    .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
-            {
-                input.push(c)
-            }
-            _ => {}
+            _ => type_into(&mut input, &key),
         }
         self.mode = ReviewMode::Export { input };
     }

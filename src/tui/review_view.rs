@@ -6,6 +6,7 @@
 use super::review::{BAR, KEYS, Pane, ReviewApp, ReviewDrawn, ReviewMode};
 use super::text::{fit, truncate, width};
 use super::theme::Theme;
+use super::tutor::key_bar;
 use super::view::centered;
 use crate::finding::Severity;
 use crate::review::Row;
@@ -114,11 +115,7 @@ pub fn draw(frame: &mut Frame, app: &ReviewApp, theme: Theme) -> ReviewDrawn {
 }
 
 fn draw_title(frame: &mut Frame, app: &ReviewApp, theme: Theme, area: Rect) {
-    let folder = std::fs::canonicalize(&app.review.root)
-        .ok()
-        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-        .unwrap_or_else(|| app.review.root.display().to_string());
-    let mut text = format!(" 复核 · {}", visible_inline(&folder));
+    let mut text = format!(" 复核 · {}", app.folder);
     if app.complete {
         text.push_str(" · [齐全检查]");
     }
@@ -422,20 +419,7 @@ fn draw_footer(frame: &mut Frame, app: &ReviewApp, theme: Theme, area: Rect) {
         {
             Line::from(Span::styled(truncate(note, w), theme.title()))
         }
-        _ => {
-            let mut spans = Vec::new();
-            let mut used = 0;
-            for (key, name) in BAR {
-                let piece = format!("{key} {name}  ");
-                if used + width(&piece) > w {
-                    break;
-                }
-                used += width(&piece);
-                spans.push(Span::styled(format!("{key} "), theme.title()));
-                spans.push(Span::styled(format!("{name}  "), theme.dim()));
-            }
-            Line::from(spans)
-        }
+        _ => key_bar(BAR, w, theme),
     };
     frame.render_widget(Paragraph::new(line), area);
 }
