@@ -6,7 +6,6 @@
 use super::review::{BAR, KEYS, Pane, ReviewApp, ReviewDrawn, ReviewMode};
 use super::text::{fit, truncate, width};
 use super::theme::Theme;
-use super::tutor::key_bar;
 use super::view::centered;
 use crate::finding::Severity;
 use crate::review::Row;
@@ -419,7 +418,7 @@ fn draw_footer(frame: &mut Frame, app: &ReviewApp, theme: Theme, area: Rect) {
         {
             Line::from(Span::styled(truncate(note, w), theme.title()))
         }
-        _ => key_bar(BAR, w, theme),
+        _ => super::view::key_bar_line(BAR, w, theme),
     };
     frame.render_widget(Paragraph::new(line), area);
 }

@@ -452,17 +452,11 @@ pub(super) fn footer_line(
                 theme.title()
             },
         )),
-        None => key_bar(keys, w, theme),
+        None => super::view::key_bar_line(keys, w, theme),
     }
 }
 
 /// A key bar: `key label` pairs, as many as fit.
-fn key_bar(keys: &[(&str, &str)], w: usize, theme: Theme) -> Line<'static> {
-    let mut spans = Vec::new();
-    super::view::key_bar(&mut spans, keys.iter().copied(), w, theme);
-    Line::from(spans)
-}
-
 /// A lesson beside the workbench: the goals judged on every change, the locked fields
 /// refused, hints in order, the solution's difference once done, and on every save the
 /// progress recorded (and the work copy handed in to the class folder).

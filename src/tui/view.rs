@@ -985,6 +985,14 @@ pub(crate) fn key_bar<K: std::fmt::Display, N: std::fmt::Display>(
     }
 }
 
+/// A footer line of nothing but `key name` pairs (the review's, the lesson list's, the class
+/// grid's).
+pub(crate) fn key_bar_line(keys: &[(&str, &str)], w: usize, theme: Theme) -> Line<'static> {
+    let mut spans = Vec::new();
+    key_bar(&mut spans, keys.iter().copied(), w, theme);
+    Line::from(spans)
+}
+
 /// A one-line prompt: its label, the input (its end kept visible on a narrow terminal), and
 /// the last message, so that a refusal is seen while the prompt stays open.
 fn prompt_line(
