@@ -335,26 +335,24 @@ fn run(cli: Cli, stdout: &mut Output) -> Result<i32, Failure> {
             };
             let options = check::CheckOptions { complete, previous };
             let reports = check::check_files_with(&files, &schemes, &options);
-            if summary {
+            // A failed write stops the report; `main` says so.
+            let _ = if summary {
                 let rows: Vec<_> = reports
                     .iter()
                     .map(|r| jixiao::review::Row::from_report(r, &r.file, None))
                     .collect();
-                let _ = jixiao::review::summary::write(&rows, stdout).and_then(|_| stdout.flush());
-                // What `check` says on stderr (last year's report not compared, files not
-                // read), `--summary` says too.
-                check::write_refusals(&reports, &mut std::io::stderr());
-                if let Some(note) = check::previous_unused(&options, &reports) {
-                    let _ = writeln!(std::io::stderr(), "{note}");
+                jixiao::review::summary::write(&rows, stdout)
+            } else {
+                match format {
+                    Format::Text => check::write_text(&reports, palette(), stdout),
+                    Format::Json => {
+                        check::write_json(&reports, stdout).and_then(|_| writeln!(stdout))
+                    }
                 }
-                return Ok(check::exit_code(&reports, deny.is_some()));
-            }
-            // A failed write stops the report; `main` says so.
-            let _ = match format {
-                Format::Text => check::write_text(&reports, palette(), stdout),
-                Format::Json => check::write_json(&reports, stdout).and_then(|_| writeln!(stdout)),
             }
             .and_then(|_| stdout.flush());
+            // What `check` says on stderr (last year's report not compared, files not read),
+            // `--summary` says too.
             check::write_refusals(&reports, &mut std::io::stderr());
             if let Some(note) = check::previous_unused(&options, &reports) {
                 let _ = writeln!(std::io::stderr(), "{note}");
