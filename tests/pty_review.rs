@@ -150,3 +150,32 @@ fn measure_the_first_full_frame() {
         ms(&sorted[sorted.len() / 2])
     );
 }
+
+#[test]
+fn a_report_opened_from_the_review_is_compared_with_last_years_as_its_row_is() {
+    // The 2024 example beside the corrected 2023 report: its row counts Y01 (a warning), and
+    // the workbench opened from it shows that Y01 too.
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("reports");
+    std::fs::create_dir(&root).unwrap();
+    for name in [
+        "lusong-emergency-2023-corrected.toml",
+        "lusong-emergency-2024.toml",
+    ] {
+        std::fs::copy(format!("examples/{name}"), root.join(name)).unwrap();
+    }
+    let mut s = Session::start(&["review", root.to_str().unwrap()], 120, 40);
+    s.wait_for_screen("2 份报告");
+    // Sorted by unit, then year: the 2024 report is the second row.
+    s.send("j");
+    s.wait_for_screen("lusong-emergency-2024.toml");
+    s.wait_for_screen("Y01");
+    s.send("\r");
+    s.wait_for_screen("[只读]");
+    s.wait_for_screen("Y01");
+    s.wait_for_screen("0.86");
+    s.send("q");
+    s.wait_for_screen("已返回复核列表");
+    s.send("q");
+    assert_eq!(s.wait_exit(), 0);
+}

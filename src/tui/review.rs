@@ -755,12 +755,14 @@ fn open_in_workbench(
         app.warn(format!("{shown}：不是 UTF-8 文本，无法打开"));
         return Ok(());
     };
-    let mut workbench = match super::app::App::open(
+    // Compared with last year's report beside it, as its row was (and as `jixiao view` does).
+    let mut workbench = match super::app::App::open_comparing(
         &text,
         Some(file.to_path_buf()),
         read_only,
         schemes.clone(),
         keymap.clone(),
+        |report| crate::previous::beside(file, report, schemes).0,
     ) {
         Ok(workbench) => workbench,
         Err(failure) => {
