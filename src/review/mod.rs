@@ -17,13 +17,12 @@ use crate::finding::{Counts, Severity};
 use crate::rules::totals::{INCOMPLETE_GRADE, NO_GRADE};
 use crate::sanitize::visible_inline;
 use crate::scheme::SchemeSet;
+pub use crate::store::Stamp;
 use rust_decimal::Decimal;
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
-use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::time::SystemTime;
 
 /// The grade column of a file that did not load.
 pub const NOT_LOADED: &str = "无法载入";
@@ -36,29 +35,6 @@ pub const UNREADABLE_RULE: &str = "X01";
 /// How deep folders are followed (symlinked folders never are, so this only bounds a
 /// pathological tree).
 const MAX_DEPTH: usize = 32;
-
-/// What tells a changed file from an unchanged one without reading it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Stamp {
-    pub modified: Option<SystemTime>,
-    pub size: u64,
-    pub inode: u64,
-}
-
-impl Stamp {
-    pub fn of(meta: &std::fs::Metadata) -> Stamp {
-        Stamp {
-            modified: meta.modified().ok(),
-            size: meta.len(),
-            inode: meta.ino(),
-        }
-    }
-
-    /// The stamp of a file now (following a symlinked file), if it can be had.
-    pub fn now(path: &Path) -> Option<Stamp> {
-        std::fs::metadata(path).ok().map(|m| Stamp::of(&m))
-    }
-}
 
 /// One finding of a report, as the review lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,6 +7,7 @@ mod recover;
 mod save;
 mod sidecar;
 mod source;
+mod stamp;
 mod tree;
 
 pub use edit::{Document, EditError, Part, RowEdit};
@@ -24,3 +25,4 @@ pub use save::{
 };
 pub use sidecar::{effective_uid, read as read_beside};
 pub use source::{LineIndex, Source};
+pub use stamp::Stamp;
